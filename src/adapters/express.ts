@@ -1,0 +1,7 @@
+/**
+ * Express adapter. Not built yet: this entry exports nothing so far.
+ *
+ * @packageDocumentation
+ * @module greenslo/express
+ */
+export {};

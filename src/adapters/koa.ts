@@ -1,0 +1,7 @@
+/**
+ * Koa adapter. Not built yet: this entry exports nothing so far.
+ *
+ * @packageDocumentation
+ * @module greenslo/koa
+ */
+export {};

@@ -1,0 +1,24 @@
+/**
+ * A source of time in epoch milliseconds.
+ *
+ * Every greenslo class takes a `clock` option so that tests can drive time by hand
+ * (see `ManualClock` in `greenslo/testing`) instead of sleeping.
+ */
+export interface Clock {
+  /** Current time in epoch milliseconds. Successive calls never return a smaller value. */
+  nowMs(): number;
+}
+
+/**
+ * The default clock: `performance.timeOrigin + performance.now()`, which is monotonic and
+ * sub-millisecond, and available in Node.js, Deno, Bun, browsers and edge runtimes.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from 'greenslo';
+ * const startedAtMs = systemClock.nowMs();
+ * ```
+ */
+export const systemClock: Clock = {
+  nowMs: () => performance.timeOrigin + performance.now(),
+};

@@ -1,0 +1,2 @@
+// Filled in by the energy feature; exported from the package root.
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the http feature; exported from the package root.
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the slo feature; exported from the package root.
+export {};

@@ -1,0 +1,7 @@
+/**
+ * Test helpers: a clock that moves only when told to.
+ *
+ * @packageDocumentation
+ * @module greenslo/testing
+ */
+export { ManualClock } from './manual-clock.js';
