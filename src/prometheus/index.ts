@@ -1,7 +1,9 @@
 /**
- * Prometheus exposition and SLO alert rules. Not built yet: this entry exports nothing so far.
+ * Prometheus support: SLO recording and burn-rate alert rules for a fleet. (The exposition text of
+ * the tracker's, limiter's and energy monitor's figures is being built.)
  *
  * @packageDocumentation
  * @module greenslo/prometheus
  */
-export {};
+export { BURN_RATE_ALERT_RULES, prometheusRules, SLO_RULE_WINDOWS, type PrometheusRulesOptions, type RuleObjectives } from './rules.js';
+export { DEFAULT_PROMETHEUS_PREFIX } from './names.js';
