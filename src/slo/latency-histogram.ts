@@ -1,0 +1,96 @@
+/**
+ * A latency histogram with fixed bucket bounds, as Prometheus keeps one: the count of requests at or
+ * under each bound. The bounds include every objective's threshold, so the share of requests within
+ * a latency objective is exact.
+ */
+import { describeValue, positiveNumber } from '../core/validate.js';
+import type { SloObjectives } from './objectives.js';
+
+/**
+ * Default upper bounds of the latency histogram buckets, in milliseconds: Prometheus' default
+ * buckets (5 ms to 10 s) with 1 ms and 2.5 ms added for fast endpoints such as health checks. Each
+ * tracker adds its objectives' latency thresholds to these.
+ *
+ * @defaultValue `[1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]`
+ */
+export const DEFAULT_LATENCY_BUCKETS_MS: readonly number[] = Object.freeze([1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+
+/** A cumulative latency histogram of one endpoint, as {@link SLOTracker.histogram} returns it. */
+export interface LatencyHistogramSnapshot {
+  /** The endpoint the histogram belongs to. */
+  readonly endpoint: string;
+  /** Upper bounds of the buckets in milliseconds, ascending; a last bucket without bound follows them. */
+  readonly boundsMs: readonly number[];
+  /**
+   * Requests whose latency was at or under each bound (`le` in Prometheus), one more entry than
+   * `boundsMs`: the last is every request (the `+Inf` bucket).
+   */
+  readonly cumulativeCounts: readonly number[];
+  /** Requests recorded. */
+  readonly count: number;
+  /** Sum of all recorded latencies in milliseconds. */
+  readonly sumMs: number;
+}
+
+/**
+ * The bucket bounds of a tracker: the given bounds and every latency threshold of the objectives,
+ * ascending, without duplicates.
+ *
+ * @internal
+ */
+export function histogramBounds(owner: string, boundsMs: unknown, objectives: SloObjectives): Float64Array {
+  if (!Array.isArray(boundsMs)) throw new TypeError(`${owner}: \`latencyBucketsMs\` must be an array of finite numbers > 0, got ${describeValue(boundsMs)}.`);
+  const all = new Set<number>();
+  boundsMs.forEach((bound, i) => all.add(positiveNumber(owner, `latencyBucketsMs[${i}]`, bound)));
+  for (const objective of Object.values(objectives)) {
+    for (const threshold of [objective.p50Ms, objective.p95Ms, objective.p99Ms]) if (threshold !== undefined) all.add(threshold);
+  }
+  return Float64Array.from(all).sort();
+}
+
+/**
+ * Counts per bucket (not cumulative on the write path, so a record touches one counter).
+ *
+ * @internal
+ */
+export class LatencyHistogram {
+  /** Requests per bucket: index i counts latencies in (bound[i-1], bound[i]]; the last has no bound. */
+  readonly counts: Float64Array;
+  sumMs = 0;
+
+  constructor(readonly boundsMs: Float64Array) {
+    this.counts = new Float64Array(boundsMs.length + 1);
+  }
+
+  record(latencyMs: number): void {
+    const bounds = this.boundsMs;
+    let low = 0;
+    let high = bounds.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (bounds[middle]! < latencyMs) low = middle + 1;
+      else high = middle;
+    }
+    this.counts[low]!++;
+    this.sumMs += latencyMs;
+  }
+
+  /** Requests at or under `boundMs`, which must be one of the bounds. */
+  countAtOrUnder(boundMs: number): number {
+    let total = 0;
+    for (let i = 0; i < this.boundsMs.length && this.boundsMs[i]! <= boundMs; i++) total += this.counts[i]!;
+    return total;
+  }
+
+  cumulativeCounts(): number[] {
+    const cumulative: number[] = [];
+    let total = 0;
+    for (const count of this.counts) cumulative.push((total += count));
+    return cumulative;
+  }
+
+  clear(): void {
+    this.counts.fill(0);
+    this.sumMs = 0;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Exact percentiles over endpoint windows. One scratch array per tracker receives a copy of the
+ * window (selection reorders it, the window must keep its order); the copy is reused while the
+ * endpoint records nothing new, and p50/p95/p99 are cached per endpoint until its next record.
+ *
+ * @internal
+ */
+import type { EndpointState } from './endpoint-state.js';
+import { percentileInPlace } from './quantile.js';
+import type { LatencySummary, WindowSummary } from './types.js';
+
+const CACHED_PERCENTILES = [50, 95, 99] as const;
+
+export class WindowQueries {
+  readonly #scratch: Float64Array;
+  #owner: EndpointState | undefined;
+  #ownerVersion = -1;
+
+  constructor(windowSize: number) {
+    this.#scratch = new Float64Array(windowSize);
+  }
+
+  /** The `percentile` (0..100) of the endpoint's window; the window must hold at least one sample. */
+  percentile(state: EndpointState, percentile: number): number {
+    const cacheSlot = CACHED_PERCENTILES.indexOf(percentile as 50 | 95 | 99);
+    if (cacheSlot >= 0 && state.cacheVersions[cacheSlot] === state.version) return state.cachedPercentiles[cacheSlot]!;
+    const value = percentileInPlace(this.#copyOf(state), state.window.size, percentile);
+    if (cacheSlot >= 0) {
+      state.cachedPercentiles[cacheSlot] = value;
+      state.cacheVersions[cacheSlot] = state.version;
+    }
+    return value;
+  }
+
+  /** Percentiles, errors and extremes of the endpoint's window. */
+  summary(state: EndpointState): WindowSummary {
+    const window = state.window;
+    const [minLatencyMs, maxLatencyMs] = extremes(window.latenciesMs.subarray(0, window.size));
+    return { ...this.#percentiles(state), errorCount: window.errorCount, errorRate: window.errorCount / window.size, minLatencyMs, maxLatencyMs };
+  }
+
+  #percentiles(state: EndpointState): LatencySummary {
+    return {
+      sampleCount: state.window.size,
+      p50Ms: this.percentile(state, 50),
+      p95Ms: this.percentile(state, 95),
+      p99Ms: this.percentile(state, 99),
+    };
+  }
+
+  #copyOf(state: EndpointState): Float64Array {
+    if (this.#owner !== state || this.#ownerVersion !== state.version) {
+      this.#scratch.set(state.window.latenciesMs.subarray(0, state.window.size));
+      this.#owner = state;
+      this.#ownerVersion = state.version;
+    }
+    return this.#scratch;
+  }
+}
+
+/** Percentiles, errors and extremes of several windows taken together (for global statistics). @internal */
+export function combinedWindowSummary(states: readonly EndpointState[]): WindowSummary | null {
+  const total = states.reduce((sum, state) => sum + state.window.size, 0);
+  if (total === 0) return null;
+  const samples = new Float64Array(total);
+  let offset = 0;
+  let errorCount = 0;
+  for (const state of states) {
+    samples.set(state.window.latenciesMs.subarray(0, state.window.size), offset);
+    offset += state.window.size;
+    errorCount += state.window.errorCount;
+  }
+  const [minLatencyMs, maxLatencyMs] = extremes(samples);
+  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) => percentileInPlace(samples, total, p)) as [number, number, number];
+  return { sampleCount: total, p50Ms, p95Ms, p99Ms, errorCount, errorRate: errorCount / total, minLatencyMs, maxLatencyMs };
+}
+
+function extremes(samples: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const sample of samples) {
+    if (sample < min) min = sample;
+    if (sample > max) max = sample;
+  }
+  return [min, max];
+}
