@@ -1,0 +1,57 @@
+/**
+ * Argument checks used on the rate-limit hot paths: cheap tests inline, messages built only on
+ * failure, in the form of `src/core/validate.ts`.
+ *
+ * @internal
+ */
+import { describeValue } from '../core/validate.js';
+import type { Clock } from '../core/clock.js';
+import type { RateLimitStore } from './store.js';
+import type { BucketPolicy } from './types.js';
+
+/** Throws the TypeError for a client id that is not a non-empty string. */
+export function failClientId(owner: string, clientId: unknown): never {
+  throw new TypeError(`${owner}: \`clientId\` must be a non-empty string, got ${describeValue(clientId)}.`);
+}
+
+/** Throws the TypeError or RangeError for a cost that is not a number in `(0, capacity]`. */
+export function failCost(owner: string, name: string, cost: unknown, capacity: number): never {
+  const rule = `a finite number > 0 and <= ${capacity}`;
+  const Kind = typeof cost === 'number' ? RangeError : TypeError;
+  throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(cost)}.`);
+}
+
+/** Throws the RangeError for a clock that returned something other than a finite number. */
+export function failClock(owner: string, nowMs: unknown): never {
+  throw new RangeError(`${owner}: \`clock.nowMs()\` must return a finite number, got ${describeValue(nowMs)}.`);
+}
+
+/**
+ * Builds a frozen bucket policy from already checked positive numbers, refusing a scaled capacity
+ * (`capacity × refillIntervalMs`) beyond 2^53, where the arithmetic would stop being exact.
+ */
+export function bucketPolicy(owner: string, capacityName: string, capacity: number, refillTokens: number, refillIntervalMs: number): BucketPolicy {
+  if (!(capacity * refillIntervalMs <= Number.MAX_SAFE_INTEGER)) {
+    const rule = `at most ${Number.MAX_SAFE_INTEGER} when multiplied by the refill interval of ${refillIntervalMs} ms`;
+    throw new RangeError(`${owner}: \`${capacityName}\` must be ${rule}, got ${describeValue(capacity)}.`);
+  }
+  return Object.freeze({ capacity, refillTokens, refillIntervalMs });
+}
+
+/** Reads `clock` once and floors it to whole milliseconds; a NaN or infinite reading is a RangeError. */
+export function readClockMs(owner: string, clock: Clock): number {
+  const nowMs = Math.floor(clock.nowMs());
+  if (nowMs - nowMs !== 0) failClock(owner, nowMs);
+  return nowMs;
+}
+
+/** Checks that `store` has the shape of a `RateLimitStore`. */
+export function storeOption<S extends RateLimitStore>(owner: string, store: S): S {
+  const candidate = store as Partial<Record<keyof RateLimitStore, unknown>> | null;
+  const valid =
+    typeof candidate === 'object' && candidate !== null && typeof candidate.synchronous === 'boolean' &&
+    typeof candidate.consume === 'function' && typeof candidate.remaining === 'function' &&
+    typeof candidate.reset === 'function' && typeof candidate.clear === 'function';
+  if (!valid) throw new TypeError(`${owner}: \`store\` must be a RateLimitStore (synchronous, consume, remaining, reset, clear), got ${describeValue(store)}.`);
+  return store;
+}
