@@ -159,7 +159,7 @@ export class SLOTracker {
    */
   record(endpoint: string, latencyMs: number, options?: RecordOptions): void {
     if (typeof endpoint !== 'string' || endpoint.length === 0) nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
-    if (!(latencyMs >= 0 && latencyMs < Infinity)) nonNegativeNumber(`${OWNER}.record`, 'latencyMs', latencyMs);
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) nonNegativeNumber(`${OWNER}.record`, 'latencyMs', latencyMs);
     const error = options?.error;
     if (error !== undefined && typeof error !== 'boolean') throw new TypeError(`${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`);
     const state = this.#endpoints.get(endpoint) ?? this.#admit(endpoint);

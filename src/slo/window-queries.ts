@@ -6,13 +6,14 @@
  * @internal
  */
 import type { EndpointState } from './endpoint-state.js';
-import { percentileInPlace } from './quantile.js';
+import { PartialOrder } from './quantile.js';
 import type { LatencySummary, WindowSummary } from './types.js';
 
 const CACHED_PERCENTILES = [50, 95, 99] as const;
 
 export class WindowQueries {
   readonly #scratch: Float64Array;
+  readonly #order = new PartialOrder();
   #owner: EndpointState | undefined;
   #ownerVersion = -1;
 
@@ -24,7 +25,7 @@ export class WindowQueries {
   percentile(state: EndpointState, percentile: number): number {
     const cacheSlot = CACHED_PERCENTILES.indexOf(percentile as 50 | 95 | 99);
     if (cacheSlot >= 0 && state.cacheVersions[cacheSlot] === state.version) return state.cachedPercentiles[cacheSlot]!;
-    const value = percentileInPlace(this.#copyOf(state), state.window.size, percentile);
+    const value = this.#order.percentile(this.#copyOf(state), state.window.size, percentile);
     if (cacheSlot >= 0) {
       state.cachedPercentiles[cacheSlot] = value;
       state.cacheVersions[cacheSlot] = state.version;
@@ -51,6 +52,7 @@ export class WindowQueries {
   #copyOf(state: EndpointState): Float64Array {
     if (this.#owner !== state || this.#ownerVersion !== state.version) {
       this.#scratch.set(state.window.latenciesMs.subarray(0, state.window.size));
+      this.#order.reset();
       this.#owner = state;
       this.#ownerVersion = state.version;
     }
@@ -71,7 +73,8 @@ export function combinedWindowSummary(states: readonly EndpointState[]): WindowS
     errorCount += state.window.errorCount;
   }
   const [minLatencyMs, maxLatencyMs] = extremes(samples);
-  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) => percentileInPlace(samples, total, p)) as [number, number, number];
+  const order = new PartialOrder();
+  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) => order.percentile(samples, total, p)) as [number, number, number];
   return { sampleCount: total, p50Ms, p95Ms, p99Ms, errorCount, errorRate: errorCount / total, minLatencyMs, maxLatencyMs };
 }
 
