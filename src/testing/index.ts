@@ -5,3 +5,4 @@
  * @module greenslo/testing
  */
 export { ManualClock } from './manual-clock.js';
+export { ManualPowerSource, type ManualPowerSourceOptions } from './manual-power-source.js';

@@ -1,0 +1,105 @@
+import type { Clock } from '../core/clock.js';
+import { AttributionLedger } from './attribution-ledger.js';
+import type { PowerSource } from './power-source.js';
+import type { EnergyFaultCode } from './types.js';
+
+/**
+ * What a tracking session tells its monitor: each settled interval (for power windows) and each
+ * fault of the power source.
+ *
+ * @internal
+ */
+export interface SessionHooks {
+  settled(atMs: number, durationMs: number, energyJ: number): void;
+  fault(code: EnergyFaultCode, message: string, atMs: number, cause?: unknown): void;
+}
+
+/**
+ * One run of an `EnergyMonitor`, from `startTracking()` to `stopTracking()`: the attribution ledger
+ * plus the sampling of the power source, read at most once per `sampleIntervalMs`.
+ *
+ * @internal
+ */
+export class TrackingSession {
+  readonly ledger: AttributionLedger;
+  readonly startedAtMs: number;
+  stoppedAtMs: number | undefined;
+  readonly clock: Clock;
+  /** Grams of CO2e per joule: `pue x intensity / 3.6e6`. */
+  readonly gramsPerJoule: number;
+  readonly #source: PowerSource;
+  readonly #sampleIntervalMs: number;
+  readonly #hooks: SessionHooks;
+  /** Last accepted reading of the source, in joules; NaN until one succeeded. */
+  #baselineJ = Number.NaN;
+  #nextSampleMs: number;
+
+  constructor(source: PowerSource, clock: Clock, startMs: number, sampleIntervalMs: number, gramsPerJoule: number, hooks: SessionHooks) {
+    this.#source = source;
+    this.clock = clock;
+    this.#sampleIntervalMs = sampleIntervalMs;
+    this.gramsPerJoule = gramsPerJoule;
+    this.#hooks = hooks;
+    this.startedAtMs = startMs;
+    this.ledger = new AttributionLedger(this.startedAtMs);
+    this.#nextSampleMs = this.startedAtMs + sampleIntervalMs;
+    this.sample();
+  }
+
+  /** Moves the session to `nowMs` and samples the source when a sample is due; returns the time used. */
+  at(nowMs: number): number {
+    const ledger = this.ledger;
+    if (this.stoppedAtMs !== undefined) return ledger.lastMs;
+    ledger.advance(nowMs);
+    if (ledger.lastMs >= this.#nextSampleMs) this.sample();
+    return ledger.lastMs;
+  }
+
+  /** Brings the totals up to `nowMs` with a fresh reading (unless one was just taken). */
+  refresh(nowMs: number): void {
+    if (this.stoppedAtMs !== undefined) return;
+    this.ledger.advance(nowMs);
+    if (this.ledger.lastMs > this.ledger.interval.startMs) this.sample();
+  }
+
+  /** Takes the final reading at `nowMs` and freezes the session. */
+  stop(nowMs: number): void {
+    if (this.stoppedAtMs !== undefined) return;
+    this.refresh(nowMs);
+    this.stoppedAtMs = this.ledger.lastMs;
+  }
+
+  /** Reads the source at the ledger's time and settles the open interval with the energy since. */
+  sample(): void {
+    const ledger = this.ledger;
+    const atMs = ledger.lastMs;
+    this.#nextSampleMs = atMs + this.#sampleIntervalMs;
+    const readingJ = this.#read(atMs);
+    if (readingJ === undefined) return;
+    const baselineJ = this.#baselineJ;
+    this.#baselineJ = readingJ;
+    if (Number.isNaN(baselineJ)) return;
+    if (readingJ < baselineJ) {
+      // The energy since the last good reading is unknown: it is dropped, never counted negative.
+      this.#hooks.fault('decreasing_power_reading', `power source "${this.#source.name}" went back from ${baselineJ} J to ${readingJ} J; the energy of this interval is counted from the new reading on.`, atMs);
+      return;
+    }
+    const durationMs = atMs - ledger.interval.startMs;
+    ledger.settle(readingJ - baselineJ);
+    this.#hooks.settled(atMs, durationMs, readingJ - baselineJ);
+  }
+
+  #read(atMs: number): number | undefined {
+    let readingJ: unknown;
+    try {
+      readingJ = this.#source.readJoules(atMs);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#hooks.fault('power_source_failed', `power source "${this.#source.name}" could not be read: ${reason}`, atMs, error);
+      return undefined;
+    }
+    if (typeof readingJ === 'number' && Number.isFinite(readingJ)) return readingJ;
+    this.#hooks.fault('invalid_power_reading', `power source "${this.#source.name}" returned ${String(readingJ)} instead of a finite number of joules.`, atMs);
+    return undefined;
+  }
+}
