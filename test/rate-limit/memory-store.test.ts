@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/rate-limit/memory-store.js';
+import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
+import type { BucketPolicy } from '../../src/rate-limit/types.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+import { ReferenceLimiter } from './reference-limiter.js';
+
+const START_MS = 1_700_000_000_000;
+const onePerSecond: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 1000 };
+
+describe('MemoryStore', () => {
+  it('is synchronous and bounded by maxKeys (100,000 by default)', () => {
+    expect(new MemoryStore().maxKeys).toBe(100_000);
+    const store = new MemoryStore({ maxKeys: 3 });
+    expect(store.synchronous).toBe(true);
+    for (let i = 0; i < 10; i++) store.consume(`k${i}`, onePerSecond, 1, START_MS);
+    expect(store.size).toBe(3);
+  });
+
+  it('drops a bucket that has refilled completely before any other, and does not count it as a loss', () => {
+    const store = new MemoryStore({ maxKeys: 2 });
+    store.consume('old', onePerSecond, 1, START_MS); // full again at +1000
+    store.consume('recent', onePerSecond, 1, START_MS + 900); // full again at +1900
+    store.consume('recent', onePerSecond, 1, START_MS + 1900); // used most recently
+    store.consume('new', onePerSecond, 1, START_MS + 1950);
+    expect(store.remaining('recent', onePerSecond, START_MS + 1950)).toBe(0);
+    expect(store.stats()).toEqual({ size: 2, maxKeys: 2, evictedActiveBuckets: 0, droppedFullBuckets: 1, sweeps: 0 });
+  });
+
+  it('finds a full bucket that is not the least recently used one', () => {
+    const store = new MemoryStore({ maxKeys: 2 });
+    const slow: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 60_000 };
+    store.consume('slow', slow, 1, START_MS); // least recently used, full at +60,000
+    store.consume('fast', onePerSecond, 1, START_MS + 10); // full at +1010
+    store.consume('new', onePerSecond, 1, START_MS + 2000);
+    expect(store.remaining('slow', slow, START_MS + 2000)).toBe(0);
+    expect(store.stats()).toMatchObject({ evictedActiveBuckets: 0, droppedFullBuckets: 1 });
+  });
+
+  it('remembers after a scan which buckets fill up next and drops them when they do', () => {
+    const store = new MemoryStore({ maxKeys: 3 });
+    const tenPerTenSeconds: BucketPolicy = { capacity: 10, refillTokens: 1, refillIntervalMs: 1000 };
+    const consume = (key: string, cost: number, atMs: number): boolean => store.tryConsume(key, tenPerTenSeconds, cost, START_MS + atMs);
+    consume('a', 10, 0); // full again at 10,000
+    consume('b', 1, 0); // at 1,000
+    consume('c', 5, 0); // at 5,000
+    consume('d', 10, 2000); // a scan drops `b` and remembers `c` then `a`
+    expect(store.stats()).toMatchObject({ droppedFullBuckets: 1, sweeps: 1 });
+    expect(consume('c', 10, 2001)).toBe(false); // touches `c`: `a` is now the least recently used
+    consume('e', 10, 6000); // `c` is full since 5,000; `a` (10,000) and `d` (12,000) are not
+    expect(store.stats()).toMatchObject({ size: 3, evictedActiveBuckets: 0, droppedFullBuckets: 2, sweeps: 1 });
+    expect(store.remaining('a', tenPerTenSeconds, START_MS + 6000)).toBe(6);
+  });
+
+  it('scans again for buckets it did not remember once the remembered ones are used up', () => {
+    const store = new MemoryStore({ maxKeys: 1100 });
+    const perMs: BucketPolicy = { capacity: 4000, refillTokens: 1, refillIntervalMs: 1 };
+    // k{i} is full again at i + 1 ms; the least recently used one (k1099) is the last to fill up.
+    for (let i = 1099; i >= 0; i--) store.tryConsume(`k${i}`, perMs, i + 1, START_MS);
+    for (let i = 0; i < 50; i++) store.tryConsume(`early${i}`, perMs, 4000, START_MS + 50);
+    expect(store.stats()).toMatchObject({ size: 1100, droppedFullBuckets: 50, sweeps: 1 });
+    // 1,024 remembered buckets (k50..k1073) fill up by 1074; then a scan finds k1074..k1089.
+    for (let i = 0; i < 1030; i++) store.tryConsume(`late${i}`, perMs, 4000, START_MS + 1090);
+    // The second scan freed 16 slots, of which the last 6 new keys took 6.
+    expect(store.stats()).toEqual({ size: 1090, maxKeys: 1100, evictedActiveBuckets: 0, droppedFullBuckets: 50 + 1024 + 16, sweeps: 2 });
+    expect(store.remaining('k1099', perMs, START_MS + 1090)).toBe(4000 - 10);
+  });
+
+  it('evicts the least recently used bucket when none is full, and counts the loss', () => {
+    const store = new MemoryStore({ maxKeys: 2 });
+    store.consume('a', onePerSecond, 1, START_MS);
+    store.consume('b', onePerSecond, 1, START_MS);
+    store.consume('a', onePerSecond, 1, START_MS + 1); // refused, but touches `a`
+    store.consume('c', onePerSecond, 1, START_MS + 2);
+    expect(store.evictedActiveBuckets).toBe(1);
+    // `b` lost its state: it starts again from a full bucket.
+    expect(store.remaining('b', onePerSecond, START_MS + 2)).toBe(1);
+    expect(store.remaining('a', onePerSecond, START_MS + 2)).toBe(0);
+  });
+
+  it('keeps separate buckets per key whatever policies share the store', () => {
+    const store = new MemoryStore();
+    const ten: BucketPolicy = { capacity: 10, refillTokens: 10, refillIntervalMs: 60_000 };
+    expect(store.consume('a', ten, 4, START_MS).remaining).toBe(6);
+    expect(store.consume('b', onePerSecond, 1, START_MS).remaining).toBe(0);
+    expect(store.remaining('a', ten, START_MS)).toBe(6);
+  });
+
+  it('forgets one key, the keys with a prefix, or everything', () => {
+    const store = new MemoryStore();
+    for (const key of ['x:1', 'x:2', 'y:1']) store.consume(key, onePerSecond, 1, START_MS);
+    store.reset('x:1');
+    expect(store.size).toBe(2);
+    store.clear('x:');
+    expect(store.remaining('x:2', onePerSecond, START_MS)).toBe(1);
+    expect(store.remaining('y:1', onePerSecond, START_MS)).toBe(0);
+    store.clear('');
+    expect(store.size).toBe(0);
+    store.consume('z', onePerSecond, 1, START_MS);
+    expect(store.remaining('z', onePerSecond, START_MS)).toBe(0);
+  });
+
+  it('rejects a bad maxKeys', () => {
+    expect(() => new MemoryStore({ maxKeys: 1.5 })).toThrow(new RangeError('MemoryStore: `maxKeys` must be an integer >= 1, got 1.5.'));
+    expect(() => new MemoryStore({ maxKeys: '10' as unknown as number })).toThrow(TypeError);
+  });
+});
+
+/**
+ * Runs `steps` through a limiter whose store holds at most `maxKeys` buckets and through the exact
+ * unbounded model, skipping every request that would make more than `maxKeys` clients hold
+ * information (a bucket not yet full) at once; returns the store.
+ */
+function compareWithUnbounded(
+  limits: { rate: number; perSeconds: number; burst: number },
+  maxKeys: number,
+  steps: readonly { advanceMs: number; client: number; cost: number }[],
+): MemoryStore {
+  const clock = new ManualClock(START_MS);
+  const store = new MemoryStore({ maxKeys });
+  const bounded = new RateLimiter({ ...limits, clock, store });
+  const unbounded = new ReferenceLimiter(limits.rate, limits.perSeconds * 1000, limits.burst);
+  const fullAtMs = new Map<string, number>();
+  for (const { advanceMs, client, cost } of steps) {
+    clock.advanceMs(advanceMs);
+    const nowMs = clock.nowMs();
+    const key = `client-${client}`;
+    let active = 0;
+    for (const [other, atMs] of fullAtMs) if (atMs > nowMs || other === key) active += 1;
+    if (!fullAtMs.has(key)) active += 1;
+    if (active > maxKeys) continue;
+    const expected = unbounded.check(key, Math.min(cost, limits.burst), nowMs);
+    expect(bounded.check(key, Math.min(cost, limits.burst))).toEqual(expected);
+    fullAtMs.set(key, expected.resetAtMs);
+  }
+  expect(store.evictedActiveBuckets).toBe(0);
+  return store;
+}
+
+describe('MemoryStore bound, properties', () => {
+  it('decides as an unbounded limiter while no more than maxKeys clients hold information, however many full buckets it drops', () => {
+    const limits = fc.record({ rate: fc.integer({ min: 1, max: 30 }), perSeconds: fc.integer({ min: 1, max: 120 }), burst: fc.integer({ min: 1, max: 5 }) });
+    const steps = fc.array(
+      fc.record({ advanceMs: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 60_000 })), client: fc.integer({ min: 0, max: 15 }), cost: fc.integer({ min: 1, max: 5 }) }),
+      { maxLength: 120 },
+    );
+    let dropped = 0;
+    fc.assert(
+      fc.property(limits, fc.integer({ min: 1, max: 4 }), steps, (policy, maxKeys, schedule) => {
+        dropped += compareWithUnbounded(policy, maxKeys, schedule).stats().droppedFullBuckets;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(dropped).toBeGreaterThan(1000);
+  });
+
+  it('also with more buckets than it remembers as candidates: 1,500 keys near the bound, mixed costs, full scans', () => {
+    let seed = 12_345;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const schedule = Array.from({ length: 12_000 }, () => ({
+      advanceMs: random() < 0.995 ? Math.floor(random() * 3) : Math.floor(random() * 2000),
+      client: Math.floor(random() * 4000),
+      cost: 1 + Math.floor(random() * 10),
+    }));
+    const store = compareWithUnbounded({ rate: 1, perSeconds: 10, burst: 10 }, 1500, schedule);
+    const stats = store.stats();
+    expect(stats.sweeps).toBeGreaterThan(0);
+    expect(stats.droppedFullBuckets).toBeGreaterThan(500);
+  });
+});
