@@ -1,7 +1,89 @@
 /**
- * Express adapter. Not built yet: this entry exports nothing so far.
+ * Express adapter (Express 4 and 5): `guard` middleware for SLO tracking, rate limiting and energy
+ * accounting, and the health endpoints.
  *
  * @packageDocumentation
  * @module greenslo/express
  */
-export {};
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import type { HttpResult } from '../http/http-result.js';
+import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
+
+/** Options of the Express {@link guard}. */
+export type ExpressGuardOptions = GuardOptions<Request>;
+
+function send(res: Response, result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): void {
+  res.status(result.status).set(result.headers);
+  res.send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+}
+
+function routeOf(req: Request): string | undefined {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? req.baseUrl + path : undefined;
+}
+
+function proceed(admission: Admission, req: Request, res: Response, next: NextFunction): void {
+  if (!admission.allowed) return send(res, admission.response);
+  res.set(admission.headers);
+  const finish = (): void => admission.finish(res.statusCode, routeOf(req), false);
+  res.once('finish', finish);
+  res.once('close', finish);
+  next();
+}
+
+/**
+ * Express middleware that rate-limits requests, records their latency and outcome, and attributes
+ * energy to them. Mount it before the routes: `app.use(guard({ slo, limits, energy }))`.
+ *
+ * The endpoint key is the matched route pattern (`/users/:id`), or `(unmatched)` for 404s; the
+ * client key is `req.ip`, so `X-Forwarded-For` counts only when Express' `trust proxy` is set.
+ * Latency runs until the response has been written (`finish`) or the connection closed.
+ *
+ * @param options - the tracker, limits and energy monitor to use, and how to key requests
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { EndpointRateLimiter, SLOTracker } from 'greenslo';
+ * import { guard } from 'greenslo/express';
+ *
+ * const app = express();
+ * app.use(guard({ slo: new SLOTracker(), limits: new EndpointRateLimiter() }));
+ * ```
+ */
+export function guard(options: ExpressGuardOptions = {}): RequestHandler {
+  const core = new RequestGuard<Request>('greenslo/express guard', options);
+  return (req, res, next) => {
+    const admission = core.admit(req, req.path, req.ip);
+    if (!(admission instanceof Promise)) return proceed(admission, req, res, next);
+    admission.then((settled) => proceed(settled, req, res, next), next);
+  };
+}
+
+/**
+ * Express handlers for `GET /health`, `/health/live` and `/health/ready`.
+ *
+ * @param options - readiness checks, their timeout and a low-power mode to report
+ * @returns `{ health, live, ready }` request handlers
+ * @example
+ * ```ts
+ * const { health, live, ready } = healthHandlers({ checks: { database: () => pool.query('select 1') } });
+ * app.get('/health', health);
+ * app.get('/health/live', live);
+ * app.get('/health/ready', ready);
+ * ```
+ */
+export function healthHandlers(options: HealthOptions = {}): { health: RequestHandler; live: RequestHandler; ready: RequestHandler } {
+  const endpoints = createHealthEndpoints(options);
+  return {
+    health: (_req, res) => send(res, endpoints.health()),
+    live: (_req, res) => send(res, endpoints.live()),
+    ready: (_req, res, next) => {
+      endpoints.ready().then((result) => send(res, result), next);
+    },
+  };
+}
+
+export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { HealthOptions, ReadinessCheck } from '../http/health.js';

@@ -1,7 +1,136 @@
 /**
- * Fetch-handler adapter (Hono, Bun, Deno, Workers). Not built yet: this entry exports nothing so far.
+ * Fetch adapter for handlers of the form `(request: Request, ...rest) => Response`: Hono, Bun,
+ * Deno, Cloudflare Workers and Node with `@hono/node-server`.
  *
  * @packageDocumentation
  * @module greenslo/fetch
  */
-export {};
+import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import type { HttpResult } from '../http/http-result.js';
+import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
+
+/** A Fetch-style handler: a `Request` (plus whatever the runtime passes) in, a `Response` out. */
+export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
+
+/** Options of the Fetch {@link guard}. `clientKey` is required when `limits` is given. */
+export interface FetchGuardOptions<Rest extends unknown[] = unknown[]> extends Omit<GuardOptions<Request>, 'endpoint' | 'clientKey'> {
+  /** Endpoint key of a request; defaults to its URL path (404s fold into `(unmatched)`). */
+  readonly endpoint?: ((request: Request, ...rest: Rest) => string) | undefined;
+  /**
+   * Client key of a request, usually its address, which only the runtime knows: Bun
+   * `server.requestIP(request)?.address`, Deno `info.remoteAddr.hostname`, Cloudflare
+   * `request.headers.get('CF-Connecting-IP')`, `@hono/node-server` `getConnInfo(c).remote.address`.
+   */
+  readonly clientKey?: ((request: Request, ...rest: Rest) => string) | undefined;
+}
+
+const reportedRoutes = new WeakMap<Request, string>();
+
+/**
+ * Tells the guard which route pattern served `request`, so that `/users/42` and `/users/7` are
+ * tracked together as `/users/:id`. Call it from the router, for example in Hono:
+ * ```ts
+ * import { matchedRoutes } from 'hono/route';
+ * app.use(async (c, next) => {
+ *   await next();
+ *   const route = matchedRoutes(c).at(-1); // the handler's route, unless only middleware matched
+ *   if (route && route.method !== 'ALL') reportRoute(c.req.raw, route.path);
+ * });
+ * ```
+ *
+ * @param request - the request the guard passed to the handler
+ * @param pattern - the matched route pattern
+ */
+export function reportRoute(request: Request, pattern: string): void {
+  reportedRoutes.set(request, pattern);
+}
+
+interface Call<Rest extends unknown[]> {
+  readonly request: Request;
+  readonly rest: Rest;
+}
+
+function toResponse(result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): Response {
+  const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  return new Response(body, { status: result.status, headers: result.headers });
+}
+
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  const names = Object.keys(headers);
+  if (names.length === 0) return response;
+  try {
+    for (const name of names) response.headers.set(name, headers[name]!);
+    return response;
+  } catch {
+    // Responses from fetch() have immutable headers: copy the response to add them.
+    const copy = new Response(response.body, response);
+    for (const name of names) copy.headers.set(name, headers[name]!);
+    return copy;
+  }
+}
+
+/**
+ * Wraps a Fetch handler with rate limiting, SLO tracking and energy accounting.
+ * Latency runs until the handler returns its `Response`. The endpoint key is the route the
+ * handler reports with {@link reportRoute}, else the URL path, and `(unmatched)` for 404s.
+ *
+ * @param handler - the application's handler
+ * @param options - the tracker, limits and energy monitor to use, and how to key requests
+ * @throws TypeError at once when `limits` is given without `clientKey`, or for an invalid option
+ * @example
+ * ```ts
+ * import { EndpointRateLimiter, SLOTracker } from 'greenslo';
+ * import { guard } from 'greenslo/fetch';
+ *
+ * // Deno
+ * Deno.serve(guard(app.fetch, {
+ *   slo: new SLOTracker(),
+ *   limits: new EndpointRateLimiter(),
+ *   clientKey: (_request, info) => info.remoteAddr.hostname,
+ * }));
+ * ```
+ */
+export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: FetchGuardOptions<Rest> = {}): FetchHandler<Rest> {
+  if (typeof handler !== 'function') throw new TypeError(`greenslo/fetch guard: \`handler\` must be a function, got ${typeof handler}.`);
+  if (options.limits !== undefined && typeof options.clientKey !== 'function') {
+    throw new TypeError('greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.');
+  }
+  const { endpoint, clientKey, ...rest } = options;
+  const core = new RequestGuard<Call<Rest>>('greenslo/fetch guard', {
+    ...rest,
+    ...(endpoint === undefined ? {} : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
+    ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
+  });
+  return async (request, ...restArgs) => {
+    const pending = core.admit({ request, rest: restArgs }, new URL(request.url).pathname, undefined);
+    const admission = pending instanceof Promise ? await pending : pending;
+    if (!admission.allowed) return toResponse(admission.response);
+    let response: Response;
+    try {
+      response = await handler(request, ...restArgs);
+    } catch (error) {
+      admission.finish(500, reportedRoutes.get(request), true);
+      throw error;
+    }
+    admission.finish(response.status, reportedRoutes.get(request));
+    return withHeaders(response, admission.headers);
+  };
+}
+
+/**
+ * Fetch handlers for `GET /health`, `/health/live` and `/health/ready`.
+ *
+ * @param options - readiness checks, their timeout and a low-power mode to report
+ * @returns `{ health, live, ready }` handlers returning a `Response`
+ */
+export function healthHandlers(options: HealthOptions = {}): { health: () => Response; live: () => Response; ready: () => Promise<Response> } {
+  const endpoints = createHealthEndpoints(options);
+  return {
+    health: () => toResponse(endpoints.health()),
+    live: () => toResponse(endpoints.live()),
+    ready: async () => toResponse(await endpoints.ready()),
+  };
+}
+
+export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { HealthOptions, ReadinessCheck } from '../http/health.js';

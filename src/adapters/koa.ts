@@ -1,7 +1,89 @@
 /**
- * Koa adapter. Not built yet: this entry exports nothing so far.
+ * Koa adapter (Koa 2 and 3, with `@koa/router`): `guard` middleware for SLO tracking, rate limiting
+ * and energy accounting, and the health endpoints.
  *
  * @packageDocumentation
  * @module greenslo/koa
  */
-export {};
+import type { Context, Middleware } from 'koa';
+import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import type { HttpResult } from '../http/http-result.js';
+import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
+
+/** Options of the Koa {@link guard}. */
+export type KoaGuardOptions = GuardOptions<Context>;
+
+function send(ctx: Context, result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): void {
+  ctx.status = result.status;
+  ctx.set(result.headers);
+  ctx.body = result.body;
+}
+
+function routeOf(ctx: Context): string | undefined {
+  const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof route === 'string' ? route : undefined;
+}
+
+/**
+ * Koa middleware that rate-limits requests, records their latency and outcome, and attributes
+ * energy to them. Use it first: `app.use(guard({ slo, limits, energy }))`.
+ *
+ * The endpoint key is the `@koa/router` route pattern (`/users/:id`), or `(unmatched)` for 404s;
+ * the client key is `ctx.ip`, so `X-Forwarded-For` counts only when `app.proxy` is set. Latency
+ * runs until the response has been written; an error thrown downstream counts as an error and is
+ * re-thrown unchanged.
+ *
+ * @param options - the tracker, limits and energy monitor to use, and how to key requests
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { SLOTracker } from 'greenslo';
+ * import { guard } from 'greenslo/koa';
+ *
+ * const app = new Koa();
+ * app.use(guard({ slo: new SLOTracker() }));
+ * ```
+ */
+export function guard(options: KoaGuardOptions = {}): Middleware {
+  const core = new RequestGuard<Context>('greenslo/koa guard', options);
+  return async (ctx, next) => {
+    const pending = core.admit(ctx, ctx.path, ctx.ip);
+    const admission = pending instanceof Promise ? await pending : pending;
+    if (!admission.allowed) return send(ctx, admission.response);
+    ctx.set(admission.headers);
+    let thrown = false;
+    const finish = (): void => admission.finish(ctx.status, routeOf(ctx), thrown);
+    ctx.res.once('finish', finish);
+    ctx.res.once('close', finish);
+    try {
+      await next();
+    } catch (error) {
+      thrown = true;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Koa middleware for `GET /health`, `/health/live` and `/health/ready`.
+ *
+ * @param options - readiness checks, their timeout and a low-power mode to report
+ * @returns `{ health, live, ready }` middleware, to mount on routes
+ * @example
+ * ```ts
+ * const { health, live, ready } = healthHandlers();
+ * router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
+ * ```
+ */
+export function healthHandlers(options: HealthOptions = {}): { health: Middleware; live: Middleware; ready: Middleware } {
+  const endpoints = createHealthEndpoints(options);
+  return {
+    health: (ctx) => send(ctx, endpoints.health()),
+    live: (ctx) => send(ctx, endpoints.live()),
+    ready: async (ctx) => send(ctx, await endpoints.ready()),
+  };
+}
+
+export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { HealthOptions, ReadinessCheck } from '../http/health.js';

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { EndpointRateLimiter, SLOTracker, UNMATCHED_ENDPOINT } from '../../src/index.js';
+import { guard, reportRoute } from '../../src/adapters/fetch.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+describe('greenslo/fetch guard', () => {
+  it('requires a clientKey when limits are set, at guard() time', () => {
+    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter() })).toThrow(TypeError);
+    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter(), clientKey: () => 'a' })).not.toThrow();
+    expect(() => guard(() => new Response('ok'), { slo: new SLOTracker() })).not.toThrow();
+  });
+
+  it('re-throws a handler error unchanged and counts it as an error', async () => {
+    const clock = new ManualClock();
+    const slo = new SLOTracker({ clock });
+    const failure = new Error('handler failed');
+    const handler = guard(
+      () => {
+        throw failure;
+      },
+      { slo, clock },
+    );
+    await expect(handler(new Request('http://localhost/jobs'))).rejects.toBe(failure);
+    expect(slo.stats('/jobs')).toMatchObject({ count: 1, errorCount: 1 });
+  });
+
+  it('measures latency until the handler returns its Response, keyed by the reported route', async () => {
+    const clock = new ManualClock();
+    const slo = new SLOTracker({ clock });
+    const handler = guard(
+      async (request: Request) => {
+        await Promise.resolve();
+        clock.advanceMs(42);
+        reportRoute(request, '/users/:id');
+        return new Response('{}', { status: 200 });
+      },
+      { slo, clock },
+    );
+    await handler(new Request('http://localhost/users/1'));
+    expect(slo.stats('/users/:id').count).toBe(1);
+    expect(slo.p50('/users/:id')).toBe(42);
+  });
+
+  it('folds 404s without a reported route into the unmatched endpoint', async () => {
+    const slo = new SLOTracker({ clock: new ManualClock() });
+    const handler = guard(() => new Response('not found', { status: 404 }), { slo });
+    await handler(new Request('http://localhost/wp-admin.php'));
+    expect(slo.endpoints()).toEqual([UNMATCHED_ENDPOINT]);
+  });
+
+  it('adds rate-limit headers to responses whose headers are immutable', async () => {
+    const clock = new ManualClock(0);
+    const limits = new EndpointRateLimiter({ clock, rules: { '/x': { rate: 5, perSeconds: 60 } } });
+    // Response.redirect() returns a Response whose headers are immutable.
+    const handler = guard(() => Response.redirect('http://localhost/y', 302), { limits, clientKey: () => 'client', clock });
+    expect(() => Response.redirect('http://localhost/y', 302).headers.set('a', 'b')).toThrow(TypeError);
+    const response = await handler(new Request('http://localhost/x'));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('Location')).toBe('http://localhost/y');
+    expect(response.headers.get('X-RateLimit-Remaining')).toBe('4');
+  });
+});
