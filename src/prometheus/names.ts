@@ -39,3 +39,41 @@ export function formatLe(boundMs: number): string {
 export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
+
+/** The `slo` label of an objective (`latency_p95`, `errors`), the same in the exposition and the rules. */
+export function sloLabel(kind: 'p50' | 'p95' | 'p99' | 'errorRate'): string {
+  return kind === 'errorRate' ? 'errors' : `latency_${kind}`;
+}
+
+/** Every metric name the exposition writes, beside the request series of {@link requestMetricNames}. */
+export function metricNames(prefix: string) {
+  return {
+    ...requestMetricNames(prefix),
+    latencyWindowSeconds: `${prefix}request_latency_window_seconds`,
+    latencyObjectiveSeconds: `${prefix}slo_latency_objective_seconds`,
+    errorRateObjectiveRatio: `${prefix}slo_error_rate_objective_ratio`,
+    compliant: `${prefix}slo_compliant`,
+    errorBudgetRemainingRatio: `${prefix}slo_error_budget_remaining_ratio`,
+    burnRate: `${prefix}slo_burn_rate`,
+    energyJoulesTotal: `${prefix}energy_joules_total`,
+    emissionsGramsTotal: `${prefix}co2_emissions_grams_total`,
+    unattributedJoulesTotal: `${prefix}energy_unattributed_joules_total`,
+    energyRequestsTotal: `${prefix}energy_requests_total`,
+    requestEnergyJoulesTotal: `${prefix}request_energy_joules_total`,
+    requestEmissionsGramsTotal: `${prefix}request_co2_emissions_grams_total`,
+    requestsInFlight: `${prefix}energy_requests_in_flight`,
+    powerWatts: `${prefix}power_watts`,
+    powerThresholdWatts: `${prefix}power_threshold_watts`,
+    overPowerThreshold: `${prefix}power_over_threshold`,
+    energyFaultsTotal: `${prefix}energy_faults_total`,
+    energyInfo: `${prefix}energy_info`,
+    lowPowerEnabled: `${prefix}low_power_mode_enabled`,
+    lowPowerTargetReductionRatio: `${prefix}low_power_target_reduction_ratio`,
+    lowPowerReductionRatio: `${prefix}low_power_reduction_ratio`,
+    rateLimitDecisionsTotal: `${prefix}rate_limit_decisions_total`,
+    rateLimitStoreFaultsTotal: `${prefix}rate_limit_store_faults_total`,
+  } as const;
+}
+
+/** The names {@link metricNames} returns. */
+export type MetricNames = ReturnType<typeof metricNames>;

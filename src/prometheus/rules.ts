@@ -1,4 +1,4 @@
-import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, escapeLabelValue, formatLe, requestMetricNames } from './names.js';
+import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, escapeLabelValue, formatLe, requestMetricNames, sloLabel } from './names.js';
 
 /** The objectives of one endpoint, as `SLOTracker` takes them. */
 export interface RuleObjectives {
@@ -61,7 +61,7 @@ function latencySli(endpoint: string, percentile: 50 | 95 | 99, thresholdMs: num
   const selector = `endpoint="${escapeLabelValue(endpoint)}"`;
   return {
     endpoint,
-    slo: `latency_p${percentile}`,
+    slo: sloLabel(`p${percentile}`),
     budget: String((100 - percentile) / 100),
     errorRatio: (window) =>
       `1 - (sum(rate(${names.durationSeconds}_bucket{${selector},le="${formatLe(thresholdMs)}"}[${window}])) / sum(rate(${names.durationSeconds}_count{${selector}}[${window}])))`,
@@ -73,7 +73,7 @@ function errorSli(endpoint: string, errorRate: number, prefix: string): Sli {
   const selector = `endpoint="${escapeLabelValue(endpoint)}"`;
   return {
     endpoint,
-    slo: 'errors',
+    slo: sloLabel('errorRate'),
     budget: String(errorRate),
     errorRatio: (window) => `sum(rate(${names.errorsTotal}{${selector}}[${window}])) / sum(rate(${names.requestsTotal}{${selector}}[${window}]))`,
   };

@@ -1,0 +1,52 @@
+/**
+ * Metric families as plain data: what the exposition text and the prom-client collectors are both
+ * written from, so that the two always carry the same names, labels and values.
+ *
+ * @internal
+ */
+
+/** Label names and raw (unescaped) values of one sample. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** The types the text format 0.0.4 knows and greenslo writes. */
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** One line of a family: `<name><suffix>{labels} value`. */
+export interface MetricSample {
+  /** Appended to the family name: `_bucket`, `_sum` or `_count` for histograms, else empty. */
+  readonly suffix: '' | '_bucket' | '_sum' | '_count';
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/** Every sample of one metric name, with its help text and type. */
+export interface MetricFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+  readonly samples: MetricSample[];
+}
+
+/** What a family is before its samples are collected. */
+export interface FamilyShape {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+}
+
+const NO_LABELS: Labels = Object.freeze({});
+
+/** A family with no samples yet. */
+export function family(name: string, type: MetricType, help: string): MetricFamily {
+  return { name, help, type, samples: [] };
+}
+
+/** Adds a sample without suffix. */
+export function addSample(target: MetricFamily, value: number, labels: Labels = NO_LABELS): void {
+  target.samples.push({ suffix: '', labels, value });
+}
+
+/** `1` for true, `0` for false, as Prometheus writes states. */
+export function flag(value: boolean): number {
+  return value ? 1 : 0;
+}
