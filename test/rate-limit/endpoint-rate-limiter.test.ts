@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { EndpointRateLimiter } from '../../src/rate-limit/endpoint-rate-limiter.js';
+import { DEFAULT_RATE_LIMITS, UNLIMITED_DECISION } from '../../src/rate-limit/endpoint-rules.js';
+import { MemoryStore } from '../../src/rate-limit/memory-store.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+const START_MS = 1_700_000_000_000;
+
+function admittedInARow(limits: EndpointRateLimiter, endpoint: string, clientId: string, attempts: number): number {
+  let admitted = 0;
+  for (let i = 0; i < attempts; i++) if (limits.check(endpoint, clientId).allowed) admitted += 1;
+  return admitted;
+}
+
+describe('DEFAULT_RATE_LIMITS', () => {
+  it('holds the limits of the original service', () => {
+    expect(DEFAULT_RATE_LIMITS).toEqual({
+      '/embed/multimodal': { rate: 60, perSeconds: 60 },
+      '/agents/plan': { rate: 10, perSeconds: 60 },
+      '/agents/reflect': { rate: 20, perSeconds: 60 },
+      '/health/*': 'unlimited',
+      '/metrics': 'unlimited',
+    });
+    expect(Object.isFrozen(DEFAULT_RATE_LIMITS)).toBe(true);
+  });
+});
+
+describe('EndpointRateLimiter', () => {
+  it('applies each endpoint its own limit per minute, per client', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
+    expect(admittedInARow(limits, '/embed/multimodal', 'a', 100)).toBe(60);
+    expect(admittedInARow(limits, '/agents/plan', 'a', 100)).toBe(10);
+    expect(admittedInARow(limits, '/agents/reflect', 'a', 100)).toBe(20);
+    expect(admittedInARow(limits, '/agents/plan', 'b', 100)).toBe(10);
+  });
+
+  it('never limits health endpoints and metrics, and answers them with the unlimited decision', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
+    for (const endpoint of ['/health', '/health/live', '/health/ready', '/health/deep/check', '/metrics']) {
+      expect(admittedInARow(limits, endpoint, 'a', 1000)).toBe(1000);
+      expect(limits.check(endpoint, 'a', 1e9)).toBe(UNLIMITED_DECISION);
+    }
+    expect(UNLIMITED_DECISION).toEqual({ allowed: true, limit: Infinity, remaining: Infinity, resetAtMs: 0, retryAfterMs: 0 });
+  });
+
+  it('does not confuse a path that only starts like a wildcard pattern', () => {
+    const limits = new EndpointRateLimiter({ rules: { '/health/*': 'unlimited' }, default: { rate: 1, perSeconds: 60 }, clock: new ManualClock(START_MS) });
+    expect(admittedInARow(limits, '/healthy', 'a', 5)).toBe(1);
+    expect(limits.match('/healthy').pattern).toBe('default');
+  });
+
+  it('prefers an exact pattern, then the longest wildcard', () => {
+    const limits = new EndpointRateLimiter({
+      rules: { '/api/*': { rate: 100, perSeconds: 1 }, '/api/admin/*': { rate: 2, perSeconds: 1 }, '/api/admin/login': { rate: 1, perSeconds: 60, burst: 3 } },
+    });
+    expect(limits.match('/api/users')).toEqual({ pattern: '/api/*', rule: { rate: 100, perSeconds: 1, burst: 100 } });
+    expect(limits.match('/api/admin/users').pattern).toBe('/api/admin/*');
+    expect(limits.match('/api/admin/login')).toEqual({ pattern: '/api/admin/login', rule: { rate: 1, perSeconds: 60, burst: 3 } });
+    expect(limits.match('/other')).toEqual({ pattern: 'default', rule: 'unlimited' });
+  });
+
+  it('limits unmatched endpoints by the default rule when one is given', () => {
+    const limits = new EndpointRateLimiter({ rules: {}, default: { rate: 3, perSeconds: 60 }, clock: new ManualClock(START_MS) });
+    expect(admittedInARow(limits, '/anything', 'a', 10)).toBe(3);
+    expect(admittedInARow(limits, '/else', 'a', 10)).toBe(0);
+  });
+
+  it('refills over time like a RateLimiter', () => {
+    const clock = new ManualClock(START_MS);
+    const limits = new EndpointRateLimiter({ clock });
+    admittedInARow(limits, '/agents/plan', 'a', 10);
+    const refused = limits.check('/agents/plan', 'a');
+    expect(refused).toEqual({ allowed: false, limit: 10, remaining: 0, resetAtMs: START_MS + 60_000, retryAfterMs: 6000 });
+    clock.advanceMs(6000);
+    expect(limits.check('/agents/plan', 'a')).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it('counts allowed and limited decisions per rule, unlimited ones and the default included', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
+    admittedInARow(limits, '/agents/plan', 'a', 12);
+    admittedInARow(limits, '/health/live', 'a', 3);
+    admittedInARow(limits, '/unknown', 'a', 2);
+    expect(limits.decisionCounts()).toEqual([
+      { rule: '/embed/multimodal', allowed: 0, limited: 0 },
+      { rule: '/agents/plan', allowed: 10, limited: 2 },
+      { rule: '/agents/reflect', allowed: 0, limited: 0 },
+      { rule: '/health/*', allowed: 3, limited: 0 },
+      { rule: '/metrics', allowed: 0, limited: 0 },
+      { rule: 'default', allowed: 2, limited: 0 },
+    ]);
+  });
+
+  it('takes `cost` tokens and resets one client or all', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
+    expect(limits.check('/agents/plan', 'a', 4).remaining).toBe(6);
+    expect(limits.check('/agents/reflect', 'a', 5).remaining).toBe(15);
+    limits.reset('a');
+    expect(limits.check('/agents/plan', 'a').remaining).toBe(9);
+    limits.reset();
+    expect(limits.check('/agents/plan', 'a').remaining).toBe(9);
+  });
+
+  it('shares one given store between rules with the pattern as key prefix', () => {
+    const store = new MemoryStore();
+    const limits = new EndpointRateLimiter({ store, clock: new ManualClock(START_MS) });
+    limits.check('/agents/plan', '203.0.113.7');
+    limits.check('/agents/reflect', '203.0.113.7');
+    expect(store.size).toBe(2);
+    const policy = { capacity: 10, refillTokens: 10, refillIntervalMs: 60_000 };
+    expect(store.remaining('/agents/plan 203.0.113.7', policy, START_MS)).toBe(9);
+  });
+
+  it('rejects bad patterns, rules, endpoints, client ids and costs', () => {
+    expect(() => new EndpointRateLimiter({ rules: { 'agents/plan': 'unlimited' } })).toThrow(RangeError);
+    expect(() => new EndpointRateLimiter({ rules: { '/a/*/b': 'unlimited' } })).toThrow(RangeError);
+    expect(() => new EndpointRateLimiter({ rules: { '/a b': 'unlimited' } })).toThrow(RangeError);
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 0, perSeconds: 60 } } })).toThrow(
+      new RangeError('EndpointRateLimiter: `rules["/a"].rate` must be a finite number > 0, got 0.'),
+    );
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 60, burst: -2 } } })).toThrow(/`rules\["\/a"\]\.burst`/);
+    expect(() => new EndpointRateLimiter({ rules: { '/a': 'none' as never } })).toThrow(RangeError);
+    expect(() => new EndpointRateLimiter({ default: { rate: 1, perSeconds: Number.NaN } })).toThrow(/`default\.perSeconds`/);
+    expect(() => new EndpointRateLimiter({ rules: 'all' as never })).toThrow(TypeError);
+    const limits = new EndpointRateLimiter();
+    expect(() => limits.check('', 'a')).toThrow(TypeError);
+    expect(() => limits.check('/agents/plan', '')).toThrow(new TypeError('EndpointRateLimiter: `clientId` must be a non-empty string, got "".'));
+    expect(() => limits.check('/health', '')).toThrow(TypeError);
+    expect(() => limits.check('/agents/plan', 'a', 11)).toThrow(new RangeError('EndpointRateLimiter: `cost` must be a finite number > 0 and <= 10, got 11.'));
+    expect(() => limits.check('/health', 'a', Infinity)).toThrow(RangeError);
+    expect(limits.decisionCounts().every((count) => count.allowed === 0 && count.limited === 0)).toBe(true);
+  });
+});

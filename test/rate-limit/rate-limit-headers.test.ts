@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { getRateLimitHeaders } from '../../src/rate-limit/rate-limit-headers.js';
+import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+const NOW_MS = 1_700_000_000_250;
+
+describe('getRateLimitHeaders', () => {
+  it('writes legacy and draft fields for an allowed request (standard "both" by default)', () => {
+    const resetAtMs = NOW_MS + 22_500; // full again in 22.5 s
+    expect(getRateLimitHeaders({ limit: 60, remaining: 42, resetAtMs, windowSeconds: 60, nowMs: NOW_MS })).toEqual({
+      'X-RateLimit-Limit': '60',
+      'X-RateLimit-Remaining': '42',
+      'X-RateLimit-Reset': '1700000023', // epoch seconds, rounded up from 1,700,000,022.75
+      RateLimit: '"default";r=42;t=23',
+      'RateLimit-Policy': '"default";q=60;w=60',
+    });
+  });
+
+  it('adds Retry-After only when limited, and makes the draft t name the same moment', () => {
+    const headers = getRateLimitHeaders({ limit: 60, remaining: 0, resetAtMs: NOW_MS + 60_000, retryAfterSeconds: 0.4, windowSeconds: 60, nowMs: NOW_MS });
+    expect(headers['Retry-After']).toBe('1');
+    expect(headers.RateLimit).toBe('"default";r=0;t=1');
+    expect(Number(headers['Retry-After'])).toBeGreaterThanOrEqual(Number(/t=(\d+)/.exec(headers.RateLimit!)![1]));
+    expect(getRateLimitHeaders({ limit: 60, remaining: 5, resetAtMs: NOW_MS, nowMs: NOW_MS })).not.toHaveProperty('Retry-After');
+  });
+
+  it.each([
+    [0.001, '1'],
+    [1, '1'],
+    [1.001, '2'],
+    [59.5, '60'],
+  ])('rounds a Retry-After of %s seconds up to %s', (retryAfterSeconds, expected) => {
+    expect(getRateLimitHeaders({ limit: 1, remaining: 0, resetAtMs: NOW_MS, retryAfterSeconds, nowMs: NOW_MS })['Retry-After']).toBe(expected);
+  });
+
+  it('takes a refused decision as it is, deriving Retry-After from retryAfterMs', () => {
+    const clock = new ManualClock(NOW_MS);
+    const limiter = new RateLimiter({ rate: 7, perSeconds: 60, clock });
+    for (let i = 0; i < 7; i++) limiter.check('c');
+    const refused = limiter.check('c'); // next token in ceil(60,000 / 7) = 8572 ms
+    expect(refused.retryAfterMs).toBe(8572);
+    expect(getRateLimitHeaders({ ...refused, windowSeconds: limiter.perSeconds, nowMs: clock.nowMs() })).toEqual({
+      'X-RateLimit-Limit': '7',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(Math.ceil((NOW_MS + 60_000) / 1000)),
+      'Retry-After': '9',
+      RateLimit: '"default";r=0;t=9',
+      'RateLimit-Policy': '"default";q=7;w=60',
+    });
+  });
+
+  it('writes only the legacy or only the draft fields when asked, Retry-After with either', () => {
+    const base = { limit: 10, remaining: 0, resetAtMs: NOW_MS + 6000, retryAfterSeconds: 6, nowMs: NOW_MS };
+    expect(Object.keys(getRateLimitHeaders({ ...base, standard: 'legacy' }))).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After']);
+    expect(getRateLimitHeaders({ ...base, standard: 'draft' })).toEqual({ 'Retry-After': '6', RateLimit: '"default";r=0;t=6', 'RateLimit-Policy': '"default";q=10' });
+  });
+
+  it('names the policy as an escaped structured-field string', () => {
+    const headers = getRateLimitHeaders({ limit: 5, remaining: 5, resetAtMs: NOW_MS, policy: 'per "ip" \\ minute', standard: 'draft', nowMs: NOW_MS });
+    expect(headers.RateLimit).toBe('"per \\"ip\\" \\\\ minute";r=5;t=0');
+    expect(headers['RateLimit-Policy']).toBe('"per \\"ip\\" \\\\ minute";q=5');
+  });
+
+  it('writes whole numbers: remaining floored, never above the limit, t never negative', () => {
+    const headers = getRateLimitHeaders({ limit: 2.5, remaining: 2.9, resetAtMs: NOW_MS - 5000, nowMs: NOW_MS });
+    expect(headers).toMatchObject({ 'X-RateLimit-Limit': '2', 'X-RateLimit-Remaining': '2', RateLimit: '"default";r=2;t=0' });
+  });
+
+  it('writes nothing for an unlimited endpoint', () => {
+    expect(getRateLimitHeaders({ limit: Infinity, remaining: Infinity, resetAtMs: 0 })).toEqual({});
+  });
+
+  it('rejects bad input', () => {
+    const base = { limit: 1, remaining: 0, resetAtMs: NOW_MS, nowMs: NOW_MS };
+    expect(() => getRateLimitHeaders({ ...base, standard: 'ietf' as never })).toThrow(new RangeError("getRateLimitHeaders: `standard` must be one of 'legacy', 'draft', 'both', got \"ietf\"."));
+    expect(() => getRateLimitHeaders({ ...base, policy: 'café' })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, policy: 'a\nb' })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, remaining: -1 })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, limit: Number.NaN })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, retryAfterSeconds: -1 })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, windowSeconds: 0 })).toThrow(RangeError);
+    expect(() => getRateLimitHeaders({ ...base, resetAtMs: '1' as never })).toThrow(TypeError);
+  });
+});
