@@ -237,8 +237,8 @@ export class EnergyMonitor {
   }
 
   /**
-   * The monitor's figures now. While tracking, reads the power source first (unless it was read at
-   * this very time), so that totals are current and add up exactly.
+   * The monitor's figures now. While tracking, reads the power source first, so that totals are
+   * current and add up exactly.
    *
    * @returns totals, per-request figures, attribution and configuration; see {@link EnergyMetrics}
    */

@@ -10,7 +10,7 @@ export {
 } from './energy-monitor.js';
 export { RequestEnergyHandle } from './request-energy-handle.js';
 export type { EnergyFault, EnergyFaultCode, EnergyMetrics, EnergyWarning, PowerWindow, RequestEnergy, TrackedRequestEnergy, TrackingSummary } from './types.js';
-export { DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, PRECISIONS, type PowerProfile, type Precision } from './power-profiles.js';
+export { DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, PRECISIONS, type PowerProfile, type PowerProfileInput, type Precision, type ProfileSettings } from './power-profiles.js';
 export {
   DEFAULT_AUTO_HYSTERESIS_RATIO,
   DEFAULT_MIN_DWELL_MS,

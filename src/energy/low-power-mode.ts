@@ -3,7 +3,7 @@ import { clockOption, nonNegativeNumber, numberInRange, positiveNumber } from '.
 import type { EnergyMonitor } from './energy-monitor.js';
 import { ModeEnergyMeter } from './mode-energy-meter.js';
 import { booleanOption, optionalObject } from './options.js';
-import { buildProfile, DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, type PowerProfile } from './power-profiles.js';
+import { buildProfile, DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, type PowerProfile, type PowerProfileInput, type ProfileSettings } from './power-profiles.js';
 
 /**
  * Default share of power that low-power mode should save (0..1).
@@ -60,12 +60,13 @@ export interface LowPowerModeOptions<Extra extends object = Record<never, never>
    * Profile of normal operation; missing fields take the default's.
    * @defaultValue {@link DEFAULT_NORMAL_PROFILE}
    */
-  readonly normal?: Partial<PowerProfile> & Extra;
+  readonly normal?: PowerProfileInput & Extra;
   /**
-   * Profile of low-power operation; missing fields take the default's.
+   * Profile of low-power operation; missing fields take the default's, and missing extra fields
+   * the normal profile's.
    * @defaultValue {@link DEFAULT_LOW_POWER_PROFILE}
    */
-  readonly lowPower?: Partial<PowerProfile> & Extra;
+  readonly lowPower?: PowerProfileInput & Partial<NoInfer<Omit<Extra, keyof PowerProfile>>>;
   /**
    * Share of average power (0..1) that low-power mode should save.
    * @defaultValue {@link DEFAULT_TARGET_REDUCTION} (0.3)
@@ -164,9 +165,9 @@ interface AutoRule {
  */
 export class LowPowerMode<Extra extends object = Record<never, never>> {
   /** The profile of normal operation. */
-  readonly normal: PowerProfile & Extra;
+  readonly normal: ProfileSettings<Extra>;
   /** The profile of low-power operation. */
-  readonly lowPower: PowerProfile & Extra;
+  readonly lowPower: ProfileSettings<Extra>;
   /** Share of average power (0..1) low-power mode should save. */
   readonly targetReduction: number;
   readonly #clock: Clock;
@@ -174,7 +175,7 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
   readonly #auto: AutoRule | undefined;
   readonly #minMeasurementMs: number;
   readonly #meter: ModeEnergyMeter | undefined;
-  readonly #listeners = new Set<(change: LowPowerChange<PowerProfile & Extra>) => void>();
+  readonly #listeners = new Set<(change: LowPowerChange<ProfileSettings<Extra>>) => void>();
   readonly #detach: () => void;
   #enabled: boolean;
   #reason: string | undefined;
@@ -187,8 +188,8 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *   below 1, a negative dwell or cache lifetime, a limit <= 0)
    */
   constructor(options: LowPowerModeOptions<Extra> = {}) {
-    this.normal = buildProfile(OWNER, 'normal', options.normal, DEFAULT_NORMAL_PROFILE);
-    this.lowPower = buildProfile(OWNER, 'lowPower', options.lowPower, DEFAULT_LOW_POWER_PROFILE);
+    this.normal = buildProfile<Extra>(OWNER, 'normal', options.normal, DEFAULT_NORMAL_PROFILE);
+    this.lowPower = buildProfile<Extra>(OWNER, 'lowPower', options.lowPower as (PowerProfileInput & Partial<Extra>) | undefined, DEFAULT_LOW_POWER_PROFILE, this.normal);
     this.targetReduction = numberInRange(OWNER, 'targetReduction', options.targetReduction ?? DEFAULT_TARGET_REDUCTION, 0, 1);
     this.#energy = energyOption(options.energy);
     this.#clock = clockOption(OWNER, options.clock ?? this.#energy?.clock ?? systemClock);
@@ -206,7 +207,7 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
   }
 
   /** The profile in force: {@link LowPowerMode.lowPower} when enabled, else {@link LowPowerMode.normal}. */
-  get settings(): PowerProfile & Extra {
+  get settings(): ProfileSettings<Extra> {
     return this.#enabled ? this.lowPower : this.normal;
   }
 
@@ -241,7 +242,7 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *
    * @returns a function that removes the listener
    */
-  onChange(listener: (change: LowPowerChange<PowerProfile & Extra>) => void): () => void {
+  onChange(listener: (change: LowPowerChange<ProfileSettings<Extra>>) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError(`${OWNER}: \`listener\` must be a function, got ${typeof listener}.`);
     this.#listeners.add(listener);
     return () => {
@@ -313,7 +314,7 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
     return true;
   }
 
-  #notify(change: LowPowerChange<PowerProfile & Extra>): void {
+  #notify(change: LowPowerChange<ProfileSettings<Extra>>): void {
     let failure: { error: unknown } | undefined;
     for (const listener of this.#listeners) {
       try {

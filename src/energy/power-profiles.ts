@@ -22,6 +22,15 @@ export interface PowerProfile {
   readonly cacheTtlMs: number;
 }
 
+/** A partial {@link PowerProfile} as options take it: missing or `undefined` fields take a default. */
+export type PowerProfileInput = { readonly [K in keyof PowerProfile]?: PowerProfile[K] | undefined };
+
+/**
+ * A complete profile with the application's extra fields (`Extra` minus the known ones), as
+ * `LowPowerMode.settings` returns it.
+ */
+export type ProfileSettings<Extra extends object> = PowerProfile & Omit<Extra, keyof PowerProfile>;
+
 /**
  * The profile of normal operation.
  *
@@ -39,14 +48,22 @@ export const DEFAULT_LOW_POWER_PROFILE: PowerProfile = Object.freeze({ batchSize
 
 /**
  * Builds a frozen profile from a partial one: each known field missing (or `undefined`) takes the
- * default's value; extra fields are kept as given.
+ * default's value; extra fields are kept as given, over those of `inherited` (the normal profile, for
+ * the low-power one).
  *
  * @internal
  */
-export function buildProfile<Extra extends object>(owner: string, name: string, given: (Partial<PowerProfile> & Extra) | undefined, defaults: PowerProfile): PowerProfile & Extra {
-  const input = optionalObject(owner, name, given) ?? ({} as Partial<PowerProfile> & Extra);
+export function buildProfile<Extra extends object>(
+  owner: string,
+  name: string,
+  given: (PowerProfileInput & Partial<Extra>) | undefined,
+  defaults: PowerProfile,
+  inherited?: ProfileSettings<Extra>,
+): ProfileSettings<Extra> {
+  const input: PowerProfileInput = optionalObject(owner, name, given) ?? {};
   return Object.freeze({
-    ...input,
+    ...(inherited as Extra | undefined),
+    ...(input as Extra),
     batchSize: integerAtLeast(owner, `${name}.batchSize`, input.batchSize ?? defaults.batchSize, 1),
     precision: oneOf(owner, `${name}.precision`, input.precision ?? defaults.precision, PRECISIONS),
     quantize: booleanOption(owner, `${name}.quantize`, input.quantize ?? defaults.quantize),

@@ -55,11 +55,11 @@ export class TrackingSession {
     return ledger.lastMs;
   }
 
-  /** Brings the totals up to `nowMs` with a fresh reading (unless one was just taken). */
+  /** Brings the totals up to `nowMs` with a fresh reading. */
   refresh(nowMs: number): void {
     if (this.stoppedAtMs !== undefined) return;
     this.ledger.advance(nowMs);
-    if (this.ledger.lastMs > this.ledger.interval.startMs) this.sample();
+    this.sample();
   }
 
   /** Takes the final reading at `nowMs` and freezes the session. */
