@@ -37,7 +37,7 @@ describe('greenslo/fetch guard', () => {
       { slo, clock },
     );
     await handler(new Request('http://localhost/users/1'));
-    expect(slo.stats('/users/:id').count).toBe(1);
+    expect(slo.stats('/users/:id')?.count).toBe(1);
     expect(slo.p50('/users/:id')).toBe(42);
   });
 

@@ -87,8 +87,8 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     const { url, slo } = await start();
     for (const path of ['/users/1', '/users/2', '/users/3', '/random/a', '/random/b']) await httpRequest(`${url}${path}`);
     await eventually(() => {
-      expect(slo!.stats('/users/:id').count).toBe(3);
-      expect(slo!.stats(UNMATCHED_ENDPOINT).count).toBe(2);
+      expect(slo!.stats('/users/:id')?.count).toBe(3);
+      expect(slo!.stats(UNMATCHED_ENDPOINT)?.count).toBe(2);
     });
     expect(slo!.endpoints().sort()).toEqual([UNMATCHED_ENDPOINT, '/users/:id'].sort());
   });
@@ -99,8 +99,8 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     expect((await httpRequest(`${url}/boom`)).status).toBe(500);
     expect((await httpRequest(`${url}/users/7`)).status).toBe(200);
     await eventually(() => {
-      expect(slo!.stats('/fail').errorCount).toBe(1);
-      expect(slo!.stats('/boom').errorCount).toBe(1);
+      expect(slo!.stats('/fail')?.errorCount).toBe(1);
+      expect(slo!.stats('/boom')?.errorCount).toBe(1);
       expect(slo!.stats('/users/:id')).toMatchObject({ count: 1, errorCount: 0 });
     });
   });
@@ -141,7 +141,7 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     const slo = new SLOTracker({ clock });
     const { url } = await start({ clock, slo, limits: undefined });
     await httpRequest(`${url}/users/1`);
-    await eventually(() => expect(slo.stats('/users/:id').count).toBe(1));
+    await eventually(() => expect(slo.stats('/users/:id')?.count).toBe(1));
     expect(slo.p50('/users/:id')).toBe(0);
   });
 });

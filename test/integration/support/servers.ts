@@ -15,9 +15,9 @@ import type { Clock } from '../../../src/core/clock.js';
 
 /** What every test service is built from. */
 export interface ServiceParts {
-  readonly slo?: SLOTracker;
-  readonly limits?: EndpointRateLimiter;
-  readonly energy?: EnergyMonitor;
+  readonly slo?: SLOTracker | undefined;
+  readonly limits?: EndpointRateLimiter | undefined;
+  readonly energy?: EnergyMonitor | undefined;
   readonly clock: Clock;
   /** Whether the framework trusts X-Forwarded-For from the proxy in front of it. */
   readonly trustProxy: boolean;
