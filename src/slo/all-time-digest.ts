@@ -75,10 +75,6 @@ export class AllTimeDigest {
     return this.#digest.toArray().map((centroid) => [centroid.mean, centroid.n]);
   }
 
-  clear(): void {
-    this.#digest.reset();
-  }
-
   #pushInterleaved(means: Float64Array, weights: Float64Array, count: number): void {
     const step = interleaveStep(count);
     for (let k = 0, i = 0; k < count; k++, i = (i + step) % count) {
@@ -118,6 +114,7 @@ function groupSorted(sorted: Float64Array, means: Float64Array, weights: Float64
     weights[groups] = weight;
     groups++;
   }
+
   return groups;
 }
 

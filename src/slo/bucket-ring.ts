@@ -98,12 +98,6 @@ export class BucketRing {
     goodCounts.forEach((good, t) => (rows[base + FIRST_GOOD + t]! += good));
   }
 
-  clear(): void {
-    this.rows.fill(Number.NaN);
-    this.#currentIndex = -Infinity;
-    this.#currentBase = 0;
-  }
-
   /** Starts bucket `index` when it is newer than the current one; an older time stays in the current bucket. */
   #moveTo(index: number): number {
     return index < this.#currentIndex ? this.#currentBase : this.#claim(index);

@@ -45,6 +45,7 @@ export function histogramBounds(owner: string, boundsMs: unknown, objectives: Sl
   for (const objective of Object.values(objectives)) {
     for (const threshold of [objective.p50Ms, objective.p95Ms, objective.p99Ms]) if (threshold !== undefined) all.add(threshold);
   }
+
   return Float64Array.from(all).sort();
 }
 
@@ -75,22 +76,10 @@ export class LatencyHistogram {
     this.sumMs += latencyMs;
   }
 
-  /** Requests at or under `boundMs`, which must be one of the bounds. */
-  countAtOrUnder(boundMs: number): number {
-    let total = 0;
-    for (let i = 0; i < this.boundsMs.length && this.boundsMs[i]! <= boundMs; i++) total += this.counts[i]!;
-    return total;
-  }
-
   cumulativeCounts(): number[] {
     const cumulative: number[] = [];
     let total = 0;
     for (const count of this.counts) cumulative.push((total += count));
     return cumulative;
-  }
-
-  clear(): void {
-    this.counts.fill(0);
-    this.sumMs = 0;
   }
 }

@@ -353,6 +353,8 @@ export class SLOTracker {
     this.#endpoints = new Map();
     this.#otherEndpointCount = 0;
     this.#foldedNames.clear();
+    this.#windowQueries.forget();
+    this.#globalCache = undefined;
     this.#version++;
   }
 

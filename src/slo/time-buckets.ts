@@ -97,9 +97,4 @@ export class EndpointTimeBuckets {
       ring.addRow(row[0]!, row[1]!, row[2]!, row[3]!, row[4]!, goods);
     }
   }
-
-  clear(): void {
-    this.minute.clear();
-    this.tenMinutes.clear();
-  }
 }

@@ -33,6 +33,12 @@ export class WindowQueries {
     return value;
   }
 
+  /** Drops the reference to the last endpoint queried (after a reset, so it can be collected). */
+  forget(): void {
+    this.#owner = undefined;
+    this.#ownerVersion = -1;
+  }
+
   /** Percentiles, errors and extremes of the endpoint's window. */
   summary(state: EndpointState): WindowSummary {
     const window = state.window;
