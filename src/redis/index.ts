@@ -1,7 +1,20 @@
 /**
- * Redis store for rate limiting across processes. Not built yet: this entry exports nothing so far.
+ * Redis store for rate limiting across processes: `RedisStore` makes every `RateLimiter` and
+ * `EndpointRateLimiter` that uses the same Redis server share one quota per client, with the
+ * decisions the in-memory store gives. ioredis and node-redis (v4 or later) are optional peers,
+ * reached through small structural types.
  *
  * @packageDocumentation
  * @module greenslo/redis
  */
-export {};
+export {
+  DEFAULT_REDIS_CLOCK,
+  DEFAULT_REDIS_PREFIX,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  RedisStore,
+  type RedisClockSource,
+  type RedisStoreErrorCode,
+  type RedisStoreOptions,
+} from './redis-store.js';
+export { DEFAULT_STORE_ERROR_POLICY, type InsuranceRateLimiter, type RedisStoreErrorPolicy } from './store-error-policy.js';
+export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './redis-client.js';

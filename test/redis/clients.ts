@@ -1,0 +1,83 @@
+/**
+ * The two Redis clients every RedisStore suite runs against, behind one small interface so that a
+ * suite is written once and parameterized over both.
+ */
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import type { RedisClientLike } from '../../src/redis/index.js';
+
+export type ClientKindName = 'ioredis' | 'node-redis';
+
+/** A connected client, its raw command channel for inspecting the server, and its lifecycle. */
+export interface TestClient {
+  /** What the store receives: the library's own client object. */
+  readonly client: RedisClientLike;
+  /** Sends a command directly (for assertions on the server's state). */
+  command(name: string, ...args: string[]): Promise<unknown>;
+  /** Errors the client emitted as `error` events (connection refused during an outage...). */
+  readonly emittedErrors: Error[];
+  /** Resolves on the client's next `ready` event (after a reconnection). */
+  nextReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ClientKind {
+  readonly name: ClientKindName;
+  connect(port: number): Promise<TestClient>;
+}
+
+/** Reconnect every 20 ms, so that outage tests see the server again quickly. */
+const RECONNECT_DELAY_MS = 20;
+
+const ioredisKind: ClientKind = {
+  name: 'ioredis',
+  async connect(port) {
+    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => RECONNECT_DELAY_MS });
+    const emittedErrors: Error[] = [];
+    client.on('error', (error: Error) => emittedErrors.push(error));
+    await client.connect();
+    return {
+      client,
+      emittedErrors,
+      command: (name, ...args) => client.call(name, args),
+      nextReady: async () => {
+        await once(client, 'ready');
+      },
+      close: async () => {
+        client.disconnect();
+        await Promise.resolve();
+      },
+    };
+  },
+};
+
+const nodeRedisKind: ClientKind = {
+  name: 'node-redis',
+  async connect(port) {
+    const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: () => RECONNECT_DELAY_MS } });
+    const emittedErrors: Error[] = [];
+    client.on('error', (error: Error) => emittedErrors.push(error));
+    await client.connect();
+    return {
+      client,
+      emittedErrors,
+      command: (name, ...args) => client.sendCommand([name, ...args]),
+      nextReady: async () => {
+        await once(client, 'ready');
+      },
+      close: async () => {
+        client.destroy();
+        await Promise.resolve();
+      },
+    };
+  },
+};
+
+/** Both clients; suites use `describe.each(CLIENT_KINDS)`. */
+export const CLIENT_KINDS: readonly ClientKind[] = [ioredisKind, nodeRedisKind];
+
+/** Connects `count` separate clients of one kind. */
+export async function connectMany(kind: ClientKind, port: number, count: number): Promise<TestClient[]> {
+  return Promise.all(Array.from({ length: count }, () => kind.connect(port)));
+}
