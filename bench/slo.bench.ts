@@ -91,7 +91,7 @@ function benchQuery(values: Float64Array): void {
 }
 
 async function benchHeap(values: Float64Array): Promise<void> {
-  const endpoints = 4;
+  const endpoints = 8;
   const samples = 1_000_000;
   const before = heapUsedAfterGc();
   const tracker = new SLOTracker({ clock: new ManualClock(1_700_000_000_000) });
@@ -110,6 +110,8 @@ async function benchHeap(values: Float64Array): Promise<void> {
   console.log('|---|---:|');
   console.log(`| SLOTracker (window 1000, histogram, 792 time buckets, digest) | ${Math.round(trackerBytes).toLocaleString('en-US')} |`);
   console.log(`| prom-client Summary (one label set) | ${Math.round(summaryBytes).toLocaleString('en-US')} |`);
+  const centroids = tracker.snapshot().endpoints.map((endpoint) => endpoint.digestCentroids.length);
+  console.log(`\nSLOTracker digest centroids per endpoint: ${Math.min(...centroids)} to ${Math.max(...centroids)}`);
   consume(tracker);
   consume(summaries);
   consume(await summaries[0]!.get());
