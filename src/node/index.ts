@@ -1,7 +1,21 @@
 /**
- * Node.js-only power sources (RAPL, CPU model, automatic choice). Not built yet: this entry exports nothing so far.
+ * Node.js-only power sources: RAPL energy counters, a CPU model on `process.cpuUsage()`, an automatic
+ * choice between them, and the country carbon intensity of the optional peer `@tgwf/co2`.
  *
  * @packageDocumentation
  * @module greenslo/node
  */
-export {};
+export { autoPowerSource, type AutoPowerSource, type AutoPowerSourceOptions, type PowerSourceChoice } from './auto-power-source.js';
+export { carbonIntensityForCountry, type CarbonIntensityOptions } from './carbon-intensity.js';
+export {
+  cpuPowerSource,
+  DEFAULT_CPU_SAMPLE_INTERVAL_MS,
+  DEFAULT_IDLE_W,
+  DEFAULT_WATTS_PER_CORE,
+  type CpuPowerSource,
+  type CpuPowerSourceOptions,
+  type CpuUsage,
+} from './cpu-power-source.js';
+export { DEFAULT_POWERCAP_ROOT, probeRapl, raplPowerSource, type RaplOptions, type RaplPowerSource, type RaplProbe } from './rapl-power-source.js';
+export type { RaplUnavailableCode, RaplZone, RaplZoneKind } from './rapl-zones.js';
+export { nodeSysfsReader, type SysfsReader } from './sysfs.js';
