@@ -2,7 +2,6 @@
  * The two Redis clients every RedisStore suite runs against, behind one small interface so that a
  * suite is written once and parameterized over both.
  */
-import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import type { RedisClientLike } from '../../src/redis/index.js';
@@ -41,9 +40,7 @@ const ioredisKind: ClientKind = {
       client,
       emittedErrors,
       command: (name, ...args) => client.call(name, args),
-      nextReady: async () => {
-        await once(client, 'ready');
-      },
+      nextReady: () => new Promise((resolve) => client.once('ready', () => resolve())),
       close: async () => {
         client.disconnect();
         await Promise.resolve();
@@ -63,9 +60,7 @@ const nodeRedisKind: ClientKind = {
       client,
       emittedErrors,
       command: (name, ...args) => client.sendCommand([name, ...args]),
-      nextReady: async () => {
-        await once(client, 'ready');
-      },
+      nextReady: () => new Promise((resolve) => client.once('ready', () => resolve())),
       close: async () => {
         client.destroy();
         await Promise.resolve();

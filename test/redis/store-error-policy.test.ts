@@ -1,0 +1,234 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { GreensloError } from '../../src/core/errors.js';
+import { MemoryStore } from '../../src/rate-limit/memory-store.js';
+import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
+import { BUCKET_SCRIPT, BUCKET_SCRIPT_SHA1 } from '../../src/redis/bucket-script.js';
+import { RedisStore, type RedisStoreErrorPolicy, type RedisStoreOptions } from '../../src/redis/index.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
+
+type Answer = (command: string, args: string[]) => unknown;
+
+/** An ioredis-shaped client that records each command and answers with `answer`. */
+function fakeClient(answer: Answer): { client: { call: (command: string, args: string[]) => Promise<unknown> }; commands: string[][] } {
+  const commands: string[][] = [];
+  const call = (command: string, args: string[]): Promise<unknown> => {
+    commands.push([command, ...args]);
+    return answer(command, args) as Promise<unknown>;
+  };
+  return { client: { call }, commands };
+}
+
+const failing: Answer = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+const never: Answer = () => new Promise(() => undefined);
+
+/**
+ * 6 tokens per minute, burst 3: a token is 10 000 ms of refill. At 1000 ms, a full bucket that gives
+ * one token holds 2 and is full again at 11 000; an empty one needs 10 000 ms for one token and is
+ * full at 31 000.
+ */
+const FULL_BUCKET_AFTER_ONE = { allowed: true, limit: 3, remaining: 2, resetAtMs: 11_000, retryAfterMs: 0 };
+const EMPTY_BUCKET_REFUSAL = { allowed: false, limit: 3, remaining: 0, resetAtMs: 31_000, retryAfterMs: 10_000 };
+
+function setUp(answer: Answer, options: Partial<RedisStoreOptions> = {}) {
+  const fake = fakeClient(answer);
+  const errors: GreensloError[] = [];
+  const store = new RedisStore({ client: fake.client, clock: 'client', timeoutMs: 200, onError: (error) => errors.push(error), ...options });
+  const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store });
+  return { ...fake, errors, store, limiter };
+}
+
+describe('RedisStore commands', () => {
+  it('sends exactly one EVALSHA per check, with the policy, the cost and the client time', async () => {
+    const { limiter, commands } = setUp(() => Promise.resolve([1, '2', '11000', '0']));
+    expect(await limiter.check('alice')).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', 'consume', '3', '6', '60000', '1', '1000']]);
+  });
+
+  it('leaves the time argument empty with the server clock, so the script reads TIME', async () => {
+    const { limiter, commands } = setUp(() => Promise.resolve('3'), { clock: 'server' });
+    expect(await limiter.getRemaining('alice')).toBe(3);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', 'remaining', '3', '6', '60000', '', '']]);
+  });
+
+  it('sends the command as one array to a node-redis-shaped client', async () => {
+    const sent: string[][] = [];
+    const client = { sendCommand: (args: string[]) => (sent.push(args), Promise.resolve([0, '0', '31000', '10000'])) };
+    const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store: new RedisStore({ client, clock: 'client' }) });
+    expect(await limiter.check('bob')).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(sent).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', 'consume', '3', '6', '60000', '1', '1000']]);
+  });
+
+  it('falls back to EVAL with the script text after NOSCRIPT, and reports nothing', async () => {
+    const { limiter, commands, errors } = setUp((command) =>
+      command === 'EVALSHA' ? Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.')) : Promise.resolve([1, '2', '11000', '0']),
+    );
+    expect(await limiter.check('carol')).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(commands.map((command) => command.slice(0, 2))).toEqual([
+      ['EVALSHA', BUCKET_SCRIPT_SHA1],
+      ['EVAL', BUCKET_SCRIPT],
+    ]);
+    expect(commands[1]!.slice(2)).toEqual(commands[0]!.slice(2));
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('RedisStore failure policy', () => {
+  const policies: [string, () => RedisStoreErrorPolicy, readonly object[]][] = [
+    ['deny', () => 'deny', [EMPTY_BUCKET_REFUSAL, EMPTY_BUCKET_REFUSAL, EMPTY_BUCKET_REFUSAL]],
+    ['allow', () => 'allow', [FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE]],
+    [
+      'an in-memory RateLimiter (its own policy: burst 2, clock at 0)',
+      () => new RateLimiter({ rate: 1, perSeconds: 3600, burst: 2, clock: new ManualClock(0) }),
+      [
+        { allowed: true, limit: 2, remaining: 1, resetAtMs: 3_600_000, retryAfterMs: 0 },
+        { allowed: true, limit: 2, remaining: 0, resetAtMs: 7_200_000, retryAfterMs: 0 },
+        { allowed: false, limit: 2, remaining: 0, resetAtMs: 7_200_000, retryAfterMs: 3_600_000 },
+      ],
+    ],
+    [
+      'a MemoryStore (the policy of each call)',
+      () => new MemoryStore(),
+      [
+        FULL_BUCKET_AFTER_ONE,
+        { allowed: true, limit: 3, remaining: 1, resetAtMs: 21_000, retryAfterMs: 0 },
+        { allowed: true, limit: 3, remaining: 0, resetAtMs: 31_000, retryAfterMs: 0 },
+      ],
+    ],
+  ];
+
+  it.each(policies)('decides as %s while Redis refuses connections, reporting each failure', async (_name, policy, expected) => {
+    const { limiter, errors } = setUp(failing, { onStoreError: policy() });
+    const decisions = [await limiter.check('dave'), await limiter.check('dave'), await limiter.check('dave')];
+    expect(decisions).toEqual(expected);
+    expect(errors.map((error) => error.code)).toEqual(['store_command_failed', 'store_command_failed', 'store_command_failed']);
+    expect(errors[0]!.message).toBe('RedisStore: the Redis command failed: connect ECONNREFUSED 127.0.0.1:6379');
+    expect((errors[0]!.cause as Error).message).toBe('connect ECONNREFUSED 127.0.0.1:6379');
+  });
+
+  it('answers remaining tokens by the policy while Redis fails', async () => {
+    expect(await setUp(failing, { onStoreError: 'deny' }).limiter.getRemaining('erin')).toBe(0);
+    expect(await setUp(failing, { onStoreError: 'allow' }).limiter.getRemaining('erin')).toBe(3);
+    const insurance = new RateLimiter({ rate: 1, perSeconds: 3600, burst: 5, clock: new ManualClock(0) });
+    const { limiter } = setUp(failing, { onStoreError: insurance });
+    await limiter.check('erin', 2);
+    expect(await limiter.getRemaining('erin')).toBe(3);
+    expect(insurance.getRemaining('erin')).toBe(3);
+  });
+
+  it('resets and clears the insurance limiter too, and resolves while Redis fails', async () => {
+    const insurance = new RateLimiter({ rate: 1, perSeconds: 3600, burst: 3, clock: new ManualClock(0) });
+    const { limiter, errors } = setUp(failing, { onStoreError: insurance });
+    await limiter.check('frank', 3);
+    await limiter.check('grace', 3);
+    await limiter.reset('frank');
+    expect(insurance.getRemaining('frank')).toBe(3);
+    expect(insurance.getRemaining('grace')).toBe(0);
+    await limiter.reset();
+    expect(insurance.getRemaining('grace')).toBe(3);
+    expect(errors.map((error) => error.code)).toEqual(['store_command_failed', 'store_command_failed', 'store_command_failed', 'store_command_failed']);
+  });
+
+  it('denies a request that costs more than the insurance limiter can ever hold', async () => {
+    const insurance = new RateLimiter({ rate: 1, perSeconds: 60, burst: 1, clock: new ManualClock(0) });
+    const { limiter } = setUp(failing, { onStoreError: insurance });
+    expect(await limiter.check('heidi', 3)).toEqual({ allowed: false, limit: 1, remaining: 0, resetAtMs: 61_000, retryAfterMs: 180_000 });
+  });
+
+  it('reports a reply that is not a decision as store_invalid_reply and decides by the policy', async () => {
+    for (const reply of ['OK', null, [2, '1', '1', '0'], [1, 'many', '1', '0'], [1, '1', '1'], [1, '', '1', '0']]) {
+      const { limiter, errors } = setUp(() => Promise.resolve(reply));
+      expect(await limiter.check('ivan')).toEqual(EMPTY_BUCKET_REFUSAL);
+      expect(errors.map((error) => error.code)).toEqual(['store_invalid_reply']);
+    }
+    const { limiter, errors } = setUp(() => Promise.resolve(['1']), { onStoreError: 'allow' });
+    expect(await limiter.getRemaining('ivan')).toBe(3);
+    expect(errors.map((error) => error.code)).toEqual(['store_invalid_reply']);
+  });
+
+  it('survives a client that throws instead of returning a Promise', async () => {
+    const { limiter, errors } = setUp(() => {
+      throw new Error('Connection is closed.');
+    });
+    expect(await limiter.check('judy')).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(errors[0]!.message).toBe('RedisStore: the Redis command failed: Connection is closed.');
+  });
+
+  it('still decides when onError throws, and when the insurance limiter throws', async () => {
+    const throwing = setUp(failing, {
+      onError: () => {
+        throw new Error('logger down');
+      },
+    });
+    expect(await throwing.limiter.check('kim')).toEqual(EMPTY_BUCKET_REFUSAL);
+    const broken = { policy: { capacity: 1, refillTokens: 1, refillIntervalMs: 1 }, keyPrefix: '', store: new MemoryStore(), check: () => {
+      throw new Error('broken insurance');
+    }, getRemaining: () => 0, reset: () => undefined };
+    const { limiter, errors } = setUp(failing, { onStoreError: broken });
+    expect(await limiter.check('kim')).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(errors.map((error) => error.code)).toEqual(['store_command_failed', 'store_fallback_failed']);
+  });
+
+  it('warns once per error code on the console when no onError is given', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const fake = fakeClient(failing);
+      const limiter = new RateLimiter({ rate: 1, perSeconds: 1, store: new RedisStore({ client: fake.client }) });
+      await limiter.check('liam');
+      await limiter.check('liam');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain('store_command_failed');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('RedisStore deadline', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('decides by the policy exactly when timeoutMs has passed without an answer', async () => {
+    const { limiter, errors } = setUp(never, { timeoutMs: 200 });
+    let decision: unknown;
+    void limiter.check('mia').then((answer) => (decision = answer));
+    await vi.advanceTimersByTimeAsync(199);
+    expect(decision).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(decision).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(errors.map((error) => [error.code, error.message])).toEqual([['store_timeout', 'RedisStore: Redis did not answer within 200 ms.']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ignores an answer that arrives after the deadline', async () => {
+    let answerLate: (reply: unknown) => void = () => undefined;
+    const { limiter, errors, commands } = setUp(() => new Promise((resolve) => (answerLate = resolve)), { timeoutMs: 50, onStoreError: 'allow' });
+    const decision = limiter.check('noah');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await decision).toEqual(FULL_BUCKET_AFTER_ONE);
+    answerLate([0, '0', '1', '1']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
+    expect(commands).toHaveLength(1);
+  });
+
+  it('does not fall back to EVAL when NOSCRIPT arrives after the deadline', async () => {
+    let failLate: (error: Error) => void = () => undefined;
+    const { limiter, commands } = setUp(() => new Promise((_resolve, reject) => (failLate = reject)), { timeoutMs: 50 });
+    const decision = limiter.check('olga');
+    await vi.advanceTimersByTimeAsync(50);
+    await decision;
+    failLate(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(commands.map((command) => command[0])).toEqual(['EVALSHA']);
+  });
+
+  it('clears its timer as soon as Redis answers', async () => {
+    const { limiter } = setUp(() => Promise.resolve([1, '2', '11000', '0']));
+    await Promise.all([limiter.check('pia'), limiter.check('pia'), limiter.getRemaining('pia')]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
