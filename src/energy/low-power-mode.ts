@@ -175,7 +175,9 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
   readonly #auto: AutoRule | undefined;
   readonly #minMeasurementMs: number;
   readonly #meter: ModeEnergyMeter | undefined;
-  readonly #listeners = new Set<(change: LowPowerChange<ProfileSettings<Extra>>) => void>();
+  // Typed on the base profile so that a mode with extra fields still assigns to `LowPowerMode`;
+  // listeners only ever receive this mode's own settings.
+  readonly #listeners = new Set<(change: LowPowerChange<PowerProfile>) => void>();
   readonly #detach: () => void;
   #enabled: boolean;
   #reason: string | undefined;
@@ -244,9 +246,10 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    */
   onChange(listener: (change: LowPowerChange<ProfileSettings<Extra>>) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError(`${OWNER}: \`listener\` must be a function, got ${typeof listener}.`);
-    this.#listeners.add(listener);
+    const stored = listener as (change: LowPowerChange<PowerProfile>) => void;
+    this.#listeners.add(stored);
     return () => {
-      this.#listeners.delete(listener);
+      this.#listeners.delete(stored);
     };
   }
 

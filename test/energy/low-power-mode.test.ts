@@ -42,6 +42,21 @@ describe('LowPowerMode: profiles', () => {
     expect(Object.isFrozen(mode.settings)).toBe(true);
   });
 
+  it('stays a LowPowerMode with extra fields, so adapters and reports accept it', () => {
+    const mode = new LowPowerMode({ clock: new ManualClock(), normal: { model: 'large' }, lowPower: { model: 'small' } });
+    const seen: string[] = [];
+    mode.onChange((change) => seen.push(change.settings.model));
+    const base: LowPowerMode = mode; // checked by the type checker
+    base.enable();
+    expect(seen).toEqual(['small']);
+    expect(mode.normal.model).toBe('large');
+  });
+
+  it('gives the low-power profile the extra fields of the normal one it does not set', () => {
+    const mode = new LowPowerMode({ clock: new ManualClock(), normal: { model: 'large', region: 'eu' }, lowPower: { model: 'small' } });
+    expect(mode.lowPower).toEqual({ ...DEFAULT_LOW_POWER_PROFILE, model: 'small', region: 'eu' });
+  });
+
   it('rejects bad profiles and options', () => {
     const clock = new ManualClock();
     expect(() => new LowPowerMode({ clock, lowPower: { batchSize: 0 } })).toThrow(new RangeError('LowPowerMode: `lowPower.batchSize` must be an integer >= 1, got 0.'));
