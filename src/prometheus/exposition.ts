@@ -24,13 +24,33 @@ function formatValue(value: number): string {
   return value > 0 ? '+Inf' : '-Inf';
 }
 
-function formatLabels(labels: Labels): string {
+/** `name="value"` pairs joined by commas, values escaped. */
+function labelPairs(labels: Labels): string {
   let text = '';
   for (const name in labels) {
     const value = labels[name]!;
-    text += `${text === '' ? '{' : ','}${name}="${NEEDS_ESCAPE.test(value) ? escapeLabelValue(value) : value}"`;
+    text += `${text === '' ? '' : ','}${name}="${NEEDS_ESCAPE.test(value) ? escapeLabelValue(value) : value}"`;
   }
-  return text === '' ? '' : `${text}}`;
+  return text;
+}
+
+/** Formats each label object once per render: samples share them. */
+class LabelTexts {
+  readonly #texts = new Map<Labels, string>();
+
+  of(labels: Labels): string {
+    let text = this.#texts.get(labels);
+    if (text === undefined) this.#texts.set(labels, (text = labelPairs(labels)));
+    return text;
+  }
+
+  /** `{...}` of both label objects, or nothing when both are empty. */
+  braces(labels: Labels, extra: Labels | undefined): string {
+    const first = this.of(labels);
+    const second = extra === undefined ? '' : this.of(extra);
+    if (second === '') return first === '' ? '' : `{${first}}`;
+    return first === '' ? `{${second}}` : `{${first},${second}}`;
+  }
 }
 
 /**
@@ -40,11 +60,12 @@ function formatLabels(labels: Labels): string {
  * @internal
  */
 export function formatFamilies(families: readonly MetricFamily[]): string {
+  const labels = new LabelTexts();
   let text = '';
   for (const { name, help, type, samples } of families) {
     if (samples.length === 0) continue;
     text += `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}\n`;
-    for (const sample of samples) text += `${name}${sample.suffix}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`;
+    for (const sample of samples) text += `${name}${sample.suffix}${labels.braces(sample.labels, sample.extra)} ${formatValue(sample.value)}\n`;
   }
   return text;
 }

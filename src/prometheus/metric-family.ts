@@ -11,11 +11,17 @@ export type Labels = Readonly<Record<string, string>>;
 /** The types the text format 0.0.4 knows and greenslo writes. */
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
-/** One line of a family: `<name><suffix>{labels} value`. */
+/**
+ * One line of a family: `<name><suffix>{labels,extra} value`. Label objects are shared between
+ * samples (one per endpoint, one per `le` bound...), so that a render allocates little and formats
+ * each label set once.
+ */
 export interface MetricSample {
   /** Appended to the family name: `_bucket`, `_sum` or `_count` for histograms, else empty. */
   readonly suffix: '' | '_bucket' | '_sum' | '_count';
   readonly labels: Labels;
+  /** Further labels written after `labels` (such as `le`), or undefined. */
+  readonly extra: Labels | undefined;
   readonly value: number;
 }
 
@@ -27,13 +33,6 @@ export interface MetricFamily {
   readonly samples: MetricSample[];
 }
 
-/** What a family is before its samples are collected. */
-export interface FamilyShape {
-  readonly name: string;
-  readonly help: string;
-  readonly type: MetricType;
-}
-
 const NO_LABELS: Labels = Object.freeze({});
 
 /** A family with no samples yet. */
@@ -42,8 +41,13 @@ export function family(name: string, type: MetricType, help: string): MetricFami
 }
 
 /** Adds a sample without suffix. */
-export function addSample(target: MetricFamily, value: number, labels: Labels = NO_LABELS): void {
-  target.samples.push({ suffix: '', labels, value });
+export function addSample(target: MetricFamily, value: number, labels: Labels = NO_LABELS, extra?: Labels): void {
+  target.samples.push({ suffix: '', labels, extra, value });
+}
+
+/** The labels of a sample, `extra` after `labels`, as one new object. */
+export function allLabels(sample: MetricSample): Labels {
+  return sample.extra === undefined ? sample.labels : { ...sample.labels, ...sample.extra };
 }
 
 /** `1` for true, `0` for false, as Prometheus writes states. */

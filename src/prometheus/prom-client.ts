@@ -3,7 +3,7 @@
  * optional peer: nothing here imports it; the registry the user passes is used through the two
  * methods it needs.
  */
-import type { MetricFamily, MetricType } from './metric-family.js';
+import { allLabels, type MetricFamily, type MetricType } from './metric-family.js';
 import { collectFamilies, planExposition, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
 
 /**
@@ -37,8 +37,8 @@ interface PromClientMetric {
 
 function valuesOf(family: MetricFamily): PromClientValue[] {
   // Counters keep prom-client's own naming (it appends `_total` itself for OpenMetrics).
-  if (family.type !== 'histogram') return family.samples.map(({ value, labels }) => ({ value, labels }));
-  return family.samples.map(({ value, labels, suffix }) => ({ value, labels, metricName: `${family.name}${suffix}` }));
+  if (family.type !== 'histogram') return family.samples.map((sample) => ({ value: sample.value, labels: allLabels(sample) }));
+  return family.samples.map((sample) => ({ value: sample.value, labels: allLabels(sample), metricName: `${family.name}${sample.suffix}` }));
 }
 
 function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFamily | undefined): PromClientMetric {

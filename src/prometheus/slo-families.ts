@@ -12,6 +12,26 @@ import { addSample, family, flag, type Labels, type MetricFamily } from './metri
 import { formatLe, sloLabel, type MetricNames } from './names.js';
 
 const PERCENTILES = ['50', '95', '99'] as const;
+const PERCENTILE_LABELS: readonly Labels[] = PERCENTILES.map((percentile) => Object.freeze({ percentile }));
+const INF_LABELS: Labels = Object.freeze({ le: '+Inf' });
+
+/** Label objects shared by every endpoint of one collection. */
+interface SharedLabels {
+  /** `{ le }` of each bound, `+Inf` last. */
+  readonly le: readonly Labels[];
+  /** `{ slo }` and `{ slo, window }` objects, created on first use. */
+  readonly slo: Map<string, Labels>;
+}
+
+function sloLabels(shared: SharedLabels, slo: string, window?: string): Labels {
+  const key = window === undefined ? slo : `${slo} ${window}`;
+  let labels = shared.slo.get(key);
+  if (labels === undefined) {
+    labels = window === undefined ? { slo } : { slo, window };
+    shared.slo.set(key, labels);
+  }
+  return labels;
+}
 
 interface SloFamilies {
   readonly duration: MetricFamily;
@@ -65,40 +85,41 @@ function errorCountOf(tracker: SLOTracker, endpoint: string, count: number): num
   return Math.round((tracker.errorRate(endpoint) ?? 0) * count);
 }
 
-function addHistogram(target: SloFamilies, endpointLabels: Labels, histogram: LatencyHistogramSnapshot, boundsLe: readonly string[], errorCount: number): void {
-  const endpoint = endpointLabels.endpoint!;
+function addHistogram(target: SloFamilies, endpointLabels: Labels, histogram: Pick<LatencyHistogramSnapshot, 'cumulativeCounts' | 'count' | 'sumMs'>, shared: SharedLabels, errorCount: number): void {
   const samples = target.duration.samples;
   const counts = histogram.cumulativeCounts;
-  for (let i = 0; i < boundsLe.length; i++) samples.push({ suffix: '_bucket', labels: { endpoint, le: boundsLe[i]! }, value: counts[i]! });
-  samples.push({ suffix: '_bucket', labels: { endpoint, le: '+Inf' }, value: histogram.count });
-  samples.push({ suffix: '_sum', labels: endpointLabels, value: histogram.sumMs / 1000 });
-  samples.push({ suffix: '_count', labels: endpointLabels, value: histogram.count });
+  const bounds = shared.le.length - 1;
+  for (let i = 0; i < bounds; i++) samples.push({ suffix: '_bucket', labels: endpointLabels, extra: shared.le[i], value: counts[i]! });
+  samples.push({ suffix: '_bucket', labels: endpointLabels, extra: INF_LABELS, value: histogram.count });
+  samples.push({ suffix: '_sum', labels: endpointLabels, extra: undefined, value: histogram.sumMs / 1000 });
+  samples.push({ suffix: '_count', labels: endpointLabels, extra: undefined, value: histogram.count });
   addSample(target.requests, histogram.count, endpointLabels);
   addSample(target.errors, errorCount, endpointLabels);
 }
 
-function addWindowPercentiles(target: SloFamilies, tracker: SLOTracker, endpoint: string): void {
-  for (const percentile of PERCENTILES) {
+function addWindowPercentiles(target: SloFamilies, tracker: SLOTracker, endpoint: string, endpointLabels: Labels): void {
+  PERCENTILES.forEach((percentile, i) => {
     const valueMs = tracker.percentile(endpoint, Number(percentile));
-    if (valueMs !== undefined) addSample(target.window, valueMs / 1000, { endpoint, percentile });
-  }
+    if (valueMs !== undefined) addSample(target.window, valueMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
+  });
 }
 
-function addObjectives(target: SloFamilies, tracker: SLOTracker, endpoint: string, endpointLabels: Labels): void {
+function addObjectives(target: SloFamilies, tracker: SLOTracker, endpoint: string, endpointLabels: Labels, shared: SharedLabels): void {
   const objective = tracker.objectives[endpoint]!;
   const latencyTargets = [objective.p50Ms, objective.p95Ms, objective.p99Ms];
-  PERCENTILES.forEach((percentile, i) => {
-    const targetMs = latencyTargets[i];
-    if (targetMs !== undefined) addSample(target.latencyObjective, targetMs / 1000, { endpoint, percentile });
+  latencyTargets.forEach((targetMs, i) => {
+    if (targetMs !== undefined) addSample(target.latencyObjective, targetMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
   });
   if (objective.errorRate !== undefined) addSample(target.errorRateObjective, objective.errorRate, endpointLabels);
   addSample(target.compliant, flag(tracker.checkCompliance(endpoint).compliant), endpointLabels);
   for (const budget of tracker.errorBudget(endpoint).objectives) {
-    addSample(target.budget, budget.remainingRatio, { endpoint, slo: sloLabel(budget.kind) });
+    addSample(target.budget, budget.remainingRatio, endpointLabels, sloLabels(shared, sloLabel(budget.kind)));
   }
   for (const rates of tracker.burnRates(endpoint).objectives) {
     const slo = sloLabel(rates.kind);
-    for (const window of Object.keys(rates.windows) as BurnRateWindow[]) addSample(target.burnRate, rates.windows[window].burnRate, { endpoint, slo, window });
+    for (const window of Object.keys(rates.windows) as BurnRateWindow[]) {
+      addSample(target.burnRate, rates.windows[window].burnRate, endpointLabels, sloLabels(shared, slo, window));
+    }
   }
 }
 
@@ -118,7 +139,7 @@ function fold(folded: Folded, histogram: LatencyHistogramSnapshot, errorCount: n
  */
 export function sloFamilies(tracker: SLOTracker, names: MetricNames, maxEndpoints: number): MetricFamily[] {
   const target = emptyFamilies(names);
-  const boundsLe = tracker.latencyBucketsMs.map(formatLe);
+  const shared: SharedLabels = { le: [...tracker.latencyBucketsMs.map((boundMs) => ({ le: formatLe(boundMs) })), INF_LABELS], slo: new Map() };
   const kept = keptEndpoints(tracker, maxEndpoints);
   const folded: Folded = { cumulativeCounts: undefined, sumMs: 0, count: 0, errorCount: 0 };
   for (const endpoint of tracker.endpoints()) {
@@ -130,13 +151,13 @@ export function sloFamilies(tracker: SLOTracker, names: MetricNames, maxEndpoint
       continue;
     }
     const endpointLabels = { endpoint };
-    addHistogram(target, endpointLabels, histogram, boundsLe, errorCount);
-    addWindowPercentiles(target, tracker, endpoint);
-    if (Object.hasOwn(tracker.objectives, endpoint)) addObjectives(target, tracker, endpoint, endpointLabels);
+    addHistogram(target, endpointLabels, histogram, shared, errorCount);
+    addWindowPercentiles(target, tracker, endpoint, endpointLabels);
+    if (Object.hasOwn(tracker.objectives, endpoint)) addObjectives(target, tracker, endpoint, endpointLabels, shared);
   }
   if (folded.cumulativeCounts !== undefined) {
-    const overflow = { endpoint: OVERFLOW_ENDPOINT, boundsMs: [], cumulativeCounts: folded.cumulativeCounts, count: folded.count, sumMs: folded.sumMs };
-    addHistogram(target, { endpoint: OVERFLOW_ENDPOINT }, overflow, boundsLe, folded.errorCount);
+    const overflow = { cumulativeCounts: folded.cumulativeCounts, count: folded.count, sumMs: folded.sumMs };
+    addHistogram(target, { endpoint: OVERFLOW_ENDPOINT }, overflow, shared, folded.errorCount);
   }
   const { duration, requests, errors, window, latencyObjective, errorRateObjective, compliant, budget, burnRate } = target;
   return [duration, requests, errors, window, latencyObjective, errorRateObjective, compliant, budget, burnRate];
