@@ -85,11 +85,12 @@ export interface EnergyMonitorOptions {
  * readings. A request's energy is exact up to the last reading; its part since then is estimated at
  * the previous interval's average power. The next reading settles that part: the difference goes into
  * `estimateCorrectionWh`, so that whenever totals are read, `attributedWh + unattributedWh` equals the
- * energy the source reported, exactly, and no figure is ever negative. With `sampleIntervalMs: 0`
- * every request's own figures are exact.
+ * energy the source reported, exactly; request energies and totals are never negative (only the
+ * correction is signed). With `sampleIntervalMs: 0` every request's own figures are exact.
  *
  * **Cost per request.** `beginRequest()` and `end()` each read the clock once unless given the time,
- * do O(1) arithmetic and allocate the handle only; the source is never read per request.
+ * do O(1) arithmetic and allocate the handle only; the source is read on a request only when a
+ * sample is due, so at most once per `sampleIntervalMs` whatever the traffic.
  *
  * **Emissions** = energy x `pue` x `carbonIntensityGPerKWh`.
  *
