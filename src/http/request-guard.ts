@@ -247,7 +247,17 @@ export class RequestGuard<Req> {
 
   #rateLimitHeaders(path: string, decision: RateLimitDecision, nowMs: number): Readonly<Record<string, string>> {
     if (this.#headers === 'none' || decision.limit === Infinity) return NO_HEADERS;
-    return getRateLimitHeaders({ ...decision, windowSeconds: this.#windowSeconds(path), standard: this.#headers, nowMs });
+    // Fields copied one by one: spreading a decision object is an order of magnitude slower.
+    return getRateLimitHeaders({
+      allowed: decision.allowed,
+      limit: decision.limit,
+      remaining: decision.remaining,
+      resetAtMs: decision.resetAtMs,
+      retryAfterMs: decision.retryAfterMs,
+      windowSeconds: this.#windowSeconds(path),
+      standard: this.#headers,
+      nowMs,
+    });
   }
 
   #windowSeconds(path: string): number {

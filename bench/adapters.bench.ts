@@ -1,0 +1,97 @@
+/**
+ * Adapter overhead: each framework bare, with greenslo's full `guard` (SLO + an allow-all rate
+ * limit + energy on the CPU model), and with a peer stack (a rate limiter plus a prom-client
+ * histogram middleware). The server runs in its own process pinned to one core, autocannon on the
+ * other; variants alternate over several rounds and medians are reported, as requests per second
+ * and as server CPU microseconds per request (the steadier figure on a shared machine).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { median } from './harness.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
+const CONNECTIONS = 16;
+const FRAMEWORKS = [
+  { name: 'express', peer: 'express-rate-limit + prom-client Histogram' },
+  { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
+  { name: 'fetch', peer: 'rate-limiter-flexible + prom-client Histogram (Hono)' },
+] as const;
+const VARIANTS = ['bare', 'greenslo', 'peer'] as const;
+
+const canPin = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return availableParallelism() >= 2;
+  } catch {
+    return false;
+  }
+})();
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly port: number;
+  request<T>(type: string, reply: string): Promise<T>;
+}
+
+async function startServer(framework: string, variant: string): Promise<Server> {
+  const child = fork(join(import.meta.dirname, 'support/adapter-server.ts'), [framework, variant], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const request = <T>(type: string, reply: string): Promise<T> =>
+    new Promise((resolve) => {
+      const onMessage = (message: { type: string }) => {
+        if (message.type !== reply) return;
+        child.off('message', onMessage);
+        resolve(message as T);
+      };
+      child.on('message', onMessage);
+      if (type) child.send({ type });
+    });
+  const { port } = await request<{ port: number }>('', 'ready');
+  if (canPin && child.pid) execFileSync('taskset', ['-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+  return { child, port, request };
+}
+
+async function runOnce(framework: string, variant: string): Promise<{ rps: number; cpuMicrosPerRequest: number }> {
+  const server = await startServer(framework, variant);
+  try {
+    const url = `http://127.0.0.1:${server.port}/hello/42`;
+    await autocannon({ url, connections: CONNECTIONS, duration: 1 }); // warm-up
+    await server.request('start', 'started');
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+    const stats = await server.request<{ cpuMicros: number; served: number }>('stats', 'stats');
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx and ${result.errors} errors`);
+    return { rps: stats.served / DURATION_S, cpuMicrosPerRequest: stats.cpuMicros / stats.served };
+  } finally {
+    server.child.send({ type: 'stop' });
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  }
+}
+
+export default async function run(): Promise<void> {
+  if (canPin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, server ${canPin ? 'pinned to core 0, load to core 1' : 'not pinned'})\n`);
+  console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare | throughput vs peer |');
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const framework of FRAMEWORKS) {
+    const samples = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [] as number[], cpu: [] as number[] }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      for (const variant of order) {
+        const { rps, cpuMicrosPerRequest } = await runOnce(framework.name, variant);
+        samples[variant]!.rps.push(rps);
+        samples[variant]!.cpu.push(cpuMicrosPerRequest);
+      }
+    }
+    const figures = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: median(samples[variant]!.rps), cpu: median(samples[variant]!.cpu) }]));
+    for (const variant of VARIANTS) {
+      const { rps, cpu } = figures[variant]!;
+      const name = variant === 'peer' ? framework.peer : variant === 'greenslo' ? 'greenslo guard (SLO + limit + energy)' : 'bare';
+      const added = variant === 'bare' ? '' : (cpu - figures.bare!.cpu).toFixed(1);
+      const versusPeer = variant === 'greenslo' ? `${(rps / figures.peer!.rps).toFixed(2)}x` : '';
+      console.log(`| ${framework.name} | ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${cpu.toFixed(1)} | ${added} | ${versusPeer} |`);
+    }
+  }
+}

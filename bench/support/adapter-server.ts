@@ -1,0 +1,118 @@
+/**
+ * One HTTP service for the adapter overhead benchmark, run in its own process so that its CPU time
+ * is measured alone: `node --import tsx bench/support/adapter-server.ts <framework> <variant>`.
+ * It reports its port over IPC and answers `{ type: 'stats' }` with its CPU time and request count.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type HttpBindings } from '@hono/node-server';
+import { Router } from '@koa/router';
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import { Histogram, Registry } from 'prom-client';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { EndpointRateLimiter, EnergyMonitor, SLOTracker } from '../../src/index.js';
+import * as expressAdapter from '../../src/adapters/express.js';
+import * as fetchAdapter from '../../src/adapters/fetch.js';
+import * as koaAdapter from '../../src/adapters/koa.js';
+import { cpuPowerSource } from '../../src/node/index.js';
+
+const [framework, variant] = process.argv.slice(2) as [string, 'bare' | 'greenslo' | 'peer'];
+let served = 0;
+
+function greensloParts() {
+  return {
+    slo: new SLOTracker(),
+    // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
+    limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
+    energy: new EnergyMonitor({ powerSource: cpuPowerSource() }),
+  };
+}
+
+function peerHistogram() {
+  return new Histogram({ name: 'http_request_duration_seconds', help: 'request latency', labelNames: ['route', 'status'], registers: [new Registry()] });
+}
+
+function expressApp(): Server {
+  const app = express();
+  if (variant === 'greenslo') app.use(expressAdapter.guard(greensloParts()));
+  if (variant === 'peer') {
+    const histogram = peerHistogram();
+    app.use(rateLimit({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-8', legacyHeaders: true }));
+    app.use((req, res, next) => {
+      const end = histogram.startTimer();
+      res.once('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? req.path, status: res.statusCode }));
+      next();
+    });
+  }
+  app.get('/hello/:id', (req, res) => {
+    served++;
+    res.json({ hello: req.params.id });
+  });
+  return app.listen(0, '127.0.0.1');
+}
+
+function koaApp(): Server {
+  const app = new Koa();
+  if (variant === 'greenslo') app.use(koaAdapter.guard(greensloParts()));
+  if (variant === 'peer') {
+    const histogram = peerHistogram();
+    const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
+    app.use(async (ctx, next) => {
+      await limiter.consume(ctx.ip);
+      const end = histogram.startTimer();
+      await next();
+      end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path, status: ctx.status });
+    });
+  }
+  const router = new Router();
+  router.get('/hello/:id', (ctx) => {
+    served++;
+    ctx.body = { hello: ctx.params.id };
+  });
+  app.use(router.routes());
+  return app.listen(0, '127.0.0.1');
+}
+
+function fetchApp(): Server {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  let fetch = (request: Request, env: HttpBindings): Response | Promise<Response> => app.fetch(request, env);
+  if (variant === 'peer') {
+    const histogram = peerHistogram();
+    const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
+    app.use(async (c, next) => {
+      await limiter.consume(c.env.incoming.socket.remoteAddress ?? '');
+      const end = histogram.startTimer();
+      await next();
+      end({ route: c.req.routePath, status: c.res.status });
+    });
+  }
+  app.get('/hello/:id', (c) => {
+    served++;
+    return c.json({ hello: c.req.param('id') });
+  });
+  if (variant === 'greenslo') {
+    fetch = fetchAdapter.guard(fetch, { ...greensloParts(), clientKey: (_request, env) => env.incoming.socket.remoteAddress ?? '' });
+  }
+  return serve({ fetch: fetch as (request: Request, env: unknown) => Promise<Response>, hostname: '127.0.0.1', port: 0 }) as Server;
+}
+
+const server = framework === 'express' ? expressApp() : framework === 'koa' ? koaApp() : fetchApp();
+server.once('listening', () => process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port }));
+let cpuAtStart = process.cpuUsage();
+let servedAtStart = 0;
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'start') {
+    cpuAtStart = process.cpuUsage();
+    servedAtStart = served;
+    process.send?.({ type: 'started' });
+  } else if (message.type === 'stats') {
+    const cpu = process.cpuUsage(cpuAtStart);
+    process.send?.({ type: 'stats', cpuMicros: cpu.user + cpu.system, served: served - servedAtStart });
+  } else if (message.type === 'stop') {
+    server.close(() => process.exit(0));
+    server.closeAllConnections?.();
+  }
+});
