@@ -7,6 +7,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import type { HttpResult } from '../http/http-result.js';
 import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
 
@@ -14,8 +15,9 @@ import { RequestGuard, type Admission, type GuardOptions } from '../http/request
 export type ExpressGuardOptions = GuardOptions<Request>;
 
 function send(res: Response, result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): void {
+  // res.end, not res.send: send rewrites a Content-Type's parameters (Prometheus clients read them).
   res.status(result.status).set(result.headers);
-  res.send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+  res.end(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
 }
 
 function routeOf(req: Request): string | undefined {
@@ -85,5 +87,22 @@ export function healthHandlers(options: HealthOptions = {}): { health: RequestHa
   };
 }
 
+/**
+ * Express handler for `GET /metrics`: Prometheus text by default, the JSON reports with
+ * `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to export
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * app.get('/metrics', metricsHandler({ slo, energy, limits }));
+ * ```
+ */
+export function metricsHandler(options: MetricsOptions = {}): RequestHandler {
+  const endpoint = createMetricsEndpoint(options);
+  return (req, res) => send(res, endpoint.respond(req.query.format === 'json' ? 'json' : 'prometheus'));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
+export type { MetricsOptions } from '../http/metrics-endpoint.js';

@@ -6,6 +6,7 @@
  * @module greenslo/fetch
  */
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import type { HttpResult } from '../http/http-result.js';
 import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
 
@@ -132,5 +133,23 @@ export function healthHandlers(options: HealthOptions = {}): { health: () => Res
   };
 }
 
+/**
+ * Fetch handler for `GET /metrics`: Prometheus text by default, the JSON reports with
+ * `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to export
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * app.get('/metrics', (c) => metrics(c.req.raw));
+ * const metrics = metricsHandler({ slo, energy, limits });
+ * ```
+ */
+export function metricsHandler(options: MetricsOptions = {}): (request: Request) => Response {
+  const endpoint = createMetricsEndpoint(options);
+  return (request) => toResponse(endpoint.respond(new URL(request.url).searchParams.get('format') === 'json' ? 'json' : 'prometheus'));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
+export type { MetricsOptions } from '../http/metrics-endpoint.js';

@@ -7,6 +7,7 @@
  */
 import type { Context, Middleware } from 'koa';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
+import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import type { HttpResult } from '../http/http-result.js';
 import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
 
@@ -85,5 +86,22 @@ export function healthHandlers(options: HealthOptions = {}): { health: Middlewar
   };
 }
 
+/**
+ * Koa middleware for `GET /metrics`: Prometheus text by default, the JSON reports with
+ * `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to export
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * router.get('/metrics', metricsHandler({ slo, energy, limits }));
+ * ```
+ */
+export function metricsHandler(options: MetricsOptions = {}): Middleware {
+  const endpoint = createMetricsEndpoint(options);
+  return (ctx) => send(ctx, endpoint.respond(ctx.query.format === 'json' ? 'json' : 'prometheus'));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
+export type { MetricsOptions } from '../http/metrics-endpoint.js';

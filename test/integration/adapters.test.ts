@@ -136,6 +136,24 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     await eventually(() => expect(errors).toEqual([new Error('tracker is broken')]));
   });
 
+  it('serves Prometheus text on /metrics and the JSON reports with ?format=json', async () => {
+    const { url } = await start();
+    await httpRequest(`${url}/users/1`);
+    await httpRequest(`${url}/users/2`);
+    await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
+    await eventually(() => undefined);
+    const text = await httpRequest(`${url}/metrics`);
+    expect(text.status).toBe(200);
+    expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(text.body).toContain('greenslo_requests_total{endpoint="/users/:id"} 2\n');
+    expect(text.body).toContain('greenslo_rate_limit_decisions_total{rule="/embed/multimodal",outcome="allowed"} 1\n');
+    const json = await httpRequest(`${url}/metrics?format=json`);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    const report = JSON.parse(json.body);
+    expect(report.slo.endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
+    expect(report.rateLimits).toContainEqual({ rule: '/embed/multimodal', allowed: 1, limited: 0 });
+  });
+
   it('measures latency with the injected clock from the first middleware to the end of the response', async () => {
     const clock = new ManualClock(T0);
     const slo = new SLOTracker({ clock });

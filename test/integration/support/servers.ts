@@ -54,7 +54,7 @@ function expressService(create: () => express.Express): StartService {
     app.get('/health', health);
     app.get('/health/live', live);
     app.get('/health/ready', ready);
-    app.get('/metrics', (_req, res) => void res.type('text/plain').send('# metrics\n'));
+    app.get('/metrics', expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
     app.post('/embed/multimodal', (_req, res) => void res.json({ embedded: true }));
     app.get('/users/:id', (req, res) => void res.json({ id: req.params.id }));
     app.get('/fail', (_req, res) => void res.status(503).send('unavailable'));
@@ -74,10 +74,7 @@ const koaService: StartService = async (parts) => {
   const router = new Router();
   const { health, live, ready } = koaAdapter.healthHandlers();
   router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
-  router.get('/metrics', (ctx) => {
-    ctx.type = 'text/plain';
-    ctx.body = '# metrics\n';
-  });
+  router.get('/metrics', koaAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
   router.post('/embed/multimodal', (ctx) => {
     ctx.body = { embedded: true };
   });
@@ -107,7 +104,8 @@ const fetchService: StartService = async (parts) => {
   app.get('/health', () => health());
   app.get('/health/live', () => live());
   app.get('/health/ready', () => ready());
-  app.get('/metrics', (c) => c.text('# metrics\n'));
+  const metrics = fetchAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
+  app.get('/metrics', (c) => metrics(c.req.raw));
   app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
   app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
   app.get('/fail', (c) => c.text('unavailable', 503));
