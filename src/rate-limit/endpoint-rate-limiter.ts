@@ -3,15 +3,15 @@
  */
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
-import { failClientId, failCost } from './checks.js';
+import { bucketPolicy, failClientId, failCost, readClockMs, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, UNLIMITED_DECISION, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
-import { RateLimiter } from './rate-limiter.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
-import type { MaybePromise, RateLimitDecision } from './types.js';
+import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'EndpointRateLimiter';
 const SLASH = 47;
+const MS_PER_SECOND = 1000;
 
 /** Options of {@link EndpointRateLimiter}. */
 export interface EndpointRateLimiterOptions<S extends RateLimitStore = RateLimitStore> {
@@ -48,10 +48,18 @@ export interface EndpointDecisionCount {
   readonly limited: number;
 }
 
+interface RuleBuckets {
+  readonly policy: BucketPolicy;
+  readonly store: RateLimitStore;
+  readonly keyPrefix: string;
+}
+
 interface Entry {
   readonly match: EndpointRuleMatch;
-  readonly limiter: RateLimiter<RateLimitStore> | undefined;
-  readonly prefix: string;
+  /** Where and how the rule's buckets are kept; undefined for an unlimited rule. */
+  readonly buckets: RuleBuckets | undefined;
+  /** For wildcard patterns: the path before `/*`. */
+  readonly pathPrefix: string;
   allowed: number;
   limited: number;
 }
@@ -78,6 +86,10 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly #entries: Entry[] = [];
   readonly #fallback: Entry;
   readonly #synchronous: boolean;
+  readonly #clock: Clock;
+  /** The last endpoint resolved and its entry: routers pass the same route string again and again. */
+  #lastEndpoint = '';
+  #lastEntry: Entry | undefined;
 
   /**
    * @param options - rules, default rule, clock, store
@@ -86,24 +98,21 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    *   `perSeconds` or `burst` is not a finite number > 0
    */
   constructor(options: EndpointRateLimiterOptions<S> = {}) {
-    const clock = clockOption(OWNER, options.clock ?? systemClock);
+    this.#clock = clockOption(OWNER, options.clock ?? systemClock);
     const rules = options.rules ?? DEFAULT_RATE_LIMITS;
     if (typeof rules !== 'object' || rules === null) throw new TypeError(`${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`);
-    const build = (pattern: string, rule: unknown, name: string): Entry => {
-      const match = { pattern, rule: checkRule(name, rule) };
-      const limiter = match.rule === 'unlimited' ? undefined : makeLimiter(match.rule, pattern, clock, options);
-      return { match, limiter, prefix: pattern.slice(0, -2), allowed: 0, limited: 0 };
-    };
+    const shared = options.store === undefined ? undefined : storeOption(OWNER, options.store);
+    const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     for (const [pattern, rule] of Object.entries(rules)) {
-      const entry = build(checkPattern(pattern), rule, `rules[${JSON.stringify(pattern)}]`);
+      const entry = makeEntry(checkPattern(pattern), checkRule(`rules[${JSON.stringify(pattern)}]`, rule), shared, maxKeys);
       this.#entries.push(entry);
       if (pattern.endsWith('/*')) this.#wildcards.push(entry);
       else this.#exact.set(pattern, entry);
     }
-    this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
-    this.#fallback = build(DEFAULT_RULE_NAME, options.default ?? 'unlimited', 'default');
+    this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
+    this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
     this.#entries.push(this.#fallback);
-    this.#synchronous = options.store === undefined || options.store.synchronous;
+    this.#synchronous = shared === undefined || shared.synchronous;
   }
 
   /**
@@ -119,17 +128,22 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   check(endpoint: string, clientId: string, cost = 1): StoreAnswer<S, RateLimitDecision> {
     const entry = this.#resolve(endpoint);
-    const limiter = entry.limiter;
     if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
-    const capacity = limiter === undefined ? Infinity : limiter.burst;
-    if (typeof cost !== 'number' || !(cost > 0 && cost <= capacity) || cost === Infinity) failCost(OWNER, 'cost', cost, capacity);
-    if (limiter === undefined) {
-      entry.allowed += 1;
-      return (this.#synchronous ? UNLIMITED_DECISION : Promise.resolve(UNLIMITED_DECISION)) as StoreAnswer<S, RateLimitDecision>;
-    }
-    const answer = limiter.check(clientId, cost) as MaybePromise<RateLimitDecision>;
+    const buckets = entry.buckets;
+    if (buckets === undefined) return this.#unlimited(entry, cost);
+    const policy = buckets.policy;
+    if (typeof cost !== 'number' || !(cost > 0 && cost <= policy.capacity)) failCost(OWNER, 'cost', cost, policy.capacity);
+    const nowMs = readClockMs(OWNER, this.#clock);
+    const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
+    const answer = buckets.store.consume(key, policy, cost, nowMs);
     if (this.#synchronous) return count(entry, answer as RateLimitDecision) as StoreAnswer<S, RateLimitDecision>;
-    return (answer as Promise<RateLimitDecision>).then((decision) => count(entry, decision)) as StoreAnswer<S, RateLimitDecision>;
+    return Promise.resolve(answer).then((decision) => count(entry, decision)) as StoreAnswer<S, RateLimitDecision>;
+  }
+
+  #unlimited(entry: Entry, cost: unknown): StoreAnswer<S, RateLimitDecision> {
+    if (typeof cost !== 'number' || !(cost > 0 && cost < Infinity)) failCost(OWNER, 'cost', cost, Infinity);
+    entry.allowed += 1;
+    return (this.#synchronous ? UNLIMITED_DECISION : Promise.resolve(UNLIMITED_DECISION)) as StoreAnswer<S, RateLimitDecision>;
   }
 
   /**
@@ -159,18 +173,30 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   reset(clientId?: string): StoreAnswer<S, void> {
     if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0)) failClientId(OWNER, clientId);
-    const answers = this.#entries.flatMap((entry) => (entry.limiter === undefined ? [] : [entry.limiter.reset(clientId)]));
-    return (this.#synchronous ? undefined : Promise.all(answers).then(() => undefined)) as StoreAnswer<S, void>;
+    const answers = this.#entries.map(({ buckets }) => {
+      if (buckets === undefined) return undefined;
+      return clientId === undefined ? buckets.store.clear(buckets.keyPrefix) : buckets.store.reset(buckets.keyPrefix + clientId);
+    });
+    if (this.#synchronous) return undefined as StoreAnswer<S, void>;
+    return Promise.all(answers.map((answer) => Promise.resolve(answer))).then(() => undefined) as StoreAnswer<S, void>;
   }
 
   #resolve(endpoint: string): Entry {
+    if (endpoint === this.#lastEndpoint && this.#lastEntry !== undefined) return this.#lastEntry;
+    const entry = this.#lookUp(endpoint);
+    this.#lastEndpoint = endpoint;
+    this.#lastEntry = entry;
+    return entry;
+  }
+
+  #lookUp(endpoint: string): Entry {
     if (typeof endpoint !== 'string' || endpoint.length === 0) {
       throw new TypeError(`${OWNER}: \`endpoint\` must be a non-empty string, got ${describeValue(endpoint)}.`);
     }
     const exact = this.#exact.get(endpoint);
     if (exact !== undefined) return exact;
     for (const entry of this.#wildcards) {
-      const prefix = entry.prefix;
+      const prefix = entry.pathPrefix;
       if (endpoint.startsWith(prefix) && (endpoint.length === prefix.length || endpoint.charCodeAt(prefix.length) === SLASH)) return entry;
     }
     return this.#fallback;
@@ -183,11 +209,12 @@ function count(entry: Entry, decision: RateLimitDecision): RateLimitDecision {
   return decision;
 }
 
-function makeLimiter<S extends RateLimitStore>(rule: Required<RateLimitRule>, pattern: string, clock: Clock, options: EndpointRateLimiterOptions<S>): RateLimiter<RateLimitStore> {
-  const shared = options.store;
-  const store = shared ?? new MemoryStore({ maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS });
-  const keyPrefix = shared === undefined ? '' : `${pattern} `;
-  return new RateLimiter<RateLimitStore>({ rate: rule.rate, perSeconds: rule.perSeconds, burst: rule.burst, clock, store, keyPrefix });
+function makeEntry(pattern: string, rule: Required<RateLimitRule> | 'unlimited', shared: RateLimitStore | undefined, maxKeys: number): Entry {
+  const entry = { match: { pattern, rule }, pathPrefix: pattern.slice(0, -2), allowed: 0, limited: 0 };
+  if (rule === 'unlimited') return { ...entry, buckets: undefined };
+  const policy = bucketPolicy(OWNER, 'burst', rule.burst, rule.rate, rule.perSeconds * MS_PER_SECOND);
+  const store = shared ?? new MemoryStore({ maxKeys });
+  return { ...entry, buckets: { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` } };
 }
 
 function checkPattern(pattern: string): string {

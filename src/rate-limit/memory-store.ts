@@ -3,6 +3,8 @@
  */
 import { integerAtLeast } from '../core/validate.js';
 import { levelAt, msUntilLevel, wholeTokens } from './bucket-math.js';
+import { CandidateHeap } from './candidate-heap.js';
+import { PolicyRegistry } from './policy-registry.js';
 import type { SyncRateLimitStore } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
@@ -45,10 +47,10 @@ export interface MemoryStoreStats {
 /**
  * Token buckets in memory, for one process: synchronous, no timer, bounded by `maxKeys`.
  *
- * Buckets live in flat typed arrays (scaled tokens, update time and full-again time as
- * `Float64Array`s, a least-recently-used list as two `Int32Array`s) indexed through one
- * `Map<string, number>`, about 100 bytes per key including the key string; the heap stays flat once
- * `maxKeys` buckets exist. When a new key arrives and the store is full, it drops a bucket that has
+ * Buckets live in flat typed arrays indexed through one `Map<string, number>`: scaled tokens and
+ * update time side by side in a `Float64Array`, the links of a least-recently-used list in an
+ * `Int32Array`, and a policy id in a `Uint16Array`, about 60 bytes per key besides the key string.
+ * Nothing is allocated per check and the heap stays flat once `maxKeys` buckets exist. When a new key arrives and the store is full, it drops a bucket that has
  * refilled completely (it decides exactly as a missing bucket does), and only when there is none the
  * least recently used bucket, counted in `evictedActiveBuckets`.
  *
@@ -69,12 +71,13 @@ export class MemoryStore implements SyncRateLimitStore {
   readonly maxKeys: number;
 
   readonly #slotByKey = new Map<string, number>();
+  readonly #policies = new PolicyRegistry();
   #keys: (string | undefined)[] = [];
-  #scaledTokens = new Float64Array(0);
-  #updatedAtMs = new Float64Array(0);
-  #fullAtMs = new Float64Array(0);
-  #previous = new Int32Array(0);
-  #next = new Int32Array(0);
+  /** Per slot: scaled tokens at `2 × slot`, update time (epoch ms) at `2 × slot + 1`. */
+  #state = new Float64Array(0);
+  /** Per slot: previous at `2 × slot` and next at `2 × slot + 1` in the recency list (head: most recent); next also links free slots. */
+  #links = new Int32Array(0);
+  #policyIds = new Uint16Array(0);
   #slotCount = 0;
   #usedSlots = 0;
   #head = NONE;
@@ -89,9 +92,8 @@ export class MemoryStore implements SyncRateLimitStore {
   #candidateFullAtMs = new Float64Array(0);
   #candidateCount = 0;
   #candidateCursor = 0;
-  /** Level and effective time of the last `tryConsume`, read by `consume` (no allocation). */
-  #lastLevel = 0;
-  #lastAtMs = 0;
+  /** The slot of the last `tryConsume` (NONE for a new key refused), read by `consume`. */
+  #lastSlot = NONE;
 
   /**
    * @param options - `maxKeys`, the bound on buckets kept
@@ -132,45 +134,42 @@ export class MemoryStore implements SyncRateLimitStore {
    * @param policy - the bucket's parameters
    * @param cost - tokens to take, `0 < cost <= policy.capacity`
    * @param nowMs - the time of the check, whole epoch milliseconds
+   * @throws RangeError when more than 65,536 distinct policies share the store
    */
   tryConsume(key: string, policy: BucketPolicy, cost: number, nowMs: number): boolean {
-    const interval = policy.refillIntervalMs;
-    const capacity = policy.capacity * interval;
-    const needed = cost * interval;
+    const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
-    let atMs = nowMs;
-    let level = capacity;
-    if (slot !== undefined) {
-      const updatedAtMs = this.#updatedAtMs[slot]!;
-      if (updatedAtMs > nowMs) atMs = updatedAtMs;
-      level = levelAt(this.#scaledTokens[slot]!, updatedAtMs, atMs, policy);
-      this.#touch(slot);
-    }
-    this.#lastAtMs = atMs;
-    if (level < needed) {
-      this.#lastLevel = level;
-      return false;
-    }
-    level -= needed;
-    this.#lastLevel = level;
-    const fullAtMs = atMs + msUntilLevel(level, capacity, policy.refillTokens);
-    if (slot === undefined) this.#insert(key, level, atMs, fullAtMs);
-    else this.#write(slot, level, atMs, fullAtMs);
+    if (slot === undefined) return this.#consumeNew(key, policy, needed, nowMs);
+    this.#lastSlot = slot;
+    if (slot !== this.#head) this.#moveToHead(slot);
+    const state = this.#state;
+    const updatedAtMs = state[2 * slot + 1]!;
+    const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
+    const level = levelAt(state[2 * slot]!, updatedAtMs, atMs, policy);
+    if (level < needed) return false;
+    state[2 * slot] = level - needed;
+    state[2 * slot + 1] = atMs;
+    const policyId = this.#policies.idOf(policy);
+    if (this.#policyIds[slot] !== policyId) this.#changePolicy(slot, policyId);
     return true;
   }
 
   /** {@inheritDoc RateLimitStore.consume} */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
     const allowed = this.tryConsume(key, policy, cost, nowMs);
-    const level = this.#lastLevel;
-    const atMs = this.#lastAtMs;
-    const refill = policy.refillTokens;
+    const slot = this.#lastSlot;
+    const interval = policy.refillIntervalMs;
+    const capacity = policy.capacity * interval;
+    // The bucket's state after the check: written when allowed, unchanged (so refilled to now) when not.
+    const updatedAtMs = slot === NONE ? nowMs : this.#state[2 * slot + 1]!;
+    const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
+    const level = slot === NONE ? capacity : allowed ? this.#state[2 * slot]! : levelAt(this.#state[2 * slot]!, updatedAtMs, atMs, policy);
     return {
       allowed,
       limit: policy.capacity,
-      remaining: wholeTokens(level, policy.refillIntervalMs),
-      resetAtMs: atMs + msUntilLevel(level, policy.capacity * policy.refillIntervalMs, refill),
-      retryAfterMs: allowed ? 0 : atMs + msUntilLevel(level, cost * policy.refillIntervalMs, refill) - nowMs,
+      remaining: wholeTokens(level, interval),
+      resetAtMs: atMs + msUntilLevel(level, capacity, policy.refillTokens),
+      retryAfterMs: allowed ? 0 : atMs + msUntilLevel(level, cost * interval, policy.refillTokens) - nowMs,
     };
   }
 
@@ -178,8 +177,8 @@ export class MemoryStore implements SyncRateLimitStore {
   remaining(key: string, policy: BucketPolicy, nowMs: number): number {
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
-    const updatedAtMs = this.#updatedAtMs[slot]!;
-    const level = levelAt(this.#scaledTokens[slot]!, updatedAtMs, Math.max(nowMs, updatedAtMs), policy);
+    const updatedAtMs = this.#state[2 * slot + 1]!;
+    const level = levelAt(this.#state[2 * slot]!, updatedAtMs, Math.max(nowMs, updatedAtMs), policy);
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
@@ -212,19 +211,38 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#candidateCursor = 0;
   }
 
-  #write(slot: number, level: number, atMs: number, fullAtMs: number): void {
-    this.#scaledTokens[slot] = level;
-    this.#updatedAtMs[slot] = atMs;
-    this.#fullAtMs[slot] = fullAtMs;
-  }
-
-  #insert(key: string, level: number, atMs: number, fullAtMs: number): void {
-    const slot = this.#allocate(atMs);
-    this.#write(slot, level, atMs, fullAtMs);
+  #consumeNew(key: string, policy: BucketPolicy, needed: number, nowMs: number): boolean {
+    const capacity = policy.capacity * policy.refillIntervalMs;
+    this.#lastSlot = NONE;
+    if (capacity < needed) return false;
+    const policyId = this.#policies.idOf(policy);
+    const slot = this.#allocate(nowMs);
+    this.#lastSlot = slot;
+    this.#state[2 * slot] = capacity - needed;
+    this.#state[2 * slot + 1] = nowMs;
+    this.#policyIds[slot] = policyId;
     this.#keys[slot] = key;
     this.#slotByKey.set(key, slot);
     this.#linkAtHead(slot);
+    this.#lowerFullAtBound(this.#fullAtMs(slot));
+    return true;
+  }
+
+  /** A key used under another policy than before: its full-again time may have moved earlier. */
+  #changePolicy(slot: number, policyId: number): void {
+    this.#policyIds[slot] = policyId;
+    this.#lowerFullAtBound(this.#fullAtMs(slot));
+  }
+
+  #lowerFullAtBound(fullAtMs: number): void {
     if (fullAtMs < this.#fullAtLowerBoundMs) this.#fullAtLowerBoundMs = fullAtMs;
+  }
+
+  /** When the bucket in `slot` is full again, by the arithmetic of its own policy. */
+  #fullAtMs(slot: number): number {
+    const policy = this.#policies.policy(this.#policyIds[slot]!);
+    const capacity = policy.capacity * policy.refillIntervalMs;
+    return this.#state[2 * slot + 1]! + msUntilLevel(this.#state[2 * slot]!, capacity, policy.refillTokens);
   }
 
   #allocate(nowMs: number): number {
@@ -237,14 +255,14 @@ export class MemoryStore implements SyncRateLimitStore {
       this.#reclaim(nowMs);
     }
     const slot = this.#freeHead;
-    this.#freeHead = this.#next[slot]!;
+    this.#freeHead = this.#links[2 * slot + 1]!;
     return slot;
   }
 
   /** Frees at least one slot: a full bucket if any exists, else the least recently used one. */
   #reclaim(nowMs: number): void {
     const tail = this.#tail;
-    if (this.#fullAtMs[tail]! <= nowMs) return this.#dropFull(tail);
+    if (this.#fullAtMs(tail) <= nowMs) return this.#dropFull(tail);
     const due = this.#dueCandidate(nowMs);
     if (due !== NONE) return this.#dropFull(due);
     if (nowMs >= this.#fullAtLowerBoundMs) {
@@ -260,9 +278,9 @@ export class MemoryStore implements SyncRateLimitStore {
     while (this.#candidateCursor < this.#candidateCount && this.#candidateFullAtMs[this.#candidateCursor]! <= nowMs) {
       const slot = this.#candidateSlots[this.#candidateCursor++]!;
       if (this.#keys[slot] === undefined) continue;
-      const fullAtMs = this.#fullAtMs[slot]!;
+      const fullAtMs = this.#fullAtMs(slot);
       if (fullAtMs <= nowMs) return slot;
-      if (fullAtMs < this.#fullAtLowerBoundMs) this.#fullAtLowerBoundMs = fullAtMs;
+      this.#lowerFullAtBound(fullAtMs);
     }
     return NONE;
   }
@@ -274,7 +292,7 @@ export class MemoryStore implements SyncRateLimitStore {
     let survivors = 0;
     for (let slot = 0; slot < this.#usedSlots; slot++) {
       if (this.#keys[slot] === undefined) continue;
-      const fullAtMs = this.#fullAtMs[slot]!;
+      const fullAtMs = this.#fullAtMs(slot);
       if (fullAtMs <= nowMs) {
         this.#dropFull(slot);
         continue;
@@ -296,39 +314,38 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#unlink(slot);
     this.#slotByKey.delete(this.#keys[slot]!);
     this.#keys[slot] = undefined;
-    this.#next[slot] = this.#freeHead;
+    this.#links[2 * slot + 1] = this.#freeHead;
     this.#freeHead = slot;
   }
 
-  #touch(slot: number): void {
-    if (slot === this.#head) return;
+  #moveToHead(slot: number): void {
     this.#unlink(slot);
     this.#linkAtHead(slot);
   }
 
   #linkAtHead(slot: number): void {
-    this.#previous[slot] = NONE;
-    this.#next[slot] = this.#head;
-    if (this.#head !== NONE) this.#previous[this.#head] = slot;
+    const links = this.#links;
+    links[2 * slot] = NONE;
+    links[2 * slot + 1] = this.#head;
+    if (this.#head !== NONE) links[2 * this.#head] = slot;
     else this.#tail = slot;
     this.#head = slot;
   }
 
   #unlink(slot: number): void {
-    const previous = this.#previous[slot]!;
-    const next = this.#next[slot]!;
-    if (previous !== NONE) this.#next[previous] = next;
+    const links = this.#links;
+    const previous = links[2 * slot]!;
+    const next = links[2 * slot + 1]!;
+    if (previous !== NONE) links[2 * previous + 1] = next;
     else this.#head = next;
-    if (next !== NONE) this.#previous[next] = previous;
+    if (next !== NONE) links[2 * next] = previous;
     else this.#tail = previous;
   }
 
   #resize(slotCount: number): void {
-    this.#scaledTokens = grown(this.#scaledTokens, new Float64Array(slotCount));
-    this.#updatedAtMs = grown(this.#updatedAtMs, new Float64Array(slotCount));
-    this.#fullAtMs = grown(this.#fullAtMs, new Float64Array(slotCount));
-    this.#previous = grown(this.#previous, new Int32Array(slotCount));
-    this.#next = grown(this.#next, new Int32Array(slotCount));
+    this.#state = copied(this.#state, new Float64Array(2 * slotCount));
+    this.#links = copied(this.#links, new Int32Array(2 * slotCount));
+    this.#policyIds = copied(this.#policyIds, new Uint16Array(slotCount));
     this.#keys.length = slotCount;
     this.#slotCount = slotCount;
     if (this.#candidateSlots.length === 0 && slotCount === this.maxKeys) {
@@ -338,71 +355,7 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 }
 
-function grown<T extends Float64Array | Int32Array>(old: T, fresh: T): T {
+function copied<T extends Float64Array | Int32Array | Uint16Array>(old: T, fresh: T): T {
   fresh.set(old);
   return fresh;
-}
-
-/** A bounded max-heap keeping the `capacity` smallest full-again times offered to it. */
-class CandidateHeap {
-  readonly #slots: Int32Array;
-  readonly #fullAtMs: Float64Array;
-  #count = 0;
-
-  constructor(slots: Int32Array, fullAtMs: Float64Array) {
-    this.#slots = slots;
-    this.#fullAtMs = fullAtMs;
-  }
-
-  offer(slot: number, fullAtMs: number): void {
-    if (this.#count < this.#slots.length) {
-      this.#place(this.#count++, slot, fullAtMs);
-      this.#siftUp(this.#count - 1);
-    } else if (this.#count > 0 && fullAtMs < this.#fullAtMs[0]!) {
-      this.#place(0, slot, fullAtMs);
-      this.#siftDown(0, this.#count);
-    }
-  }
-
-  /** Turns the heap into an ascending array in place; returns its length. */
-  sortAscending(): number {
-    for (let end = this.#count - 1; end > 0; end--) {
-      this.#swap(0, end);
-      this.#siftDown(0, end);
-    }
-    return this.#count;
-  }
-
-  #place(index: number, slot: number, fullAtMs: number): void {
-    this.#slots[index] = slot;
-    this.#fullAtMs[index] = fullAtMs;
-  }
-
-  #swap(a: number, b: number): void {
-    const slot = this.#slots[a]!;
-    const fullAtMs = this.#fullAtMs[a]!;
-    this.#place(a, this.#slots[b]!, this.#fullAtMs[b]!);
-    this.#place(b, slot, fullAtMs);
-  }
-
-  #siftUp(index: number): void {
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (this.#fullAtMs[parent]! >= this.#fullAtMs[index]!) return;
-      this.#swap(parent, index);
-      index = parent;
-    }
-  }
-
-  #siftDown(index: number, end: number): void {
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= end) return;
-      const right = left + 1;
-      const larger = right < end && this.#fullAtMs[right]! > this.#fullAtMs[left]! ? right : left;
-      if (this.#fullAtMs[index]! >= this.#fullAtMs[larger]!) return;
-      this.#swap(index, larger);
-      index = larger;
-    }
-  }
 }

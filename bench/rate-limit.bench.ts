@@ -1,0 +1,238 @@
+/**
+ * Rate limiting: the cost of one check and the heap per client, side by side with a naive keyed token
+ * bucket (a Map of `{ tokens, updatedAtMs }` objects with refill arithmetic) and with the peers:
+ * limiter's TokenBucket (one per key in a Map), express-rate-limit's MemoryStore.increment and
+ * rate-limiter-flexible's RateLimiterMemory.consume.
+ *
+ * Fairness: every limit is high enough that each check is admitted (the common case, and the only
+ * case in which rate-limiter-flexible does not reject a Promise). greenslo and the naive bucket read
+ * `systemClock` (performance.now), as limiter does; the other two read Date.now(). The asynchronous
+ * peers are measured in batches of 100 operations awaited together with Promise.all, so each
+ * operation pays for its own Promise but not for a separate turn of the event loop.
+ */
+import { MemoryStore as ExpressMemoryStore, type Options as ExpressOptions } from 'express-rate-limit';
+import { TokenBucket as LimiterTokenBucket } from 'limiter';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { systemClock, type Clock } from '../src/core/clock.js';
+import { EndpointRateLimiter } from '../src/rate-limit/endpoint-rate-limiter.js';
+import { RateLimiter } from '../src/rate-limit/rate-limiter.js';
+import { consume, heapUsedAfterGc, median, report, type Measurement } from './harness.js';
+
+const BIG = 1e9; // tokens: nobody is ever limited during the speed tables
+const ASYNC_BATCH = 100;
+const KEY_COUNT = 100_000;
+const HEAP_KEYS = 1_000_000;
+
+/** The baseline: a Map of small objects and the textbook refill arithmetic. */
+class NaiveKeyedBucket {
+  readonly #buckets = new Map<string, { tokens: number; updatedAtMs: number }>();
+  readonly #capacity: number;
+  readonly #refillPerMs: number;
+  readonly #clock: Clock;
+
+  constructor(capacity: number, refillPerMs: number, clock: Clock) {
+    this.#capacity = capacity;
+    this.#refillPerMs = refillPerMs;
+    this.#clock = clock;
+  }
+
+  allow(key: string): boolean {
+    const nowMs = this.#clock.nowMs();
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      bucket = { tokens: this.#capacity, updatedAtMs: nowMs };
+      this.#buckets.set(key, bucket);
+    } else {
+      bucket.tokens = Math.min(this.#capacity, bucket.tokens + (nowMs - bucket.updatedAtMs) * this.#refillPerMs);
+      bucket.updatedAtMs = nowMs;
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+}
+
+interface Contender {
+  readonly name: string;
+  /** A synchronous check of `key`, or an asynchronous one (then `isAsync`). */
+  readonly check: (key: string) => unknown;
+  readonly isAsync?: boolean;
+}
+
+interface Contenders {
+  readonly list: readonly Contender[];
+  readonly close: () => void;
+}
+
+function contenders(maxKeys: number, clock: Clock = systemClock): Contenders {
+  const naive = new NaiveKeyedBucket(BIG, BIG / 1000, clock);
+  const limiter = new RateLimiter({ rate: BIG, perSeconds: 1, maxKeys, clock });
+  const endpoints = new EndpointRateLimiter({ rules: { '/embed/multimodal': { rate: BIG, perSeconds: 1 }, '/health/*': 'unlimited' }, maxKeys, clock });
+  const buckets = new Map<string, LimiterTokenBucket>();
+  const express = new ExpressMemoryStore();
+  express.init({ windowMs: 3_600_000 } as ExpressOptions);
+  const flexible = new RateLimiterMemory({ points: BIG, duration: 3600 });
+  const list: Contender[] = [
+    { name: 'naive keyed bucket', check: (key) => naive.allow(key) },
+    { name: 'greenslo RateLimiter.allowRequest', check: (key) => limiter.allowRequest(key) },
+    { name: 'greenslo EndpointRateLimiter.check', check: (key) => endpoints.check('/embed/multimodal', key) },
+    {
+      name: 'limiter TokenBucket (one per key)',
+      check: (key) => {
+        let bucket = buckets.get(key);
+        if (bucket === undefined) buckets.set(key, (bucket = new LimiterTokenBucket({ bucketSize: BIG, tokensPerInterval: BIG, interval: 'second' })));
+        return bucket.tryRemoveTokens(1);
+      },
+    },
+    { name: 'express-rate-limit MemoryStore.increment', check: (key) => express.increment(key), isAsync: true },
+    { name: 'rate-limiter-flexible RateLimiterMemory.consume', check: (key) => flexible.consume(key), isAsync: true },
+  ];
+  return { list, close: () => express.shutdown() };
+}
+
+async function timeRound(contender: Contender, keys: readonly string[], iterations: number, offset: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  if (contender.isAsync) {
+    for (let i = 0; i < iterations; i += ASYNC_BATCH) {
+      const batch: unknown[] = [];
+      for (let j = 0; j < ASYNC_BATCH; j++) batch.push(contender.check(keys[(offset + i + j) % keys.length]!));
+      consume(await Promise.all(batch));
+    }
+  } else {
+    for (let i = 0; i < iterations; i++) consume(contender.check(keys[(offset + i) % keys.length]!));
+  }
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+/** Rounds in rotated order; synchronous contenders run `iterations`, asynchronous ones a fifth of it. */
+async function measureSideBySide(list: readonly Contender[], keys: readonly string[], iterations: number, rounds: number): Promise<Measurement[]> {
+  const count = (contender: Contender): number => (contender.isAsync ? iterations / 5 : iterations);
+  for (const contender of list) await timeRound(contender, keys, Math.max(count(contender), keys.length), 0);
+  const samples = list.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < list.length; k++) {
+      const index = (k + round) % list.length;
+      samples[index]!.push(await timeRound(list[index]!, keys, count(list[index]!), round * 7919));
+    }
+  }
+  return list.map((contender, i) => ({ name: contender.name, nsPerOp: median(samples[i]!), roundsNsPerOp: samples[i]! }));
+}
+
+function shuffledKeys(count: number): string[] {
+  const keys = Array.from({ length: count }, (_, i) => clientKey(i));
+  let seed = 42;
+  for (let i = keys.length - 1; i > 0; i--) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = seed % (i + 1);
+    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+  }
+  return keys;
+}
+
+async function speedTables(): Promise<void> {
+  const hot = contenders(KEY_COUNT);
+  report('One check, one hot key (1,000,000 checks per round, async peers 200,000)', await measureSideBySide(hot.list, ['10.0.0.1'], 1_000_000, 5), 'naive keyed bucket');
+  hot.close();
+  const many = contenders(KEY_COUNT);
+  report(`One check, ${KEY_COUNT.toLocaleString('en-US')} keys in shuffled order (1,000,000 checks per round)`, await measureSideBySide(many.list, shuffledKeys(KEY_COUNT), 1_000_000, 5), 'naive keyed bucket');
+  many.close();
+  let nowMs = 1_700_000_000_000;
+  const cheapClock: Clock = { nowMs: () => (nowMs += 0.001) };
+  const bare = contenders(KEY_COUNT, cheapClock);
+  const ours = bare.list.filter((contender) => contender.name.startsWith('naive') || contender.name.startsWith('greenslo'));
+  report('Arithmetic only: one hot key, naive and greenslo on a clock that just counts (no performance.now)', await measureSideBySide(ours, ['10.0.0.1'], 1_000_000, 5), 'naive keyed bucket');
+  bare.close();
+}
+
+/**
+ * A client key as a server sees it: IPv4 text from the socket, a flat string (built from char codes,
+ * so that concatenation does not leave a rope of two strings behind it).
+ */
+function clientKey(i: number): string {
+  const text = `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
+  const codes: number[] = [];
+  for (let k = 0; k < text.length; k++) codes.push(text.charCodeAt(k));
+  return String.fromCharCode(...codes);
+}
+
+/** Bytes of heap and array buffers per key after `fill` has created `count` keys (strings included). */
+async function bytesPerKey(count: number, fill: (count: number) => unknown, close?: (kept: unknown) => void): Promise<number> {
+  const before = heapAndBuffers();
+  const kept = await fill(count);
+  const after = heapAndBuffers();
+  consume(kept);
+  close?.(kept);
+  return (after - before) / count;
+}
+
+function heapAndBuffers(): number {
+  return heapUsedAfterGc() + process.memoryUsage().arrayBuffers;
+}
+
+async function heapTable(): Promise<void> {
+  const keyBytes = (await bytesPerKey(HEAP_KEYS, (n) => Array.from({ length: n }, (_, i) => clientKey(i)))) - 8;
+  const rows: [string, number][] = [];
+  rows.push(['naive keyed bucket', await bytesPerKey(HEAP_KEYS, (n) => {
+    const naive = new NaiveKeyedBucket(10, 0.01, systemClock);
+    for (let i = 0; i < n; i++) naive.allow(clientKey(i));
+    return naive;
+  })]);
+  rows.push(['greenslo RateLimiter (MemoryStore)', await bytesPerKey(HEAP_KEYS, (n) => {
+    const limiter = new RateLimiter({ rate: 10, perSeconds: 1, maxKeys: n });
+    for (let i = 0; i < n; i++) limiter.allowRequest(clientKey(i));
+    return limiter;
+  })]);
+  rows.push(['limiter TokenBucket (one per key)', await bytesPerKey(HEAP_KEYS, (n) => {
+    const buckets = new Map<string, LimiterTokenBucket>();
+    for (let i = 0; i < n; i++) {
+      const bucket = new LimiterTokenBucket({ bucketSize: 10, tokensPerInterval: 10, interval: 'second' });
+      bucket.tryRemoveTokens(1);
+      buckets.set(clientKey(i), bucket);
+    }
+    return buckets;
+  })]);
+  rows.push(['express-rate-limit MemoryStore', await bytesPerKey(HEAP_KEYS, async (n) => {
+    const store = new ExpressMemoryStore();
+    store.init({ windowMs: 3_600_000 } as ExpressOptions);
+    for (let i = 0; i < n; i += ASYNC_BATCH) await Promise.all(Array.from({ length: ASYNC_BATCH }, (_, j) => store.increment(clientKey(i + j))));
+    return store;
+  }, (store) => (store as ExpressMemoryStore).shutdown())]);
+  rows.push(['rate-limiter-flexible RateLimiterMemory', await bytesPerKey(HEAP_KEYS, async (n) => {
+    const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
+    for (let i = 0; i < n; i += ASYNC_BATCH) await Promise.all(Array.from({ length: ASYNC_BATCH }, (_, j) => limiter.consume(clientKey(i + j))));
+    return limiter;
+  })]);
+  console.log(`\n## Heap per key with ${HEAP_KEYS.toLocaleString('en-US')} keys (heap + array buffers)\n`);
+  console.log(`Keys are IPv4 text (flat strings, ${keyBytes.toFixed(1)} bytes each on their own); "structure" excludes them.\n`);
+  console.log('| candidate | bytes/key | structure bytes/key | x naive |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, bytes] of rows) console.log(`| ${name} | ${bytes.toFixed(1)} | ${(bytes - keyBytes).toFixed(1)} | ${(bytes / rows[0]![1]).toFixed(2)} |`);
+}
+
+async function flatHeapTable(): Promise<void> {
+  let nowMs = 0;
+  const clock = { nowMs: () => nowMs };
+  const maxKeys = 100_000;
+  const limiter = new RateLimiter({ rate: 10, perSeconds: 60, clock, maxKeys });
+  console.log(`\n## Heap once maxKeys (${maxKeys.toLocaleString('en-US')}) is reached: 10 per minute per client, a new client every 0.1 ms, then a flood of one every 0.01 ms\n`);
+  console.log('| clients seen | heap + buffers MB | buckets | dropped full | evicted active | sweeps |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (let phase = 1; phase <= 6; phase++) {
+    for (let i = (phase - 1) * maxKeys; i < phase * maxKeys; i++) {
+      nowMs += phase <= 3 ? 0.1 : 0.01;
+      limiter.allowRequest(`client-${i}`);
+    }
+    await Promise.resolve();
+    const stats = limiter.store.stats();
+    const heapMb = (heapAndBuffers() / 1e6).toFixed(1);
+    console.log(`| ${(phase * maxKeys).toLocaleString('en-US')} | ${heapMb} | ${stats.size} | ${stats.droppedFullBuckets} | ${stats.evictedActiveBuckets} | ${stats.sweeps} |`);
+  }
+}
+
+export default async function run(): Promise<void> {
+  const startedAt = Date.now();
+  await speedTables();
+  await flatHeapTable();
+  await heapTable();
+  console.log(`\n(rate-limit benchmark took ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,40 @@
+/**
+ * Small integer ids for the bucket policies a `MemoryStore` has seen, so that each bucket records
+ * its policy in two bytes and the store can tell later, exactly, whether the bucket is full.
+ *
+ * @internal
+ */
+import type { BucketPolicy } from './types.js';
+
+/** Most distinct policies one store records (ids fit a `Uint16Array`). */
+export const MAX_POLICIES = 0x10000;
+
+export class PolicyRegistry {
+  readonly #policies: BucketPolicy[] = [];
+  readonly #idBySignature = new Map<string, number>();
+  #lastPolicy: BucketPolicy | undefined;
+  #lastId = 0;
+
+  /** The id of `policy`, by value; the same object as last time costs one comparison. */
+  idOf(policy: BucketPolicy): number {
+    if (policy === this.#lastPolicy) return this.#lastId;
+    const signature = `${policy.capacity}/${policy.refillTokens}/${policy.refillIntervalMs}`;
+    let id = this.#idBySignature.get(signature);
+    if (id === undefined) {
+      if (this.#policies.length >= MAX_POLICIES) {
+        throw new RangeError(`MemoryStore: at most ${MAX_POLICIES} distinct bucket policies may share one store, got one more: ${signature}.`);
+      }
+      id = this.#policies.length;
+      this.#policies.push(Object.freeze({ capacity: policy.capacity, refillTokens: policy.refillTokens, refillIntervalMs: policy.refillIntervalMs }));
+      this.#idBySignature.set(signature, id);
+    }
+    this.#lastPolicy = policy;
+    this.#lastId = id;
+    return id;
+  }
+
+  /** The policy recorded under `id`. */
+  policy(id: number): BucketPolicy {
+    return this.#policies[id]!;
+  }
+}
