@@ -1,0 +1,90 @@
+/**
+ * The status page with 200 endpoints, each with objectives and six hours of traffic in its time
+ * buckets: rendering a collected snapshot, and whole responses when nothing changed since the last
+ * render, when the minute turned (every endpoint re-read) and when every endpoint recorded again
+ * (re-read, and every windowed percentile recomputed). Baseline: the tracker's own report as JSON.
+ */
+import { EnergyMonitor } from '../src/energy/energy-monitor.js';
+import { LowPowerMode } from '../src/energy/low-power-mode.js';
+import { EndpointRateLimiter } from '../src/rate-limit/endpoint-rate-limiter.js';
+import { SLOTracker } from '../src/slo/slo-tracker.js';
+import { createStatusPage, renderStatusHtml } from '../src/status/index.js';
+import { ManualClock } from '../src/testing/manual-clock.js';
+import { ManualPowerSource } from '../src/testing/manual-power-source.js';
+import { measure, report } from './harness.js';
+
+const ENDPOINT_COUNT = 200;
+const MINUTES = 360;
+const START_MS = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
+
+/** xorshift32: the same numbers on every run. */
+function randomSource(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4_294_967_296;
+  };
+}
+
+function buildService() {
+  const clock = new ManualClock(START_MS);
+  const names = Array.from({ length: ENDPOINT_COUNT }, (_, i) => `/api/v1/resource-${i}/items/:id`);
+  const objectives = Object.fromEntries(names.map((name, i) => [name, { p95Ms: 40 + (i % 5) * 10, p99Ms: 120, errorRate: 0.01 }]));
+  const slo = new SLOTracker({ clock, objectives });
+  const limits = new EndpointRateLimiter({ clock });
+  const source = new ManualPowerSource({ clock, watts: 45 });
+  const energy = new EnergyMonitor({ powerSource: source, clock, powerWindowMs: 60_000 });
+  const lowPower = new LowPowerMode({ energy });
+  energy.startTracking();
+  const page = createStatusPage({ slo, energy, limits, lowPower, clock });
+  const random = randomSource(42);
+  for (let minute = 0; minute < MINUTES; minute++) {
+    for (const name of names) for (let k = 0; k < 3; k++) slo.record(name, 5 + random() * 60, { error: random() < 0.004 });
+    for (let k = 0; k < 12; k++) limits.check('/agents/plan', `client-${k % 3}`);
+    energy.beginRequest().end();
+    if (minute % 5 === 0) page.snapshot();
+    clock.advanceMs(60_000);
+  }
+  return { clock, slo, page, names, random };
+}
+
+export default async function run(): Promise<void> {
+  const { clock, slo, page, names, random } = buildService();
+  const snapshot = page.snapshot();
+  const html = page.respond('html').body;
+  console.log(`200 endpoints: HTML ${(html.length / 1024).toFixed(0)} KiB, JSON ${(page.respond('json').body.length / 1024).toFixed(0)} KiB`);
+  const baseMs = clock.nowMs();
+  // Before each round: back to the same minute, with the page's cache filled outside the timed part.
+  const atBase = (): void => {
+    clock.setMs(baseMs);
+    page.respond('html');
+  };
+  const measurements = measure(
+    [
+      { name: 'JSON.stringify(slo.report())', run: () => JSON.stringify(slo.report()) },
+      { name: 'renderStatusHtml(snapshot)', run: () => renderStatusHtml(snapshot) },
+      { name: "respond('html'), nothing changed", setup: atBase, run: () => page.respond('html') },
+      { name: "respond('json'), nothing changed", setup: atBase, run: () => page.respond('json') },
+      {
+        name: "respond('html'), minute turned",
+        setup: atBase,
+        run: (i) => {
+          clock.setMs(baseMs + (i + 1) * 60_000);
+          return page.respond('html');
+        },
+      },
+      {
+        name: "respond('html'), every endpoint recorded",
+        setup: atBase,
+        run: () => {
+          for (const name of names) slo.record(name, 5 + random() * 60);
+          return page.respond('html');
+        },
+      },
+    ],
+    { iterations: 20, rounds: 7, warmup: 20 },
+  );
+  report('Status page of 200 endpoints (one response per op; target < 5 ms = 5,000,000 ns)', measurements, 'JSON.stringify(slo.report())');
+}
