@@ -24,7 +24,13 @@ export const DEFAULT_PUE = 1;
  */
 export interface AverageIntensityModule {
   /** The `averageIntensity` export of `@tgwf/co2`. */
-  readonly averageIntensity: { readonly data: Readonly<Record<string, unknown>> };
+  readonly averageIntensity: AverageIntensityTable;
+}
+
+/** The `averageIntensity` export of `@tgwf/co2`. */
+export interface AverageIntensityTable {
+  /** Intensities in gCO2e/kWh keyed by ISO 3166-1 alpha-3 code or region name. */
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -1,5 +1,5 @@
 export { constantPower, powerFromWatts, type ConstantPowerOptions, type PowerFromWattsOptions, type PowerSource } from './power-source.js';
-export { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE, emissionsGrams, lookupCarbonIntensity, type AverageIntensityModule } from './carbon.js';
+export { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE, emissionsGrams, lookupCarbonIntensity, type AverageIntensityModule, type AverageIntensityTable } from './carbon.js';
 export {
   DEFAULT_POWER_WINDOW_MS,
   DEFAULT_SAMPLE_INTERVAL_MS,

@@ -16,6 +16,6 @@ export {
   type CpuPowerSourceOptions,
   type CpuUsage,
 } from './cpu-power-source.js';
-export { DEFAULT_POWERCAP_ROOT, probeRapl, raplPowerSource, type RaplOptions, type RaplPowerSource, type RaplProbe } from './rapl-power-source.js';
+export { DEFAULT_POWERCAP_ROOT, probeRapl, raplPowerSource, type RaplAvailable, type RaplOptions, type RaplPowerSource, type RaplProbe, type RaplUnavailable } from './rapl-power-source.js';
 export type { RaplUnavailableCode, RaplZone, RaplZoneKind } from './rapl-zones.js';
 export { nodeSysfsReader, type SysfsReader } from './sysfs.js';

@@ -26,10 +26,34 @@ export interface RaplOptions {
   readonly sysfs?: SysfsReader;
 }
 
+/** A {@link probeRapl} outcome where RAPL can be used. */
+export interface RaplAvailable {
+  /** RAPL can be used. */
+  readonly available: true;
+  /** The zones that would be summed. */
+  readonly selected: readonly RaplZone[];
+  /** Every RAPL zone found. */
+  readonly zones: readonly RaplZone[];
+  /** Human-readable list of the zones summed. */
+  readonly layout: string;
+  /** One sentence naming the zones summed. */
+  readonly reason: string;
+}
+
+/** A {@link probeRapl} outcome where RAPL cannot be used. */
+export interface RaplUnavailable {
+  /** RAPL cannot be used. */
+  readonly available: false;
+  /** Why, as a machine-readable code. */
+  readonly code: RaplUnavailableCode;
+  /** Every RAPL zone found (possibly none). */
+  readonly zones: readonly RaplZone[];
+  /** Why, in one sentence, with the fix when there is one. */
+  readonly reason: string;
+}
+
 /** The outcome of {@link probeRapl}: the zones to sum, or why RAPL cannot be used, with the fix. */
-export type RaplProbe =
-  | { readonly available: true; readonly selected: readonly RaplZone[]; readonly zones: readonly RaplZone[]; readonly layout: string; readonly reason: string }
-  | { readonly available: false; readonly code: RaplUnavailableCode; readonly zones: readonly RaplZone[]; readonly reason: string };
+export type RaplProbe = RaplAvailable | RaplUnavailable;
 
 /** A {@link PowerSource} on RAPL energy counters, as {@link raplPowerSource} returns it. */
 export interface RaplPowerSource extends PowerSource {
