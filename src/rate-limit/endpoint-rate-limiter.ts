@@ -4,7 +4,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
 import { bucketPolicy, failClientId, failCost, readClockMs, storeOption } from './checks.js';
-import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
+import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, UNLIMITED_DECISION, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
@@ -46,6 +46,12 @@ export interface EndpointDecisionCount {
   readonly allowed: number;
   /** Checks refused. */
   readonly limited: number;
+}
+
+/** The figures of one rule's own memory store (see `MemoryStoreStats`), with the rule's pattern. */
+export interface EndpointStoreStats extends MemoryStoreStats {
+  /** The rule's pattern, or `'default'`. */
+  readonly rule: string;
 }
 
 interface RuleBuckets {
@@ -162,6 +168,19 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   decisionCounts(): EndpointDecisionCount[] {
     return this.#entries.map((entry) => ({ rule: entry.match.pattern, allowed: entry.allowed, limited: entry.limited }));
+  }
+
+  /**
+   * The figures of each rule's own `MemoryStore` (size, `evictedActiveBuckets`, ...), in rule order;
+   * empty when a shared `store` was given (read its own figures instead). A growing
+   * `evictedActiveBuckets` means `maxKeys` is too small for the clients active at once.
+   */
+  storeStats(): EndpointStoreStats[] {
+    const stats: EndpointStoreStats[] = [];
+    for (const { match, buckets } of this.#entries) {
+      if (buckets !== undefined && buckets.keyPrefix === '' && buckets.store instanceof MemoryStore) stats.push({ rule: match.pattern, ...buckets.store.stats() });
+    }
+    return stats;
   }
 
   /**

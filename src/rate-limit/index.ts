@@ -20,6 +20,7 @@ export {
   type EndpointDecisionCount,
   type EndpointRateLimiterOptions,
   type EndpointRuleMatch,
+  type EndpointStoreStats,
 } from './endpoint-rate-limiter.js';
 export {
   DEFAULT_HEADER_STANDARD,

@@ -90,6 +90,13 @@ describe('EndpointRateLimiter', () => {
     ]);
   });
 
+  it('reports the figures of each limited rule\'s own store, evictions included', () => {
+    const limits = new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 60 }, '/h/*': 'unlimited' }, maxKeys: 2, clock: new ManualClock(START_MS) });
+    for (const client of ['x', 'y', 'z']) limits.check('/a', client);
+    expect(limits.storeStats()).toEqual([{ rule: '/a', size: 2, maxKeys: 2, evictedActiveBuckets: 1, droppedFullBuckets: 0, sweeps: 0 }]);
+    expect(new EndpointRateLimiter({ store: new MemoryStore() }).storeStats()).toEqual([]);
+  });
+
   it('takes `cost` tokens and resets one client or all', () => {
     const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
     expect(limits.check('/agents/plan', 'a', 4).remaining).toBe(6);
