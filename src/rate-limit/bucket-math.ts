@@ -10,8 +10,9 @@
  * stay deterministic (IEEE-754 doubles, the same operations in the same order, in JavaScript and in
  * Redis' Lua alike). Times are whole epoch milliseconds (the limiters floor their clock reading).
  *
- * ## One check (`decideBucket`), with C = capacity × refillIntervalMs, R = refillTokens,
- * ## I = refillIntervalMs, n = cost × I, N = nowMs
+ * ## One check (`decideBucket`)
+ * With `C = capacity × refillIntervalMs`, `R = refillTokens`, `I = refillIntervalMs`,
+ * `n = cost × I` and `N = nowMs`:
  * 1. A missing bucket is full: `s = C`, `u = N`. Otherwise `s` and `u` are the stored scaled tokens
  *    and update time.
  * 2. Effective time `t = max(N, u)`: a clock that steps back adds no tokens and removes none.
@@ -23,9 +24,11 @@
  * 7. `retryAfterMs = 0` if allowed, else `t + msUntilLevel(L', n, R) − N`.
  *
  * `msUntilLevel(L, target, R)` is the smallest whole number of milliseconds q ≥ 0 with
- * `L + q × R ≥ target`, computed as below and then corrected by ±1 ms in the same floating-point
- * operations a later check uses, so that a client retrying exactly `retryAfterMs` later is admitted
- * and one retrying 1 ms earlier is not.
+ * `L + q × R ≥ target`: estimated as `ceil((target − L) / R)`, then stepped up while
+ * `L + q × R < target` and down while `L + (q − 1) × R ≥ target`, in the same floating-point operations
+ * a later check uses, so that a client retrying exactly `retryAfterMs` later is admitted and one
+ * retrying 1 ms earlier is not. `wholeTokens(L, I)` likewise starts at `floor(L / I)` and steps down
+ * while `k × I > L`, up while `(k + 1) × I ≤ L`. For exact integer inputs no step is ever taken.
  *
  * A bucket whose `resetAtMs` has passed is full and decides exactly as a missing bucket does, so a
  * store may drop it (a Redis store sets `PEXPIREAT key resetAtMs`).

@@ -78,12 +78,12 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     this.policy = bucketPolicy(OWNER, 'burst', this.burst, this.rate, this.perSeconds * MS_PER_SECOND);
     this.keyPrefix = prefixOption(options.keyPrefix);
     this.store = options.store !== undefined ? storeOption(OWNER, options.store) : (new MemoryStore({ maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS }) as RateLimitStore as S);
-    this.#memory = this.store instanceof MemoryStore && this.keyPrefix === '' ? this.store : undefined;
+    this.#memory = this.store instanceof MemoryStore ? this.store : undefined;
   }
 
   /**
    * Admits or refuses one request of `cost` tokens from `clientId`, taking the tokens when admitted.
-   * With the memory store it allocates nothing.
+   * With a `MemoryStore` and no `keyPrefix` it allocates nothing.
    *
    * @param clientId - the client's key (see `normalizeClientAddress` for IP addresses)
    * @param cost - tokens the request costs, `0 < cost <= burst`
@@ -94,8 +94,9 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
   allowRequest(clientId: string, cost = 1): StoreAnswer<S, boolean> {
     this.#checkArguments(clientId, cost);
     const nowMs = readClockMs(OWNER, this.#clock);
-    if (this.#memory !== undefined) return this.#memory.tryConsume(clientId, this.policy, cost, nowMs) as StoreAnswer<S, boolean>;
-    const answer = this.store.consume(this.keyPrefix + clientId, this.policy, cost, nowMs);
+    const key = this.keyPrefix === '' ? clientId : this.keyPrefix + clientId;
+    if (this.#memory !== undefined) return this.#memory.tryConsume(key, this.policy, cost, nowMs) as StoreAnswer<S, boolean>;
+    const answer = this.store.consume(key, this.policy, cost, nowMs);
     if (this.store.synchronous) return (answer as RateLimitDecision).allowed as StoreAnswer<S, boolean>;
     return Promise.resolve(answer).then(isAllowed) as StoreAnswer<S, boolean>;
   }
