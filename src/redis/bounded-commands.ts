@@ -5,7 +5,7 @@
  * @internal
  */
 import { GreensloError, isGreensloError } from '../core/errors.js';
-import { BUCKET_SCRIPT, BUCKET_SCRIPT_SHA1 } from './bucket-script.js';
+import { BUCKET_SCRIPT } from './bucket-script.js';
 import type { SendCommand } from './redis-client.js';
 
 /**
@@ -34,15 +34,18 @@ export class BoundedCommands {
   }
 
   /**
-   * Runs the bucket script with `args` (`'1'`, the key, then ARGV): `EVALSHA` first, then `EVAL`
-   * when Redis has lost the script (`NOSCRIPT`, after a restart or `SCRIPT FLUSH`), all within one
-   * deadline. Rejects with a `GreensloError` coded `store_timeout` or `store_command_failed`.
+   * Runs the bucket script with `args` (its SHA-1, `'1'`, the key, then ARGV): `EVALSHA` first, then
+   * `EVAL` with the script's text when Redis has lost it (`NOSCRIPT`, after a restart or
+   * `SCRIPT FLUSH`), all within one deadline. Rejects with a `GreensloError` coded `store_timeout` or
+   * `store_command_failed`.
    */
   runScript(args: string[]): Promise<unknown> {
     return this.#bounded((succeed, fail, isPending) => {
-      this.#send('EVALSHA', [BUCKET_SCRIPT_SHA1, ...args]).then(succeed, (error: unknown) => {
+      this.#send('EVALSHA', args).then(succeed, (error: unknown) => {
         if (!isPending() || !isNoScript(error)) return fail(error);
-        this.#send('EVAL', [BUCKET_SCRIPT, ...args]).then(succeed, fail);
+        const withText = args.slice();
+        withText[0] = BUCKET_SCRIPT;
+        this.#send('EVAL', withText).then(succeed, fail);
       });
     });
   }

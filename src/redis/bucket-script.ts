@@ -2,18 +2,19 @@
  * The Lua script that decides one token-bucket check inside Redis, atomically, with the arithmetic
  * of `decideBucket` (`src/rate-limit/bucket-math.ts`) written out operation by operation in the same
  * order, so that Redis and the memory store reach identical decisions. Lua numbers are IEEE-754
- * doubles, as JavaScript's are; values cross the wire as text written with 17 significant digits
- * (or `String(x)` from JavaScript), which reads back as the very same double.
+ * doubles, as JavaScript's are, and every value crosses over exactly: arguments as `String(x)`, the
+ * stored state as raw doubles, replies as integers when whole and below 2^53, otherwise as text with
+ * 17 significant digits.
  *
- * A bucket is one string key holding `"<scaledTokens> <updatedAtMs> <refillIntervalMs>"`, written
- * with `SET ... PXAT resetAtMs` so that it expires when the bucket is full again. A bucket written
- * under another refill interval (another policy) counts as missing: its scaled tokens mean
- * something else.
+ * A bucket is one string key holding three little-endian doubles (24 bytes, packed with the
+ * `struct` library that Redis bundles with Lua): scaled tokens, update time and refill interval.
+ * Packing keeps the state exact and costs far less than formatting and parsing text. The key expires
+ * (`PEXPIREAT`) when the bucket is full again. A bucket written under another refill interval
+ * (another policy) counts as missing: its scaled tokens mean something else.
  *
- * `KEYS[1]`: the bucket. `ARGV`: operation (`consume` or `remaining`), capacity, refillTokens,
- * refillIntervalMs, cost (`''` for `remaining`), nowMs (`''` to read the server's `TIME`).
- * Replies: `consume` -> `{ allowed (1|0), remaining, resetAtMs, retryAfterMs }`; `remaining` ->
- * remaining; numbers as text.
+ * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, cost (`''` asks for the
+ * remaining tokens, taking none), and nowMs (absent: read the server's `TIME`). Replies: for a cost,
+ * `{ allowed (1|0), remaining, resetAtMs, retryAfterMs }`; for `''`, the remaining tokens.
  *
  * @internal
  */
@@ -23,11 +24,13 @@ import type { RateLimitDecision } from '../rate-limit/types.js';
 /** @internal */
 export const BUCKET_SCRIPT = `
 local MAX_SAFE = 9007199254740991
-local refill = tonumber(ARGV[3])
-local interval = tonumber(ARGV[4])
-local capacity = tonumber(ARGV[2]) * interval
-local now = tonumber(ARGV[6])
-if now == nil then
+local refill = tonumber(ARGV[2])
+local interval = tonumber(ARGV[3])
+local capacity = tonumber(ARGV[1]) * interval
+local now
+if ARGV[5] then
+  now = tonumber(ARGV[5])
+else
   local time = redis.call('TIME')
   now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 end
@@ -49,36 +52,36 @@ local function whole_tokens(level)
   return tokens
 end
 
-local function text(x)
+local function reply(x)
+  if x < MAX_SAFE and x > -MAX_SAFE and x == math.floor(x) then return x end
   if x == math.huge then return 'Infinity' end
   return string.format('%.17g', x)
 end
 
 local at, level = now, capacity
 local stored = redis.call('GET', KEYS[1])
-if stored then
-  local s, u, i = string.match(stored, '^(%S+) (%S+) (%S+)$')
-  if i == ARGV[4] then
-    s, u = tonumber(s), tonumber(u)
+if stored and #stored == 24 then
+  local s, u, i = struct.unpack('<ddd', stored)
+  if i == interval then
     if u > now then at = u end
     local refilled = s + (at - u) * refill
     if refilled < capacity then level = refilled end
   end
 end
 
-if ARGV[1] == 'remaining' then return text(whole_tokens(level)) end
-
-local needed = tonumber(ARGV[5]) * interval
+if ARGV[4] == '' then return reply(whole_tokens(level)) end
+local needed = ARGV[4] == '1' and interval or tonumber(ARGV[4]) * interval
 if level < needed then
   local retry_after = at + ms_until_level(level, needed) - now
-  return {0, text(whole_tokens(level)), text(at + ms_until_level(level, capacity)), text(retry_after)}
+  return {0, reply(whole_tokens(level)), reply(at + ms_until_level(level, capacity)), reply(retry_after)}
 end
 level = level - needed
 local reset_at = at + ms_until_level(level, capacity)
 local expire_at = reset_at
 if expire_at > MAX_SAFE then expire_at = MAX_SAFE elseif expire_at < 1 then expire_at = 1 end
-redis.call('SET', KEYS[1], string.format('%.17g %.17g %s', level, at, ARGV[4]), 'PXAT', string.format('%.0f', expire_at))
-return {1, text(whole_tokens(level)), text(reset_at), '0'}
+redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval))
+redis.call('PEXPIREAT', KEYS[1], string.format('%d', expire_at))
+return {1, reply(whole_tokens(level)), reply(reset_at), 0}
 `;
 
 /**
@@ -86,7 +89,7 @@ return {1, text(whole_tokens(level)), text(reset_at), '0'}
  *
  * @internal
  */
-export const BUCKET_SCRIPT_SHA1 = '776041eeb2c0dc207ca47f0c370316f79fcfaa6b';
+export const BUCKET_SCRIPT_SHA1 = '04540059d633db32cf3fb45a8aef95f09e7b54c4';
 
 /**
  * Reads the script's reply to `consume` as a decision, or throws a `GreensloError` with code
@@ -96,9 +99,9 @@ export const BUCKET_SCRIPT_SHA1 = '776041eeb2c0dc207ca47f0c370316f79fcfaa6b';
  */
 export function decodeDecision(reply: unknown, limit: number): RateLimitDecision {
   if (Array.isArray(reply) && reply.length === 4 && (reply[0] === 1 || reply[0] === 0)) {
-    const remaining = numberText(reply[1]);
-    const resetAtMs = numberText(reply[2]);
-    const retryAfterMs = numberText(reply[3]);
+    const remaining = replyNumber(reply[1]);
+    const resetAtMs = replyNumber(reply[2]);
+    const retryAfterMs = replyNumber(reply[3]);
     if (remaining === remaining && resetAtMs === resetAtMs && retryAfterMs === retryAfterMs) {
       return { allowed: reply[0] === 1, limit, remaining, resetAtMs, retryAfterMs };
     }
@@ -113,13 +116,14 @@ export function decodeDecision(reply: unknown, limit: number): RateLimitDecision
  * @internal
  */
 export function decodeRemaining(reply: unknown): number {
-  const remaining = numberText(reply);
+  const remaining = replyNumber(reply);
   if (remaining === remaining) return remaining;
   throw invalidReply(reply);
 }
 
-/** A number written as text by the script (`Infinity` included), else NaN. */
-function numberText(value: unknown): number {
+/** A number the script replied, as an integer or as text (`Infinity` included), else NaN. */
+function replyNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
   return typeof value === 'string' && value.length > 0 ? Number(value) : NaN;
 }
 

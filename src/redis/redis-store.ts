@@ -6,7 +6,7 @@ import { nonEmptyString, numberInRange, oneOf, optionalFunction } from '../core/
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { BucketPolicy, RateLimitDecision } from '../rate-limit/types.js';
 import { BoundedCommands } from './bounded-commands.js';
-import { decodeDecision, decodeRemaining } from './bucket-script.js';
+import { BUCKET_SCRIPT_SHA1, decodeDecision, decodeRemaining } from './bucket-script.js';
 import { commandSender, type RedisClientLike } from './redis-client.js';
 import { DEFAULT_STORE_ERROR_POLICY, emptyBucketDecision, storeErrorPolicy, type Fallback, type RedisStoreErrorPolicy } from './store-error-policy.js';
 
@@ -121,6 +121,9 @@ export class RedisStore implements RateLimitStore {
   readonly #commands: BoundedCommands;
   readonly #fallback: Fallback;
   readonly #onError: (error: GreensloError) => void;
+  /** The last policy seen and its numbers as text: limiters pass the same policy object every time. */
+  #policy: BucketPolicy | undefined;
+  #policyText: readonly [string, string, string] = ['', '', ''];
 
   /**
    * @param options - client, prefix, timeout, error callback, failure policy, clock
@@ -141,7 +144,7 @@ export class RedisStore implements RateLimitStore {
 
   /** {@inheritDoc RateLimitStore.consume} */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
-    const args = this.#scriptArguments(key, 'consume', policy, String(cost), nowMs);
+    const args = this.#scriptArguments(key, policy, String(cost), nowMs);
     return this.#commands.runScript(args).then(
       (reply) => {
         try {
@@ -156,7 +159,7 @@ export class RedisStore implements RateLimitStore {
 
   /** {@inheritDoc RateLimitStore.remaining} */
   remaining(key: string, policy: BucketPolicy, nowMs: number): Promise<number> {
-    const args = this.#scriptArguments(key, 'remaining', policy, '', nowMs);
+    const args = this.#scriptArguments(key, policy, '', nowMs);
     return this.#commands.runScript(args).then(decodeRemaining).catch((error: unknown) => {
       this.#report(error);
       return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
@@ -193,9 +196,16 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
-  #scriptArguments(key: string, operation: string, policy: BucketPolicy, cost: string, nowMs: number): string[] {
-    const now = this.clock === 'server' ? '' : String(nowMs);
-    return ['1', this.prefix + key, operation, String(policy.capacity), String(policy.refillTokens), String(policy.refillIntervalMs), cost, now];
+  /** The script's SHA-1, `numkeys`, the key, then ARGV; the time only with the client clock (the script reads `TIME` otherwise). */
+  #scriptArguments(key: string, policy: BucketPolicy, cost: string, nowMs: number): string[] {
+    if (policy !== this.#policy) {
+      this.#policy = policy;
+      this.#policyText = [String(policy.capacity), String(policy.refillTokens), String(policy.refillIntervalMs)];
+    }
+    const [capacity, refillTokens, refillIntervalMs] = this.#policyText;
+    const args = [BUCKET_SCRIPT_SHA1, '1', this.prefix + key, capacity, refillTokens, refillIntervalMs, cost];
+    if (this.clock === 'client') args.push(String(nowMs));
+    return args;
   }
 
   #consumeInstead(error: unknown, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {

@@ -41,13 +41,13 @@ describe('RedisStore commands', () => {
   it('sends exactly one EVALSHA per check, with the policy, the cost and the client time', async () => {
     const { limiter, commands } = setUp(() => Promise.resolve([1, '2', '11000', '0']));
     expect(await limiter.check('alice')).toEqual(FULL_BUCKET_AFTER_ONE);
-    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', 'consume', '3', '6', '60000', '1', '1000']]);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '1', '1000']]);
   });
 
-  it('leaves the time argument empty with the server clock, so the script reads TIME', async () => {
+  it('leaves the time argument out with the server clock, so the script reads TIME', async () => {
     const { limiter, commands } = setUp(() => Promise.resolve('3'), { clock: 'server' });
     expect(await limiter.getRemaining('alice')).toBe(3);
-    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', 'remaining', '3', '6', '60000', '', '']]);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '']]);
   });
 
   it('sends the command as one array to a node-redis-shaped client', async () => {
@@ -55,7 +55,7 @@ describe('RedisStore commands', () => {
     const client = { sendCommand: (args: string[]) => (sent.push(args), Promise.resolve([0, '0', '31000', '10000'])) };
     const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store: new RedisStore({ client, clock: 'client' }) });
     expect(await limiter.check('bob')).toEqual(EMPTY_BUCKET_REFUSAL);
-    expect(sent).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', 'consume', '3', '6', '60000', '1', '1000']]);
+    expect(sent).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '3', '6', '60000', '1', '1000']]);
   });
 
   it('falls back to EVAL with the script text after NOSCRIPT, and reports nothing', async () => {
