@@ -90,11 +90,11 @@ export function chooseRaplZones(root: string, reader: SysfsReader): RaplZoneChoi
   const drams = usable.filter((zone) => zone.kind === 'dram');
   if (packages.length > 0) {
     const selected = [...packages, ...drams];
-    return { ok: true, zones, selected, layout: describe(selected) };
+    return { ok: true, zones, selected, layout: describeZones(selected) };
   }
   const psys = usable.find((zone) => zone.kind === 'psys' && zone.index.length === 1);
-  if (psys) return { ok: true, zones, selected: [psys], layout: `${describe([psys])} alone (no package zone)` };
-  return { ok: false, code: 'no_usable_zones', zones, reason: `RAPL zones under ${root} (${describe(zones)}) include no package or psys zone to measure the machine with` };
+  if (psys) return { ok: true, zones, selected: [psys], layout: `${describeZones([psys])} alone (no package zone)` };
+  return { ok: false, code: 'no_usable_zones', zones, reason: `RAPL zones under ${root} (${describeZones(zones)}) include no package or psys zone to measure the machine with` };
 }
 
 function unlisted(root: string, error: unknown): RaplZoneChoice {
@@ -107,6 +107,6 @@ function unlisted(root: string, error: unknown): RaplZoneChoice {
 }
 
 /** `package-0 (intel-rapl:0) + dram (intel-rapl:0:2)`. */
-export function describe(zones: readonly RaplZone[]): string {
+export function describeZones(zones: readonly RaplZone[]): string {
   return zones.map((zone) => `${zone.name} (${zone.id})`).join(' + ');
 }

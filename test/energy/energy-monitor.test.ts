@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EnergyMonitor, type EnergyFault, type EnergyWarning } from '../../src/energy/index.js';
+import { constantPower, EnergyMonitor, POWER_HISTORY_SIZE, type EnergyFault, type EnergyWarning } from '../../src/energy/index.js';
 import { ManualClock, ManualPowerSource } from '../../src/testing/index.js';
 
 const WH = 3600;
@@ -286,6 +286,20 @@ describe('EnergyMonitor: power threshold', () => {
     expect(warnings).toHaveLength(0);
     expect(monitor.powerHistory().map((window) => Math.round(window.powerW))).toEqual([200]);
     expect(monitor.recentPowerW).toBeCloseTo(200, 9);
+  });
+
+  it('keeps the latest 60 windows, oldest first', () => {
+    const { clock, source, monitor } = setup({ powerWindowMs: 1000, sampleIntervalMs: 1000 });
+    monitor.startTracking();
+    for (let watts = 1; watts <= 65; watts++) {
+      source.setWatts(watts);
+      clock.advanceMs(1000);
+      monitor.beginRequest().end();
+    }
+    const history = monitor.powerHistory();
+    expect(history).toHaveLength(POWER_HISTORY_SIZE);
+    expect(history.map((window) => Math.round(window.powerW))).toEqual(Array.from({ length: 60 }, (_, i) => i + 6));
+    expect(history.at(-1)!.endMs).toBe(clock.nowMs());
   });
 
   it('is never over without a threshold', () => {
