@@ -1,0 +1,8 @@
+/** Starts the Koa example service: `npx tsx examples/koa-service/main.ts` (PORT, HOST). */
+import { listenAddress } from '../shared/service-parts.js';
+import { describeStart } from '../shared/start-message.js';
+import { createApp } from './app.js';
+
+const { host, port } = listenAddress();
+const { app, parts } = createApp();
+const server = app.listen(port, host, () => console.log(describeStart('Koa', server.address(), parts)));
