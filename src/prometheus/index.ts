@@ -25,5 +25,5 @@ export { collectInto, type PromClientRegistry } from './prom-client.js';
 export { DEFAULT_PROMETHEUS_MAX_ENDPOINTS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
 export type { EnergySource, LowPowerSource } from './energy-families.js';
 export type { RateLimitSource } from './rate-limit-families.js';
-export { BURN_RATE_ALERT_RULES, prometheusRules, SLO_RULE_WINDOWS, type PrometheusRulesOptions, type RuleObjectives } from './rules.js';
+export { prometheusRules, SLO_RULE_WINDOWS, type PrometheusRulesOptions } from './rules.js';
 export { DEFAULT_PROMETHEUS_PREFIX } from './names.js';

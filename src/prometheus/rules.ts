@@ -1,12 +1,6 @@
+import type { SloObjectives } from '../slo/objectives.js';
+import { BURN_RATE_ALERT_RULES, BURN_RATE_WINDOWS_MS, type BurnRateAlertRule, type BurnRateWindow } from '../slo/burn-rate.js';
 import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, escapeLabelValue, formatLe, requestMetricNames, sloLabel } from './names.js';
-
-/** The objectives of one endpoint, as `SLOTracker` takes them. */
-export interface RuleObjectives {
-  readonly p50Ms?: number;
-  readonly p95Ms?: number;
-  readonly p99Ms?: number;
-  readonly errorRate?: number;
-}
 
 /** Options of {@link prometheusRules}. */
 export interface PrometheusRulesOptions {
@@ -22,24 +16,13 @@ export interface PrometheusRulesOptions {
   readonly prefix?: string;
 }
 
-/** Windows of the recorded SLI error ratios. */
-export const SLO_RULE_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+/** Windows of the recorded SLI error ratios: the windows `SLOTracker.burnRates` reports. */
+export const SLO_RULE_WINDOWS = Object.keys(BURN_RATE_WINDOWS_MS) as readonly BurnRateWindow[];
 
-type Window = (typeof SLO_RULE_WINDOWS)[number];
+type Window = BurnRateWindow;
 
-/**
- * The multi-window, multi-burn-rate alert conditions: spending `budgetPercent` of the period's error
- * budget within `longWindow` (confirmed over `shortWindow`) raises an alert of `severity`.
- * For a 30-day period the burn-rate factors are 14.4, 6, 3 and 1.
- */
-export const BURN_RATE_ALERT_RULES = [
-  { severity: 'page', budgetPercent: 2, longWindow: '1h', shortWindow: '5m' },
-  { severity: 'page', budgetPercent: 5, longWindow: '6h', shortWindow: '30m' },
-  { severity: 'ticket', budgetPercent: 10, longWindow: '1d', shortWindow: '2h' },
-  { severity: 'ticket', budgetPercent: 10, longWindow: '3d', shortWindow: '6h' },
-] as const satisfies readonly { severity: string; budgetPercent: number; longWindow: Window; shortWindow: Window }[];
-
-const WINDOW_HOURS: Record<Window, number> = { '5m': 5 / 60, '30m': 0.5, '1h': 1, '2h': 2, '6h': 6, '1d': 24, '3d': 72 };
+/** The period the alert thresholds of `BURN_RATE_ALERT_RULES` are set for: 30 days. */
+const REFERENCE_PERIOD_HOURS = 720;
 const PERIOD_UNIT_HOURS: Record<string, number> = { h: 1, d: 24, w: 168 };
 
 interface Sli {
@@ -79,7 +62,7 @@ function errorSli(endpoint: string, errorRate: number, prefix: string): Sli {
   };
 }
 
-function slisOf(objectives: Readonly<Record<string, RuleObjectives>>, prefix: string): Sli[] {
+function slisOf(objectives: SloObjectives, prefix: string): Sli[] {
   const slis: Sli[] = [];
   for (const [endpoint, objective] of Object.entries(objectives)) {
     if (objective.p50Ms !== undefined) slis.push(latencySli(endpoint, 50, checkThreshold(endpoint, 'p50Ms', objective.p50Ms), prefix));
@@ -118,11 +101,13 @@ function recordingGroup(slis: readonly Sli[], recordName: (window: Window) => st
   return lines;
 }
 
-function alertExpression(sli: Sli, rules: readonly (typeof BURN_RATE_ALERT_RULES)[number][], hours: number, recordName: (window: Window) => string): string {
+function alertExpression(sli: Sli, rules: readonly BurnRateAlertRule[], hours: number, recordName: (window: Window) => string): string {
   const selector = `{endpoint="${escapeLabelValue(sli.endpoint)}",slo="${sli.slo}"}`;
   return rules
     .map((rule) => {
-      const factor = String((rule.budgetPercent * hours) / (100 * WINDOW_HOURS[rule.longWindow]));
+      // Each rule spends a fixed share of the budget within its long window, so its threshold
+      // scales with the period: 14.4 for 30 days is 13.44 for 28.
+      const factor = String(Number(((rule.burnRateThreshold * hours) / REFERENCE_PERIOD_HOURS).toPrecision(12)));
       const threshold = `(${factor} * ${sli.budget})`;
       return `(${recordName(rule.longWindow)}${selector} > ${threshold} and ${recordName(rule.shortWindow)}${selector} > ${threshold})`;
     })
@@ -172,7 +157,7 @@ function alertGroup(slis: readonly Sli[], hours: number, period: string, recordN
  * writeFileSync('greenslo-rules.yml', prometheusRules(DEFAULT_SLOS, { period: '30d' }));
  * ```
  */
-export function prometheusRules(objectives: Readonly<Record<string, RuleObjectives>>, options: PrometheusRulesOptions = {}): string {
+export function prometheusRules(objectives: SloObjectives, options: PrometheusRulesOptions = {}): string {
   const prefix = checkPrefix('prometheusRules', options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
   const period = options.period ?? '30d';
   const hours = periodHours(period);
