@@ -52,6 +52,6 @@ function ruleChart(rule: RateLimitStatus, limits: RateLimitsStatus, nowMs: numbe
   });
   const label =
     `Checks per minute of rule ${rule.rule} over the last ${span}: ${rule.recentAllowed} allowed and ${rule.recentLimited} limited ` +
-    `in ${rule.intervals.length} intervals, busiest ${significant(busiest)} per minute.`;
+    `in ${rule.intervals.length} interval${rule.intervals.length === 1 ? '' : 's'}, busiest ${significant(busiest)} per minute.`;
   return stackedBarChart(bars, limits.sinceMs, nowMs, label);
 }

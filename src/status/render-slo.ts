@@ -127,7 +127,7 @@ function latencyLabel(status: EndpointStatus, window: string, targetMs: number |
   }
   const latest = formatMs(points[points.length - 1]!.meanLatencyMs);
   return (
-    `Latency per minute of ${status.endpoint} over the last ${window}: ${points.length} minutes with requests, ` +
+    `Latency per minute of ${status.endpoint} over the last ${window}: ${points.length} minute${points.length === 1 ? '' : 's'} with requests, ` +
     `mean ${formatMs(lowest)} to ${formatMs(highest)}, slowest request ${formatMs(slowest)}, latest minute mean ${latest}${objective}.`
   );
 }

@@ -114,10 +114,12 @@ function sourceOption<T>(name: string, value: T | undefined, methods: readonly s
 }
 
 function chartWindowOption(value: unknown): number {
-  const rule = `whole minutes from ${2 * MINUTE_BUCKET_MS} to ${MAX_CHART_WINDOW_MS}`;
-  numberInRange(OWNER, 'chartWindowMs', value, 2 * MINUTE_BUCKET_MS, MAX_CHART_WINDOW_MS);
-  if ((value as number) % MINUTE_BUCKET_MS !== 0) throw new RangeError(`${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`);
-  return value as number;
+  const rule = `whole minutes in milliseconds from ${2 * MINUTE_BUCKET_MS} to ${MAX_CHART_WINDOW_MS}`;
+  if (typeof value !== 'number') throw new TypeError(`${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`);
+  if (!(value >= 2 * MINUTE_BUCKET_MS && value <= MAX_CHART_WINDOW_MS && value % MINUTE_BUCKET_MS === 0)) {
+    throw new RangeError(`${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`);
+  }
+  return value;
 }
 
 function countVerdicts(endpoints: StatusSnapshot['endpoints']): Record<Verdict, number> {
