@@ -87,6 +87,25 @@ describe('MemoryStore', () => {
     expect(store.remaining('a', ten, START_MS)).toBe(6);
   });
 
+  it('judges whether a bucket is full by the policy it was last used with', () => {
+    const store = new MemoryStore({ maxKeys: 2 });
+    const slow: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 60_000 };
+    const fast: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 1 };
+    store.consume('k', slow, 1, START_MS);
+    store.consume('other', slow, 1, START_MS);
+    expect(store.consume('k', fast, 1, START_MS + 1).allowed).toBe(true); // full again at +2 under `fast`
+    store.consume('new', slow, 1, START_MS + 5);
+    expect(store.stats()).toMatchObject({ evictedActiveBuckets: 0, droppedFullBuckets: 1 });
+    expect(store.remaining('other', slow, START_MS + 5)).toBe(0);
+  });
+
+  it('refuses more than 65,536 distinct policies in one store', () => {
+    const store = new MemoryStore();
+    for (let i = 1; i <= 65_536; i++) store.tryConsume(`k${i}`, { capacity: i, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS);
+    expect(() => store.tryConsume('one-more', { capacity: 65_537, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS)).toThrow(RangeError);
+    expect(store.size).toBe(65_536);
+  });
+
   it('forgets one key, the keys with a prefix, or everything', () => {
     const store = new MemoryStore();
     for (const key of ['x:1', 'x:2', 'y:1']) store.consume(key, onePerSecond, 1, START_MS);
