@@ -3,13 +3,13 @@
  * of `decideBucket` (`src/rate-limit/bucket-math.ts`) written out operation by operation in the same
  * order, so that Redis and the memory store reach identical decisions. Lua numbers are IEEE-754
  * doubles, as JavaScript's are, and every value crosses over exactly: arguments as `String(x)`, the
- * stored state as raw doubles, replies as integers when whole and below 2^53, otherwise as text with
- * 17 significant digits.
+ * stored state as raw doubles, replies as integers when whole and below 2^52 (ioredis and node-redis
+ * misread some integer replies just below 2^53), otherwise as text with 17 significant digits.
  *
  * A bucket is one string key holding three little-endian doubles (24 bytes, packed with the
  * `struct` library that Redis bundles with Lua): scaled tokens, update time and refill interval.
  * Packing keeps the state exact and costs far less than formatting and parsing text. The key expires
- * (`PEXPIREAT`) when the bucket is full again. A bucket written under another refill interval
+ * (`PEXPIREAT`) when the bucket is full again, or at 2^52 ms (some 140 000 years) if that is later. A bucket written under another refill interval
  * (another policy) counts as missing: its scaled tokens mean something else.
  *
  * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, cost (`''` asks for the
@@ -24,6 +24,7 @@ import type { RateLimitDecision } from '../rate-limit/types.js';
 /** @internal */
 export const BUCKET_SCRIPT = `
 local MAX_SAFE = 9007199254740991
+local TWO_POW_52 = 4503599627370496
 local refill = tonumber(ARGV[2])
 local interval = tonumber(ARGV[3])
 local capacity = tonumber(ARGV[1]) * interval
@@ -53,7 +54,7 @@ local function whole_tokens(level)
 end
 
 local function reply(x)
-  if x < MAX_SAFE and x > -MAX_SAFE and x == math.floor(x) then return x end
+  if x < TWO_POW_52 and x > -TWO_POW_52 and x == math.floor(x) then return x end
   if x == math.huge then return 'Infinity' end
   return string.format('%.17g', x)
 end
@@ -78,7 +79,7 @@ end
 level = level - needed
 local reset_at = at + ms_until_level(level, capacity)
 local expire_at = reset_at
-if expire_at > MAX_SAFE then expire_at = MAX_SAFE elseif expire_at < 1 then expire_at = 1 end
+if expire_at > TWO_POW_52 then expire_at = TWO_POW_52 elseif expire_at < 1 then expire_at = 1 end
 redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval))
 redis.call('PEXPIREAT', KEYS[1], string.format('%d', expire_at))
 return {1, reply(whole_tokens(level)), reply(reset_at), 0}
@@ -89,7 +90,7 @@ return {1, reply(whole_tokens(level)), reply(reset_at), 0}
  *
  * @internal
  */
-export const BUCKET_SCRIPT_SHA1 = '04540059d633db32cf3fb45a8aef95f09e7b54c4';
+export const BUCKET_SCRIPT_SHA1 = 'b04e0b4afa3b31135e5a83dbafbf7e3a3ecfa1ed';
 
 /**
  * Reads the script's reply to `consume` as a decision, or throws a `GreensloError` with code

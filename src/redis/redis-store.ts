@@ -75,8 +75,9 @@ export type { RedisStoreErrorCode } from './bounded-commands.js';
  * Each check is one round trip: one Lua script, run by `EVALSHA` (and by `EVAL` once after Redis
  * lost its scripts, as after a restart), that reads, decides and writes the bucket atomically with
  * the arithmetic of `decideBucket`. Buckets are timed by Redis' own clock unless `clock: 'client'`,
- * and each key expires (`PXAT`) when its bucket is full again, so idle clients cost Redis nothing.
- * Keys are `prefix + key`; a bucket written under another refill interval starts full.
+ * and each key expires (`PEXPIREAT`) when its bucket is full again, so idle clients cost Redis
+ * nothing. Keys are `prefix + key`, each holding 24 bytes (three packed doubles); a bucket written
+ * under another refill interval starts full.
  *
  * Methods never reject. When Redis is down, slower than `timeoutMs` or answers garbage, the error
  * goes to `onError` and `onStoreError` decides (`'deny'` by default); the next check asks Redis
@@ -86,11 +87,13 @@ export type { RedisStoreErrorCode } from './bounded-commands.js';
  * With `clock: 'client'`, keys still expire on the server's clock: a client clock behind the
  * server's makes buckets expire early. Use it for tests, with a clock at or ahead of real time.
  *
- * Redis 6.2 or later. The client's `error` events are the application's to listen to (node-redis
- * ends the process on an unheard one). While disconnected, clients queue commands by default and
- * send them on reconnection, after the check has already been decided by the failure policy: set
- * `enableOfflineQueue: false` (ioredis) or `disableOfflineQueue: true` (node-redis) to fail fast and
- * never apply a late check.
+ * Needs Redis 5 or later (tested with 7.0) or a compatible server. The client's `error` events are
+ * the application's to listen to (node-redis ends the process on an unheard one). While
+ * disconnected, clients queue commands by default and send them on reconnection, after the failure
+ * policy has already decided those checks: after a restart that lost the script they fail and change
+ * nothing, but after a mere network break they take their tokens late. Set
+ * `enableOfflineQueue: false` (ioredis) or `disableOfflineQueue: true` (node-redis) to fail fast
+ * instead and never apply a late check.
  *
  * @example
  * ```ts
@@ -124,6 +127,7 @@ export class RedisStore implements RateLimitStore {
   /** The last policy seen and its numbers as text: limiters pass the same policy object every time. */
   #policy: BucketPolicy | undefined;
   #policyText: readonly [string, string, string] = ['', '', ''];
+  #failureCount = 0;
 
   /**
    * @param options - client, prefix, timeout, error callback, failure policy, clock
@@ -142,7 +146,25 @@ export class RedisStore implements RateLimitStore {
     this.#commands = new BoundedCommands(send, this.timeoutMs);
   }
 
-  /** {@inheritDoc RateLimitStore.consume} */
+  /**
+   * Failures reported to `onError` since the store was created (each one a check or command that
+   * Redis did not answer properly), for monitoring: for example the `storeFaults` source of
+   * `renderPrometheus` in `greenslo/prometheus`.
+   */
+  get failureCount(): number {
+    return this.#failureCount;
+  }
+
+  /**
+   * Takes `cost` tokens from the bucket at `prefix + key` if it holds that many, in one atomic script
+   * run, and returns the decision `decideBucket` would give. Never rejects: when Redis fails, the
+   * failure goes to `onError` and `onStoreError` decides.
+   *
+   * @param key - the bucket's key (the limiter's key prefix and client id)
+   * @param policy - the bucket's parameters
+   * @param cost - tokens to take, `0 < cost <= policy.capacity`
+   * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
+   */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
     const args = this.#scriptArguments(key, policy, String(cost), nowMs);
     return this.#commands.runScript(args).then(
@@ -157,7 +179,14 @@ export class RedisStore implements RateLimitStore {
     );
   }
 
-  /** {@inheritDoc RateLimitStore.remaining} */
+  /**
+   * Whole tokens the bucket at `prefix + key` holds now, without taking any; `onStoreError` answers
+   * when Redis fails (`0` for `'deny'`, the capacity for `'allow'`).
+   *
+   * @param key - the bucket's key
+   * @param policy - the bucket's parameters
+   * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
+   */
   remaining(key: string, policy: BucketPolicy, nowMs: number): Promise<number> {
     const args = this.#scriptArguments(key, policy, '', nowMs);
     return this.#commands.runScript(args).then(decodeRemaining).catch((error: unknown) => {
@@ -166,7 +195,12 @@ export class RedisStore implements RateLimitStore {
     });
   }
 
-  /** {@inheritDoc RateLimitStore.reset} */
+  /**
+   * Deletes the bucket at `prefix + key` (and forgets it in the insurance limiter or store), which
+   * is full again afterwards. Resolves also when Redis fails, after reporting to `onError`.
+   *
+   * @param key - the bucket's key
+   */
   async reset(key: string): Promise<void> {
     this.#guarded(() => this.#fallback.reset(key), () => undefined);
     try {
@@ -177,9 +211,11 @@ export class RedisStore implements RateLimitStore {
   }
 
   /**
-   * {@inheritDoc RateLimitStore.clear}
+   * Deletes every bucket whose key starts with `prefix + keyPrefix` (and forgets them in the
+   * insurance limiter or store). Walks the keys with `SCAN` (never `KEYS`) and deletes them with
+   * `UNLINK`, some hundreds at a time. Resolves also when Redis fails, after reporting to `onError`.
    *
-   * Walks the keys with `SCAN` (never `KEYS`) and deletes them with `UNLINK`, some hundreds at a time.
+   * @param keyPrefix - the prefix, after the store's own, of the keys to delete; `''` for all of this store's keys
    */
   async clear(keyPrefix: string): Promise<void> {
     this.#guarded(() => this.#fallback.clear(keyPrefix), () => undefined);
@@ -224,6 +260,7 @@ export class RedisStore implements RateLimitStore {
   }
 
   #report(error: unknown): void {
+    this.#failureCount += 1;
     try {
       this.#onError(asStoreError(error));
     } catch {

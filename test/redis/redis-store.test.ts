@@ -164,6 +164,19 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
       expect(await redis.command('PEXPIRETIME', `${clientTimed.prefix}erin`)).toBe(decision.resetAtMs);
     });
 
+    it.each([1.2e-11, 1e-300, Number.MIN_VALUE])('agrees with the memory store on reset times past 2^52 ms (rate %s), and caps the expiry at 2^52 ms', async (rate) => {
+      const clock = clockAheadOfServer();
+      const store = newStore({ clock: 'client' });
+      const onRedis = new RateLimiter({ rate, perSeconds: 60, burst: 2, clock, store });
+      const inMemory = new RateLimiter({ rate, perSeconds: 60, burst: 2, clock, store: new MemoryStore() });
+      const actual = [await onRedis.check('kate'), await onRedis.check('kate'), await onRedis.check('kate')];
+      const expected = [inMemory.check('kate'), inMemory.check('kate'), inMemory.check('kate')];
+      expect(actual).toEqual(expected);
+      expect(actual[0]!.resetAtMs).toBeGreaterThan(2 ** 52);
+      expect(actual[2]).toMatchObject({ allowed: false, remaining: 0 });
+      expect(await redis.command('PEXPIRETIME', `${store.prefix}kate`)).toBe(2 ** 52);
+    });
+
     it('admits exactly the limit to 8 connections sending 500 concurrent requests each at one key', async () => {
       const connections = await connectMany(kind, server.port, 8);
       const prefix = `${kind.name}:contention:`;

@@ -39,8 +39,9 @@ function setUp(answer: Answer, options: Partial<RedisStoreOptions> = {}) {
 
 describe('RedisStore commands', () => {
   it('sends exactly one EVALSHA per check, with the policy, the cost and the client time', async () => {
-    const { limiter, commands } = setUp(() => Promise.resolve([1, '2', '11000', '0']));
+    const { limiter, commands, store } = setUp(() => Promise.resolve([1, 2, 11000, 0]));
     expect(await limiter.check('alice')).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(store.failureCount).toBe(0);
     expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '1', '1000']]);
   });
 
@@ -97,9 +98,10 @@ describe('RedisStore failure policy', () => {
   ];
 
   it.each(policies)('decides as %s while Redis refuses connections, reporting each failure', async (_name, policy, expected) => {
-    const { limiter, errors } = setUp(failing, { onStoreError: policy() });
+    const { limiter, errors, store } = setUp(failing, { onStoreError: policy() });
     const decisions = [await limiter.check('dave'), await limiter.check('dave'), await limiter.check('dave')];
     expect(decisions).toEqual(expected);
+    expect(store.failureCount).toBe(3);
     expect(errors.map((error) => error.code)).toEqual(['store_command_failed', 'store_command_failed', 'store_command_failed']);
     expect(errors[0]!.message).toBe('RedisStore: the Redis command failed: connect ECONNREFUSED 127.0.0.1:6379');
     expect((errors[0]!.cause as Error).message).toBe('connect ECONNREFUSED 127.0.0.1:6379');
