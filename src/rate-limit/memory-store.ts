@@ -92,6 +92,8 @@ export class MemoryStore implements SyncRateLimitStore {
   #candidateFullAtMs = new Float64Array(0);
   #candidateCount = 0;
   #candidateCursor = 0;
+  /** The policy object of every call so far, while there has been only one (saves a lookup per write). */
+  #onlyPolicy: BucketPolicy | undefined;
   /** The slot of the last `tryConsume` (NONE for a new key refused), read by `consume`. */
   #lastSlot = NONE;
 
@@ -149,8 +151,7 @@ export class MemoryStore implements SyncRateLimitStore {
     if (level < needed) return false;
     state[2 * slot] = level - needed;
     state[2 * slot + 1] = atMs;
-    const policyId = this.#policies.idOf(policy);
-    if (this.#policyIds[slot] !== policyId) this.#changePolicy(slot, policyId);
+    if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
     return true;
   }
 
@@ -216,6 +217,7 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#lastSlot = NONE;
     if (capacity < needed) return false;
     const policyId = this.#policies.idOf(policy);
+    this.#onlyPolicy = this.#policies.size === 1 ? policy : undefined;
     const slot = this.#allocate(nowMs);
     this.#lastSlot = slot;
     this.#state[2 * slot] = capacity - needed;
@@ -228,8 +230,14 @@ export class MemoryStore implements SyncRateLimitStore {
     return true;
   }
 
-  /** A key used under another policy than before: its full-again time may have moved earlier. */
-  #changePolicy(slot: number, policyId: number): void {
+  /**
+   * Records the policy of `slot` after a write. A key used under another policy than before may be
+   * full earlier than the bound assumed, so its full-again time lowers the bound.
+   */
+  #notePolicy(slot: number, policy: BucketPolicy): void {
+    const policyId = this.#policies.idOf(policy);
+    if (this.#policies.size > 1) this.#onlyPolicy = undefined;
+    if (this.#policyIds[slot] === policyId) return;
     this.#policyIds[slot] = policyId;
     this.#lowerFullAtBound(this.#fullAtMs(slot));
   }

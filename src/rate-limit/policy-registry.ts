@@ -33,6 +33,11 @@ export class PolicyRegistry {
     return id;
   }
 
+  /** How many distinct policies have been recorded. */
+  get size(): number {
+    return this.#policies.length;
+  }
+
   /** The policy recorded under `id`. */
   policy(id: number): BucketPolicy {
     return this.#policies[id]!;

@@ -99,6 +99,21 @@ describe('MemoryStore', () => {
     expect(store.remaining('other', slow, START_MS + 5)).toBe(0);
   });
 
+  it('keeps judging by the right policy after a key switches back to the first one', () => {
+    const store = new MemoryStore({ maxKeys: 2 });
+    const slow: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 60_000 };
+    const fast: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 1 };
+    store.consume('k', slow, 1, START_MS);
+    store.consume('other', slow, 1, START_MS);
+    store.consume('k', fast, 1, START_MS + 1);
+    store.consume('k', slow, 1, START_MS + 60_001); // back under `slow`: empty until +120,001
+    store.consume('other', slow, 1, START_MS + 60_001); // empty until +120,001 too, and more recent
+    store.consume('new', slow, 1, START_MS + 60_002);
+    // Neither bucket is full: the least recently used one (`k`) is evicted, and counted as a loss.
+    expect(store.stats()).toMatchObject({ evictedActiveBuckets: 1, droppedFullBuckets: 0 });
+    expect(store.remaining('other', slow, START_MS + 60_002)).toBe(0);
+  });
+
   it('refuses more than 65,536 distinct policies in one store', () => {
     const store = new MemoryStore();
     for (let i = 1; i <= 65_536; i++) store.tryConsume(`k${i}`, { capacity: i, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS);
