@@ -47,6 +47,9 @@ export interface InsuranceRateLimiter {
  *   (usually a per-process share of the shared limit), until Redis answers again;
  * - a synchronous store (such as a `MemoryStore`): it decides with the policy of each call, so one
  *   store can stand in for several limiters or endpoint rules.
+ *
+ * Decisions made this way carry times on the limiter's clock (an insurance limiter's on its own),
+ * not on the Redis server's.
  */
 export type RedisStoreErrorPolicy = 'deny' | 'allow' | InsuranceRateLimiter | SyncRateLimitStore;
 

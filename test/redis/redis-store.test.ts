@@ -121,7 +121,7 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
           }
           expect(actual).toEqual(expected);
         }),
-        { numRuns: 150 },
+        { numRuns: 300 },
       );
       expect(errors).toEqual([]);
     });
