@@ -5,6 +5,7 @@ import { integerAtLeast } from '../core/validate.js';
 import { levelAt, msUntilLevel, wholeTokens } from './bucket-math.js';
 import { CandidateHeap } from './candidate-heap.js';
 import { PolicyRegistry } from './policy-registry.js';
+import { NONE, RecencyList } from './recency-list.js';
 import type { SyncRateLimitStore } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
@@ -15,7 +16,6 @@ import type { BucketPolicy, RateLimitDecision } from './types.js';
  */
 export const DEFAULT_MAX_KEYS = 100_000;
 
-const NONE = -1;
 const FIRST_SLOTS = 1024;
 /** How many soon-to-be-full buckets a sweep remembers, so that most reclaims need no sweep. */
 const CANDIDATES = 1024;
@@ -75,14 +75,10 @@ export class MemoryStore implements SyncRateLimitStore {
   #keys: (string | undefined)[] = [];
   /** Per slot: scaled tokens at `2 × slot`, update time (epoch ms) at `2 × slot + 1`. */
   #state = new Float64Array(0);
-  /** Per slot: previous at `2 × slot` and next at `2 × slot + 1` in the recency list (head: most recent); next also links free slots. */
-  #links = new Int32Array(0);
+  readonly #recency = new RecencyList();
   #policyIds = new Uint16Array(0);
   #slotCount = 0;
   #usedSlots = 0;
-  #head = NONE;
-  #tail = NONE;
-  #freeHead = NONE;
   #evictedActive = 0;
   #droppedFull = 0;
   #sweeps = 0;
@@ -143,7 +139,7 @@ export class MemoryStore implements SyncRateLimitStore {
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNew(key, policy, needed, nowMs);
     this.#lastSlot = slot;
-    if (slot !== this.#head) this.#moveToHead(slot);
+    this.#recency.moveToHead(slot);
     const state = this.#state;
     const updatedAtMs = state[2 * slot + 1]!;
     const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
@@ -204,9 +200,7 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#slotByKey.clear();
     this.#keys.fill(undefined);
     this.#usedSlots = 0;
-    this.#head = NONE;
-    this.#tail = NONE;
-    this.#freeHead = NONE;
+    this.#recency.clear();
     this.#fullAtLowerBoundMs = Infinity;
     this.#candidateCount = 0;
     this.#candidateCursor = 0;
@@ -225,7 +219,7 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#policyIds[slot] = policyId;
     this.#keys[slot] = key;
     this.#slotByKey.set(key, slot);
-    this.#linkAtHead(slot);
+    this.#recency.pushHead(slot);
     this.#lowerFullAtBound(this.#fullAtMs(slot));
     return true;
   }
@@ -254,7 +248,7 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 
   #allocate(nowMs: number): number {
-    if (this.#freeHead === NONE) {
+    if (!this.#recency.hasFree) {
       if (this.#usedSlots < this.#slotCount) return this.#usedSlots++;
       if (this.#slotCount < this.maxKeys) {
         this.#resize(Math.min(this.maxKeys, this.#slotCount * 2));
@@ -262,23 +256,21 @@ export class MemoryStore implements SyncRateLimitStore {
       }
       this.#reclaim(nowMs);
     }
-    const slot = this.#freeHead;
-    this.#freeHead = this.#links[2 * slot + 1]!;
-    return slot;
+    return this.#recency.popFree();
   }
 
   /** Frees at least one slot: a full bucket if any exists, else the least recently used one. */
   #reclaim(nowMs: number): void {
-    const tail = this.#tail;
+    const tail = this.#recency.tail;
     if (this.#fullAtMs(tail) <= nowMs) return this.#dropFull(tail);
     const due = this.#dueCandidate(nowMs);
     if (due !== NONE) return this.#dropFull(due);
     if (nowMs >= this.#fullAtLowerBoundMs) {
       this.#sweep(nowMs);
-      if (this.#freeHead !== NONE) return;
+      if (this.#recency.hasFree) return;
     }
     this.#evictedActive += 1;
-    this.#drop(this.#tail);
+    this.#drop(this.#recency.tail);
   }
 
   /** The next remembered bucket that is full by now, or NONE; stale candidates tighten the bound. */
@@ -319,40 +311,15 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 
   #drop(slot: number): void {
-    this.#unlink(slot);
+    this.#recency.remove(slot);
     this.#slotByKey.delete(this.#keys[slot]!);
     this.#keys[slot] = undefined;
-    this.#links[2 * slot + 1] = this.#freeHead;
-    this.#freeHead = slot;
-  }
-
-  #moveToHead(slot: number): void {
-    this.#unlink(slot);
-    this.#linkAtHead(slot);
-  }
-
-  #linkAtHead(slot: number): void {
-    const links = this.#links;
-    links[2 * slot] = NONE;
-    links[2 * slot + 1] = this.#head;
-    if (this.#head !== NONE) links[2 * this.#head] = slot;
-    else this.#tail = slot;
-    this.#head = slot;
-  }
-
-  #unlink(slot: number): void {
-    const links = this.#links;
-    const previous = links[2 * slot]!;
-    const next = links[2 * slot + 1]!;
-    if (previous !== NONE) links[2 * previous + 1] = next;
-    else this.#head = next;
-    if (next !== NONE) links[2 * next] = previous;
-    else this.#tail = previous;
+    this.#recency.pushFree(slot);
   }
 
   #resize(slotCount: number): void {
     this.#state = copied(this.#state, new Float64Array(2 * slotCount));
-    this.#links = copied(this.#links, new Int32Array(2 * slotCount));
+    this.#recency.resize(slotCount);
     this.#policyIds = copied(this.#policyIds, new Uint16Array(slotCount));
     this.#keys.length = slotCount;
     this.#slotCount = slotCount;
@@ -363,7 +330,7 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 }
 
-function copied<T extends Float64Array | Int32Array | Uint16Array>(old: T, fresh: T): T {
+function copied<T extends Float64Array | Uint16Array>(old: T, fresh: T): T {
   fresh.set(old);
   return fresh;
 }
