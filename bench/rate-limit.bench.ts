@@ -118,6 +118,28 @@ async function measureSideBySide(list: readonly Contender[], keys: readonly stri
   return list.map((contender, i) => ({ name: contender.name, nsPerOp: median(samples[i]!), roundsNsPerOp: samples[i]! }));
 }
 
+/**
+ * Prints each candidate's speed relative to the baseline round by round (both ran back to back in
+ * the same round), and the median of those ratios: steadier than a ratio of medians when other
+ * processes load the machine unevenly.
+ */
+function reportPaired(measurements: readonly Measurement[], baselineName: string): void {
+  const baseline = measurements.find((m) => m.name === baselineName)!;
+  console.log('\n| candidate | speed x baseline, per round | median of rounds |');
+  console.log('|---|---|---:|');
+  for (const m of measurements) {
+    if (m === baseline) continue;
+    const ratios = m.roundsNsPerOp.map((ns, round) => baseline.roundsNsPerOp[round]! / ns);
+    console.log(`| ${m.name} | ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')} | ${median(ratios).toFixed(2)} |`);
+  }
+}
+
+async function table(title: string, list: readonly Contender[], keys: readonly string[]): Promise<void> {
+  const measurements = await measureSideBySide(list, keys, 1_000_000, 5);
+  report(title, measurements, 'naive keyed bucket');
+  reportPaired(measurements, 'naive keyed bucket');
+}
+
 function shuffledKeys(count: number): string[] {
   const keys = Array.from({ length: count }, (_, i) => clientKey(i));
   let seed = 42;
@@ -131,16 +153,16 @@ function shuffledKeys(count: number): string[] {
 
 async function speedTables(): Promise<void> {
   const hot = contenders(KEY_COUNT);
-  report('One check, one hot key (1,000,000 checks per round, async peers 200,000)', await measureSideBySide(hot.list, ['10.0.0.1'], 1_000_000, 5), 'naive keyed bucket');
+  await table('One check, one hot key (1,000,000 checks per round, async peers 200,000)', hot.list, ['10.0.0.1']);
   hot.close();
   const many = contenders(KEY_COUNT);
-  report(`One check, ${KEY_COUNT.toLocaleString('en-US')} keys in shuffled order (1,000,000 checks per round)`, await measureSideBySide(many.list, shuffledKeys(KEY_COUNT), 1_000_000, 5), 'naive keyed bucket');
+  await table(`One check, ${KEY_COUNT.toLocaleString('en-US')} keys in shuffled order (1,000,000 checks per round)`, many.list, shuffledKeys(KEY_COUNT));
   many.close();
   let nowMs = 1_700_000_000_000;
   const cheapClock: Clock = { nowMs: () => (nowMs += 0.001) };
   const bare = contenders(KEY_COUNT, cheapClock);
   const ours = bare.list.filter((contender) => contender.name.startsWith('naive') || contender.name.startsWith('greenslo'));
-  report('Arithmetic only: one hot key, naive and greenslo on a clock that just counts (no performance.now)', await measureSideBySide(ours, ['10.0.0.1'], 1_000_000, 5), 'naive keyed bucket');
+  await table('Arithmetic only: one hot key, naive and greenslo on a clock that just counts (no performance.now)', ours, ['10.0.0.1']);
   bare.close();
 }
 
