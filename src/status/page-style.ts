@@ -32,12 +32,12 @@ export const STATUS_PAGE_STYLE = [
   'svg{display:block}.spark{width:120px;height:36px}.bars{width:160px;height:32px}',
   '.budget{width:90px;height:8px;margin:4px 0;border-radius:2px}',
   '.budget .track{fill:var(--none-bg)}.budget .fill.v-ok{fill:var(--ok)}.budget .fill.v-at-risk{fill:var(--warn)}.budget .fill.v-breached{fill:var(--bad)}',
-  'polyline{fill:none;stroke-width:1.5;stroke-linejoin:round}.mean{stroke:var(--chart)}.max{stroke:var(--chart2)}.power{stroke:var(--chart);stroke-width:2}',
+  'polyline{fill:none;stroke-linejoin:round}.mean{stroke:var(--chart);stroke-width:2}.max{stroke:var(--chart2);stroke-width:1}.power{stroke:var(--chart);stroke-width:2}',
   '.mean-last,.power-last{fill:var(--chart)}.max-last{fill:var(--chart2)}',
   '.reference{stroke:var(--ref);stroke-dasharray:4 3;stroke-width:1}',
   '.allowed{fill:var(--allowed)}.limited{fill:var(--limited)}',
   '.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:8px 0 0}',
-  '.tiles div{border:1px solid var(--line);border-radius:6px;padding:8px 10px}.tiles dt{color:var(--muted);font-size:.8rem}.tiles dd{margin:0;font-size:1.15rem;font-weight:600;overflow-wrap:anywhere}',
+  '.tiles div{border:1px solid var(--line);border-radius:6px;padding:8px 10px}.tiles dt{color:var(--muted);font-size:.8rem}.tiles dd{margin:0;font-size:1.15rem;font-weight:600;overflow-wrap:anywhere}.tiles .target{font-weight:400}',
   'figure{margin:12px 0 0}.chart{width:100%;height:140px;border:1px solid var(--line);border-radius:6px}',
   '.axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem}',
   '.legend{color:var(--muted);font-size:.8rem}.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px}',
@@ -47,11 +47,11 @@ export const STATUS_PAGE_STYLE = [
   '.rows,.rows tbody,.rows tr,.rows th,.rows td{display:block;width:100%;max-width:none}',
   '.rows caption{display:block}.rows tr{border:1px solid var(--line);border-radius:6px;margin:0 0 10px;padding:4px 0}.rows th,.rows td{border:0;padding:3px 10px}',
   '.rows td{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}.rows td::before{content:attr(data-label);color:var(--muted);font-size:.8rem;min-width:7.5em}',
-  '.rows .target{display:inline}.spark,.bars{width:100%}}',
+  '.rows .target{display:inline}.rows .reasons{flex-basis:100%;max-width:none}.spark,.bars{width:100%}}',
 ].join('\n');
 
 /**
  * SHA-256 of {@link STATUS_PAGE_STYLE}, base64, as CSP `style-src` expects it. A unit test recomputes
  * it; change both together.
  */
-export const STATUS_PAGE_STYLE_HASH = 'sha256-N0EQAZB3Xe6gTlD9/c5tLY+Bh8MbgxmhYhWHzXNX42o=';
+export const STATUS_PAGE_STYLE_HASH = 'sha256-mfsaxXUcwmnI9BA6uvtEwYva5JcL5yhHp2q9nuUO36c=';

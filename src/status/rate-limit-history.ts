@@ -33,8 +33,9 @@ export class RateLimitHistory {
   }
 
   /**
-   * Takes a sample. The newest interval stays open, its sample replaced, until it spans the spacing;
-   * so intervals are at least `chartWindowMs / 60` long, whatever the number of viewers.
+   * Takes a sample. The newest interval stays open, its sample replaced, until it spans the spacing,
+   * so intervals are at least `chartWindowMs / 60` long whatever the number of viewers; a sample at
+   * the same instant as the newest replaces it.
    */
   sample(nowMs: number): void {
     const samples = this.#samples;
@@ -42,7 +43,8 @@ export class RateLimitHistory {
     const atMs = newest === undefined ? nowMs : Math.max(nowMs, newest.atMs);
     const sample = { atMs, counts: this.#limits.decisionCounts() };
     const previous = samples[samples.length - 2];
-    if (previous !== undefined && newest!.atMs - previous.atMs < this.#spacingMs) samples[samples.length - 1] = sample;
+    const open = newest !== undefined && (atMs === newest.atMs || (previous !== undefined && newest.atMs - previous.atMs < this.#spacingMs));
+    if (open) samples[samples.length - 1] = sample;
     else samples.push(sample);
     // Keep one sample at or before the window's start, so the window is covered from its start.
     while (samples.length > 2 && samples[1]!.atMs <= atMs - this.#windowMs) samples.shift();

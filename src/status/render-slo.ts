@@ -42,7 +42,7 @@ export function sloSection(snapshot: StatusSnapshot): string {
   const caption =
     `<caption>Percentiles of each endpoint&#39;s latest requests against its objective: ${MARKS.ok} meets it, ${MARKS['at-risk']} above ` +
     `${formatPercent(snapshot.warningRatio)} of it, ${MARKS.breached} misses it. A burn rate of 1x spends the error budget exactly over its period. ` +
-    `Charts: mean (dark) and slowest (light) latency per minute over the last ${window}; dashed line: the tightest latency objective.</caption>`;
+    `Charts: mean (thick line) and slowest (thin line) latency per minute over the last ${window}; dashed line: the tightest latency objective.</caption>`;
   let rows = '';
   for (const endpoint of snapshot.endpoints) rows += endpointRow(endpoint, snapshot.chartWindowMs, snapshot.generatedAtMs);
   return `<section id="slo" aria-labelledby="slo-title">${title}<div class="scroll" role="region" aria-labelledby="slo-title" tabindex="0"><table class="rows">${caption}${HEAD}<tbody>${rows}</tbody></table></div></section>`;

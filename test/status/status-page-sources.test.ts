@@ -180,6 +180,17 @@ describe('status page: rate limiting over recent time', () => {
     expect(intervals[1]).toMatchObject(referenceBursts([70_000, 80_000, 90_000, 100_000, 110_000]));
   });
 
+  it('makes no empty interval when several views render at the same instant', () => {
+    const { clock, limits, burst } = limitedService();
+    const page = createStatusPage({ limits, clock });
+    burst();
+    clock.advanceMs(2 * MINUTE_MS);
+    for (let i = 0; i < 3; i++) page.snapshot();
+    burst();
+    const intervals = page.snapshot().rateLimits!.rules[0]!.intervals;
+    expect(intervals).toEqual([{ startMs: T0, endMs: T0 + 2 * MINUTE_MS, allowed: 4, limited: 6 }]);
+  });
+
   it('keeps samples for the chart window only, so memory stays bounded', () => {
     const { clock, limits, burst } = limitedService();
     const chartWindowMs = 2 * MINUTE_MS;
