@@ -24,6 +24,7 @@ export function createApp(options: AppOptions = {}): { app: Express; parts: Serv
   const parts = options.parts ?? createServiceParts();
   const { slo, limits, energy, lowPower } = parts;
   const app = express();
+  app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(guard({ slo, limits, energy }));
   app.use(express.json({ limit: '64kb' }));
