@@ -1,6 +1,6 @@
 /**
- * Commands sent to Redis with a deadline: each call answers within `timeoutMs`, with Redis' reply or
- * with a `GreensloError`, and leaves no timer behind.
+ * Commands sent to Redis with a deadline: each call settles within `timeoutMs`, with Redis' reply
+ * read by `decode` or with what `recover` makes of the failure, and leaves no timer behind.
  *
  * @internal
  */
@@ -17,7 +17,28 @@ import type { SendCommand } from './redis-client.js';
  */
 export type RedisStoreErrorCode = 'store_timeout' | 'store_command_failed' | 'store_invalid_reply' | 'store_fallback_failed';
 
-type Settle = (reply: unknown) => void;
+/**
+ * Reads a reply; throws (a `GreensloError` coded `store_invalid_reply`) when it is not what was asked.
+ *
+ * @internal
+ */
+export type Decode<T> = (reply: unknown) => T;
+
+/**
+ * Answers in place of Redis after a failure (a `GreensloError` with a {@link RedisStoreErrorCode});
+ * throwing rejects the call.
+ *
+ * @internal
+ */
+export type Recover<T> = (error: GreensloError) => T;
+
+type Start = (succeed: (reply: unknown) => void, fail: (error: unknown) => void, isPending: () => boolean) => void;
+
+/** Rethrows the failure: the call rejects with it. */
+const rethrow: Recover<never> = (error) => {
+  throw error;
+};
+const asIs: Decode<unknown> = (reply) => reply;
 
 /**
  * Sends commands through one client, each bounded by `timeoutMs`.
@@ -36,45 +57,55 @@ export class BoundedCommands {
   /**
    * Runs the bucket script with `args` (its SHA-1, `'1'`, the key, then ARGV): `EVALSHA` first, then
    * `EVAL` with the script's text when Redis has lost it (`NOSCRIPT`, after a restart or
-   * `SCRIPT FLUSH`), all within one deadline. Rejects with a `GreensloError` coded `store_timeout` or
-   * `store_command_failed`.
+   * `SCRIPT FLUSH`), all within one deadline. Resolves with `decode(reply)`, or with
+   * `recover(error)` when Redis fails, times out or `decode` throws: one Promise per check.
    */
-  runScript(args: string[]): Promise<unknown> {
-    return this.#bounded((succeed, fail, isPending) => {
+  runScript<T>(args: string[], decode: Decode<T>, recover: Recover<T>): Promise<T> {
+    const start: Start = (succeed, fail, isPending) => {
       this.#send('EVALSHA', args).then(succeed, (error: unknown) => {
         if (!isPending() || !isNoScript(error)) return fail(error);
         const withText = args.slice();
         withText[0] = BUCKET_SCRIPT;
         this.#send('EVAL', withText).then(succeed, fail);
       });
-    });
+    };
+    return this.#bounded(start, decode, recover);
   }
 
-  /** Sends one command within the deadline; rejects like {@link BoundedCommands.runScript}. */
+  /** Sends one command within the deadline; rejects with a `GreensloError` when it fails. */
   command(command: string, args: string[]): Promise<unknown> {
-    return this.#bounded((succeed, fail) => {
+    const start: Start = (succeed, fail) => {
       this.#send(command, args).then(succeed, fail);
-    });
+    };
+    return this.#bounded(start, asIs, rethrow);
   }
 
-  #bounded(start: (succeed: Settle, fail: Settle, isPending: () => boolean) => void): Promise<unknown> {
+  #bounded<T>(start: Start, decode: Decode<T>, recover: Recover<T>): Promise<T> {
     const timeoutMs = this.#timeoutMs;
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       let pending = true;
-      const timer = setTimeout(() => {
-        pending = false;
-        reject(new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`));
-      }, timeoutMs);
-      unrefTimer(timer);
-      const settle = (reply: unknown, failed: boolean): void => {
+      const finish = (reply: unknown, error: GreensloError | undefined): void => {
         if (!pending) return;
         pending = false;
         clearTimeout(timer);
-        if (failed) reject(commandFailed(reply));
-        else resolve(reply);
+        try {
+          resolve(error === undefined ? decodeOr(decode, reply, recover) : recover(error));
+        } catch (thrown) {
+          reject(commandFailed(thrown));
+        }
       };
-      start((reply) => settle(reply, false), (error) => settle(error, true), () => pending);
+      const timer = setTimeout(() => finish(undefined, new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`)), timeoutMs);
+      unrefTimer(timer);
+      start((reply) => finish(reply, undefined), (error) => finish(undefined, commandFailed(error)), () => pending);
     });
+  }
+}
+
+function decodeOr<T>(decode: Decode<T>, reply: unknown, recover: Recover<T>): T {
+  try {
+    return decode(reply);
+  } catch (error) {
+    return recover(commandFailed(error));
   }
 }
 

@@ -13,8 +13,10 @@
  * (another policy) counts as missing: its scaled tokens mean something else.
  *
  * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, cost (`''` asks for the
- * remaining tokens, taking none), and nowMs (absent: read the server's `TIME`). Replies: for a cost,
- * `{ allowed (1|0), remaining, resetAtMs, retryAfterMs }`; for `''`, the remaining tokens.
+ * remaining tokens, taking none), and nowMs (absent: read the server's `TIME`). Replies, kept short
+ * because every element costs the client time to read: an admitted cost gets
+ * `{ remaining, resetAtMs }`, a refused one `{ remaining, resetAtMs, retryAfterMs }`; `''` gets the
+ * remaining tokens.
  *
  * @internal
  */
@@ -74,7 +76,7 @@ if ARGV[4] == '' then return reply(whole_tokens(level)) end
 local needed = ARGV[4] == '1' and interval or tonumber(ARGV[4]) * interval
 if level < needed then
   local retry_after = at + ms_until_level(level, needed) - now
-  return {0, reply(whole_tokens(level)), reply(at + ms_until_level(level, capacity)), reply(retry_after)}
+  return {reply(whole_tokens(level)), reply(at + ms_until_level(level, capacity)), reply(retry_after)}
 end
 level = level - needed
 local reset_at = at + ms_until_level(level, capacity)
@@ -82,7 +84,7 @@ local expire_at = reset_at
 if expire_at > TWO_POW_52 then expire_at = TWO_POW_52 elseif expire_at < 1 then expire_at = 1 end
 redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval))
 redis.call('PEXPIREAT', KEYS[1], string.format('%d', expire_at))
-return {1, reply(whole_tokens(level)), reply(reset_at), 0}
+return {reply(whole_tokens(level)), reply(reset_at)}
 `;
 
 /**
@@ -90,21 +92,23 @@ return {1, reply(whole_tokens(level)), reply(reset_at), 0}
  *
  * @internal
  */
-export const BUCKET_SCRIPT_SHA1 = 'b04e0b4afa3b31135e5a83dbafbf7e3a3ecfa1ed';
+export const BUCKET_SCRIPT_SHA1 = 'e56244ee4f37b69d9ee4606413164af709bd4dd5';
 
 /**
- * Reads the script's reply to `consume` as a decision, or throws a `GreensloError` with code
- * `store_invalid_reply` when it is anything else.
+ * Reads the script's reply to a check (`[remaining, resetAtMs]` when admitted,
+ * `[remaining, resetAtMs, retryAfterMs]` when refused) as a decision, or throws a `GreensloError`
+ * with code `store_invalid_reply` when it is anything else.
  *
  * @internal
  */
 export function decodeDecision(reply: unknown, limit: number): RateLimitDecision {
-  if (Array.isArray(reply) && reply.length === 4 && (reply[0] === 1 || reply[0] === 0)) {
-    const remaining = replyNumber(reply[1]);
-    const resetAtMs = replyNumber(reply[2]);
-    const retryAfterMs = replyNumber(reply[3]);
+  if (Array.isArray(reply) && (reply.length === 2 || reply.length === 3)) {
+    const allowed = reply.length === 2;
+    const remaining = replyNumber(reply[0]);
+    const resetAtMs = replyNumber(reply[1]);
+    const retryAfterMs = allowed ? 0 : replyNumber(reply[2]);
     if (remaining === remaining && resetAtMs === resetAtMs && retryAfterMs === retryAfterMs) {
-      return { allowed: reply[0] === 1, limit, remaining, resetAtMs, retryAfterMs };
+      return { allowed, limit, remaining, resetAtMs, retryAfterMs };
     }
   }
   throw invalidReply(reply);

@@ -167,15 +167,10 @@ export class RedisStore implements RateLimitStore {
    */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
     const args = this.#scriptArguments(key, policy, String(cost), nowMs);
-    return this.#commands.runScript(args).then(
-      (reply) => {
-        try {
-          return decodeDecision(reply, policy.capacity);
-        } catch (error) {
-          return this.#consumeInstead(error, key, policy, cost, nowMs);
-        }
-      },
-      (error: unknown) => this.#consumeInstead(error, key, policy, cost, nowMs),
+    return this.#commands.runScript(
+      args,
+      (reply) => decodeDecision(reply, policy.capacity),
+      (error) => this.#consumeInstead(error, key, policy, cost, nowMs),
     );
   }
 
@@ -189,7 +184,7 @@ export class RedisStore implements RateLimitStore {
    */
   remaining(key: string, policy: BucketPolicy, nowMs: number): Promise<number> {
     const args = this.#scriptArguments(key, policy, '', nowMs);
-    return this.#commands.runScript(args).then(decodeRemaining).catch((error: unknown) => {
+    return this.#commands.runScript(args, decodeRemaining, (error) => {
       this.#report(error);
       return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
     });
@@ -244,7 +239,7 @@ export class RedisStore implements RateLimitStore {
     return args;
   }
 
-  #consumeInstead(error: unknown, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
+  #consumeInstead(error: GreensloError, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
     this.#report(error);
     return this.#guarded(() => this.#fallback.consume(key, policy, cost, nowMs), () => emptyBucketDecision(policy, cost, nowMs));
   }
