@@ -8,7 +8,7 @@ import type { MeasuredReduction } from '../energy/low-power-mode.js';
 import type { EnergyStatus, LowPowerStatus } from './types.js';
 
 /** What the status page reads from a low-power mode (any `LowPowerMode`, whatever its profile fields). */
-export interface LowPowerSource {
+export interface StatusLowPowerSource {
   /** Whether low-power mode is on. */
   readonly enabled: boolean;
   /** Why it last switched, if known. */
@@ -40,7 +40,7 @@ export function energyStatus(energy: EnergyMonitor): EnergyStatus {
 }
 
 /** The mode's state and its measured reduction, judged against its target. */
-export function lowPowerStatus(lowPower: LowPowerSource): LowPowerStatus {
+export function lowPowerStatus(lowPower: StatusLowPowerSource): LowPowerStatus {
   const measured = lowPower.measuredReduction();
   return {
     enabled: lowPower.enabled,

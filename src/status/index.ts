@@ -13,9 +13,8 @@ export {
   type StatusPageOptions,
 } from './status-page.js';
 export { renderStatusHtml, STATUS_PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
-export { escapeHtml } from './html-escape.js';
-export type { LowPowerSource } from './collect-energy.js';
-export { DEFAULT_STATUS_WARNING_RATIO, STATUS_BURN_WINDOWS, VERDICT_LABELS, verdictOfRatio, verdictOfValue, type StatusBurnWindow, type Verdict } from './verdict.js';
+export type { StatusLowPowerSource } from './collect-energy.js';
+export { DEFAULT_STATUS_WARNING_RATIO, STATUS_BURN_WINDOWS, VERDICT_LABELS, type StatusBurnWindow, type Verdict } from './verdict.js';
 export type {
   BudgetFigure,
   BurnFigure,
@@ -26,7 +25,7 @@ export type {
   LowPowerStatus,
   PowerPoint,
   RateLimitInterval,
-  RateLimitStatus,
+  RateLimitRuleStatus,
   RateLimitsStatus,
   StatusSnapshot,
 } from './types.js';

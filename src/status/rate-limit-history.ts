@@ -7,7 +7,7 @@
  */
 import type { EndpointDecisionCount, EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
-import type { RateLimitInterval, RateLimitStatus, RateLimitsStatus } from './types.js';
+import type { RateLimitInterval, RateLimitRuleStatus, RateLimitsStatus } from './types.js';
 
 /** Samples kept per chart window: one per 1/60 of the window at most, plus the base before it. */
 const SAMPLES_PER_WINDOW = 60;
@@ -61,7 +61,7 @@ export class RateLimitHistory {
     const samples = this.#samples;
     const oldest = samples[0]!;
     const newest = samples[samples.length - 1]!;
-    const rules = newest.counts.map((count, ruleIndex): RateLimitStatus => {
+    const rules = newest.counts.map((count, ruleIndex): RateLimitRuleStatus => {
       const intervals: RateLimitInterval[] = [];
       for (let i = 1; i < samples.length; i++) intervals.push(intervalOf(samples[i - 1]!, samples[i]!, ruleIndex));
       const base = oldest.counts[ruleIndex];

@@ -7,7 +7,7 @@ import { escapeHtml } from './html-escape.js';
 import { STATUS_PAGE_STYLE, STATUS_PAGE_STYLE_HASH } from './page-style.js';
 import { energySection } from './render-energy.js';
 import { limitsSection } from './render-limits.js';
-import { sloSection } from './render-slo.js';
+import { sloSection, type RowCache } from './render-slo.js';
 import type { StatusSnapshot } from './types.js';
 import { VERDICT_LABELS, type Verdict } from './verdict.js';
 
@@ -54,11 +54,16 @@ function head(snapshot: StatusSnapshot): string {
  * @returns a complete HTML document, to be sent with {@link STATUS_PAGE_CONTENT_SECURITY_POLICY}
  */
 export function renderStatusHtml(snapshot: StatusSnapshot): string {
+  return renderDocument(snapshot);
+}
+
+/** The document, reusing rows of unchanged endpoints from `rows`. @internal */
+export function renderDocument(snapshot: StatusSnapshot, rows?: RowCache): string {
   const refresh = snapshot.refreshSeconds > 0 ? ` \u00B7 refreshes every ${snapshot.refreshSeconds}\u00A0s` : '';
   return (
     `${head(snapshot)}<body><header><h1>${escapeHtml(snapshot.title)}</h1>` +
     `<p class="meta">Updated <time datetime="${escapeHtml(snapshot.generatedAt)}">${formatUtc(snapshot.generatedAtMs)}</time>${refresh} \u00B7 <a href="?format=json">JSON</a></p>` +
-    `${overallLine(snapshot)}</header><main>${sloSection(snapshot)}${energySection(snapshot)}${limitsSection(snapshot)}</main>` +
+    `${overallLine(snapshot)}</header><main>${sloSection(snapshot, rows)}${energySection(snapshot)}${limitsSection(snapshot)}</main>` +
     '<footer><p>Served by greenslo.</p></footer></body></html>'
   );
 }

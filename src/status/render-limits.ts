@@ -6,7 +6,7 @@
 import { formatDuration, formatPercent, significant } from './format.js';
 import { escapeHtml } from './html-escape.js';
 import { stackedBarChart } from './svg-chart.js';
-import type { RateLimitsStatus, RateLimitStatus, StatusSnapshot } from './types.js';
+import type { RateLimitsStatus, RateLimitRuleStatus, StatusSnapshot } from './types.js';
 
 const HEAD =
   '<thead><tr><th scope="col">Rule</th><th scope="col">Limit</th><th scope="col">Allowed</th><th scope="col">Limited</th>' +
@@ -28,7 +28,7 @@ export function limitsSection(snapshot: StatusSnapshot): string {
   );
 }
 
-function ruleRow(rule: RateLimitStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
+function ruleRow(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
   const recentTotal = rule.recentAllowed + rule.recentLimited;
   const share = recentTotal === 0 ? '\u2013' : formatPercent(rule.recentLimited / recentTotal);
   return (
@@ -42,7 +42,7 @@ function ruleRow(rule: RateLimitStatus, limits: RateLimitsStatus, nowMs: number,
 }
 
 /** Bars of checks per minute; an interval still open and shorter than the spacing counts as the spacing, so a burst seen early does not spike. */
-function ruleChart(rule: RateLimitStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
+function ruleChart(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
   if (rule.intervals.length === 0) return '<span class="note">after the next render</span>';
   let busiest = 0;
   const bars = rule.intervals.map((interval) => {

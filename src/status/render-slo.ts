@@ -33,8 +33,14 @@ const HEAD =
 /** Reasons shown in a row; the JSON snapshot has them all. */
 const SHOWN_REASONS = 2;
 
+/**
+ * Rendered rows by endpoint status. The page reuses a status object while its endpoint and minute
+ * are unchanged, and a row depends on nothing else, so its HTML can be reused with it.
+ */
+export type RowCache = WeakMap<EndpointStatus, string>;
+
 /** The section, a note when nothing was recorded, or an empty string without a tracker. */
-export function sloSection(snapshot: StatusSnapshot): string {
+export function sloSection(snapshot: StatusSnapshot, rows?: RowCache): string {
   const title = '<h2 id="slo-title">Latency objectives</h2>';
   if (snapshot.endpoints === null) return '';
   if (snapshot.endpoints.length === 0) return `<section id="slo" aria-labelledby="slo-title">${title}<p class="note">No requests recorded yet.</p></section>`;
@@ -43,9 +49,16 @@ export function sloSection(snapshot: StatusSnapshot): string {
     `<caption>Percentiles of each endpoint&#39;s latest requests against its objective: ${MARKS.ok} meets it, ${MARKS['at-risk']} above ` +
     `${formatPercent(snapshot.warningRatio)} of it, ${MARKS.breached} misses it. A burn rate of 1x spends the error budget exactly over its period. ` +
     `Charts: mean (thick line) and slowest (thin line) latency per minute over the last ${window}; dashed line: the tightest latency objective.</caption>`;
-  let rows = '';
-  for (const endpoint of snapshot.endpoints) rows += endpointRow(endpoint, snapshot.chartWindowMs, snapshot.generatedAtMs);
-  return `<section id="slo" aria-labelledby="slo-title">${title}<div class="scroll" role="region" aria-labelledby="slo-title" tabindex="0"><table class="rows">${caption}${HEAD}<tbody>${rows}</tbody></table></div></section>`;
+  let body = '';
+  for (const endpoint of snapshot.endpoints) {
+    let row = rows?.get(endpoint);
+    if (row === undefined) {
+      row = endpointRow(endpoint, snapshot.chartWindowMs, snapshot.generatedAtMs);
+      rows?.set(endpoint, row);
+    }
+    body += row;
+  }
+  return `<section id="slo" aria-labelledby="slo-title">${title}<div class="scroll" role="region" aria-labelledby="slo-title" tabindex="0"><table class="rows">${caption}${HEAD}<tbody>${body}</tbody></table></div></section>`;
 }
 
 function endpointRow(status: EndpointStatus, chartWindowMs: number, nowMs: number): string {

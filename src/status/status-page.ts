@@ -10,10 +10,11 @@ import type { RateLimitStore } from '../rate-limit/store.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
 import { MINUTE_BUCKET_MS } from '../slo/time-buckets.js';
 import type { HttpResult } from '../http/http-result.js';
-import { energyStatus, lowPowerStatus, type LowPowerSource } from './collect-energy.js';
+import { energyStatus, lowPowerStatus, type StatusLowPowerSource } from './collect-energy.js';
 import { SloCollector } from './collect-slo.js';
 import { RateLimitHistory } from './rate-limit-history.js';
-import { renderStatusHtml, STATUS_PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
+import { renderDocument, STATUS_PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
+import type { RowCache } from './render-slo.js';
 import type { StatusSnapshot } from './types.js';
 import { DEFAULT_STATUS_WARNING_RATIO, worseVerdict, type Verdict } from './verdict.js';
 
@@ -50,7 +51,7 @@ export interface StatusPageOptions {
   /** Rate limiter whose decisions per rule are sampled on each render and shown over recent time. */
   readonly limits?: EndpointRateLimiter<RateLimitStore> | undefined;
   /** Low-power mode whose state and measured reduction are shown. */
-  readonly lowPower?: LowPowerSource | undefined;
+  readonly lowPower?: StatusLowPowerSource | undefined;
   /** Title of the page. @defaultValue {@link DEFAULT_STATUS_TITLE} */
   readonly title?: string | undefined;
   /** Seconds between reloads of the HTML page, an integer >= 0 (0: no reload). @defaultValue {@link DEFAULT_STATUS_REFRESH_SECONDS} */
@@ -156,13 +157,14 @@ export function createStatusPage(options: StatusPageOptions = {}): StatusPage {
   const collector = slo === undefined ? undefined : new SloCollector(slo, settings);
   const history = limits === undefined ? undefined : new RateLimitHistory(limits, settings.chartWindowMs, clock.nowMs());
   const snapshot = (): StatusSnapshot => takeSnapshot(settings, collector, history);
+  const rows: RowCache = new WeakMap();
   return {
     snapshot,
     respond(format: StatusPageFormat = 'html'): HttpResult {
       const checked = oneOf(`${OWNER}.respond`, 'format', format, ['html', 'json']);
       const taken = snapshot();
       if (checked === 'json') return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(taken) };
-      return { status: 200, headers: HTML_HEADERS, body: renderStatusHtml(taken) };
+      return { status: 200, headers: HTML_HEADERS, body: renderDocument(taken, rows) };
     },
   };
 }
@@ -176,7 +178,7 @@ interface Settings {
   readonly slo: SLOTracker | undefined;
   readonly energy: EnergyMonitor | undefined;
   readonly limits: EndpointRateLimiter<RateLimitStore> | undefined;
-  readonly lowPower: LowPowerSource | undefined;
+  readonly lowPower: StatusLowPowerSource | undefined;
 }
 
 function resolveOptions(options: StatusPageOptions): Settings {

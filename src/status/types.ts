@@ -155,7 +155,7 @@ export interface RateLimitInterval {
 }
 
 /** One rate-limit rule: its limit, its totals and its recent decisions. */
-export interface RateLimitStatus {
+export interface RateLimitRuleStatus {
   /** The rule's endpoint pattern, or `'default'`. */
   readonly rule: string;
   /** The limit as text, such as `'10 per 60 s (burst 10)'` or `'unlimited'`. */
@@ -179,7 +179,7 @@ export interface RateLimitsStatus {
   /** Shortest length of a closed interval, in milliseconds (1/60 of the chart window). */
   readonly sampleSpacingMs: number;
   /** One entry per rule, in the limiter's order (`default` last). */
-  readonly rules: readonly RateLimitStatus[];
+  readonly rules: readonly RateLimitRuleStatus[];
 }
 
 /** Everything the status page shows, as `respond('json')` sends it. */

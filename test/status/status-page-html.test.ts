@@ -159,6 +159,16 @@ describe('status page: the HTML document', () => {
     expect(body).toContain('<h3>Low-power mode</h3><p>State: <strong>Off</strong>.</p>');
   });
 
+  it('redraws a row as soon as its endpoint records again', () => {
+    const { slo, page } = fullService();
+    const before = rowOf(page.respond('html').body, '/close');
+    expect(rowOf(page.respond('html').body, '/close')).toBe(before);
+    for (let i = 0; i < 10; i++) slo.record('/close', 500);
+    const after = rowOf(page.respond('html').body, '/close');
+    expect(after).toContain('<span class="badge v-breached">');
+    expect(after).toContain('<td class="fig" data-label="Requests">110</td>');
+  });
+
   it('uses table semantics: a caption, column headers and a header cell per row', () => {
     const { body } = fullService().page.respond('html');
     const sloTable = body.slice(body.indexOf('<table'), body.indexOf('</table>'));
