@@ -26,7 +26,7 @@ const percent = (ratio: number, digits = 0): string => `${(ratio * 100).toFixed(
 
 function objectiveText(objective: ObjectiveVerdict): string {
   if (objective.kind === 'errorRate') return `errors ${percent(objective.actual ?? 0, 2)} < ${percent(objective.target, 2)}`;
-  return `${objective.kind.replace('Ms', '')} < ${objective.target} ms`;
+  return `${objective.kind} < ${objective.target} ms`;
 }
 
 function endpointRow(line: EndpointLine, width: number): string {
