@@ -89,4 +89,30 @@ export default async function run(): Promise<void> {
     { iterations: 20, rounds: 7, warmup: 20 },
   );
   report('Status page of 200 endpoints (one response per op; target < 5 ms = 5,000,000 ns)', measurements, 'JSON.stringify(slo.report())');
+  clock.setMs(baseMs);
+  benchTrackerReads(slo, names, random);
+}
+
+/** Where a full re-read goes: the tracker's own queries, each over all 200 endpoints per op. */
+function benchTrackerReads(slo: SLOTracker, names: readonly string[], random: () => number): void {
+  const each = (read: (name: string) => unknown) => () => {
+    for (const name of names) read(name);
+  };
+  const measurements = measure(
+    [
+      { name: 'histogram (count and sum)', run: each((name) => slo.histogram(name)) },
+      { name: 'timeSeries (6 h of minutes)', run: each((name) => slo.timeSeries(name)) },
+      { name: 'burnRates (7 windows)', run: each((name) => slo.burnRates(name)) },
+      { name: 'errorBudget (3 d)', run: each((name) => slo.errorBudget(name)) },
+      {
+        name: 'p50/p95/p99 after one record',
+        run: each((name) => {
+          slo.record(name, 5 + random() * 60);
+          return [slo.p50(name), slo.p95(name), slo.p99(name)];
+        }),
+      },
+    ],
+    { iterations: 20, rounds: 7, warmup: 20 },
+  );
+  report('SLOTracker reads behind one full re-read of 200 endpoints (per op: all 200)', measurements, 'histogram (count and sum)');
 }
