@@ -7,7 +7,7 @@
 
 const NBSP = '\u00A0';
 
-/** `value` with at most `digits` significant digits and never in exponent notation. */
+/** `value` with `digits` significant digits (whole numbers from 10^digits up), never in exponent notation. */
 export function significant(value: number, digits = 3): string {
   if (value === 0 || !Number.isFinite(value)) return value === 0 ? '0' : String(value);
   if (digits === 3 && value >= 1 && value < 1000) return threeDigits(value);

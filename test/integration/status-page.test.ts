@@ -3,6 +3,7 @@
  * HTTP requests on 127.0.0.1 (some limited with 429, one endpoint named as a script tag), then its
  * status page is opened in headless Chromium. Time comes from a ManualClock that the handlers
  * advance by each request's simulated latency, so every figure on the page is known in advance.
+ * Then the example Express service serves the page after real load on the system clock.
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -12,9 +13,11 @@ import express from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, healthHandlers } from '../../src/adapters/express.js';
-import { DEFAULT_SLOS, EndpointRateLimiter, EnergyMonitor, LowPowerMode, SLOTracker, UNMATCHED_ENDPOINT, type SloObjectives } from '../../src/index.js';
+import { constantPower, DEFAULT_SLOS, EndpointRateLimiter, EnergyMonitor, LowPowerMode, SLOTracker, UNMATCHED_ENDPOINT, type SloObjectives } from '../../src/index.js';
 import { createStatusPage, statusPageFormat, type StatusPage, type StatusSnapshot } from '../../src/status/index.js';
 import { ManualClock, ManualPowerSource } from '../../src/testing/index.js';
+import { createApp } from '../../examples/express-service/app.js';
+import { createServiceParts } from '../../examples/shared/service-parts.js';
 import { findProgram } from '../support/programs.js';
 import { percentileOf } from '../status/support.js';
 
@@ -318,6 +321,73 @@ describe.skipIf(chromiumPath === undefined)('status page of an Express service u
     await expectReadable(page);
     expect(observed.console).toEqual([]);
     await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-dark.png') });
+    await context.close();
+  });
+});
+
+/** Method, path and JSON body of one request of the load. */
+type Call = readonly [string, string, object | undefined];
+
+describe.skipIf(chromiumPath === undefined)('status page of the example Express service under real load, in headless Chromium', () => {
+  let server: Server;
+  let url: string;
+  let browser: Browser;
+  let statuses: number[];
+
+  beforeAll(async () => {
+    const parts = createServiceParts({ powerSource: constantPower(65), energySampleIntervalMs: 0 });
+    const { app } = createApp({ parts });
+    const page = createStatusPage({ ...parts, title: 'Example service (Express)' });
+    app.get('/status', (req, res) => serve(page, req, res));
+    server = app.listen(0, '127.0.0.1');
+    url = await listening(server);
+    // 240 requests, 8 at a time: health and metrics, embeddings, and 40 plans against 10 a minute.
+    const times = (count: number, call: (i: number) => Call): Call[] => Array.from({ length: count }, (_, i) => call(i));
+    const calls: Call[] = [
+      ...times(80, () => ['GET', '/health/live', undefined]),
+      ...times(40, () => ['GET', '/health', undefined]),
+      ...times(20, () => ['GET', '/metrics', undefined]),
+      ...times(60, (i) => ['POST', '/embed/multimodal', { input: `photo ${i}` }]),
+      ...times(40, () => ['POST', '/agents/plan', { goal: 'ship it' }]),
+    ];
+    statuses = [];
+    for (let i = 0; i < calls.length; i += 8) {
+      const batch = calls.slice(i, i + 8).map(async ([method, path, body]) => {
+        const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        await response.arrayBuffer();
+        return response.status;
+      });
+      statuses.push(...(await Promise.all(batch)));
+    }
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('shows the endpoints, their verdicts and charts, and the 429s of /agents/plan, without a console error', async () => {
+    // The agents' limit is 10 a minute per client: 30 of the 40 plans are refused.
+    expect(statuses.filter((status) => status === 429)).toHaveLength(30);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(210);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, observed } = await open(context, `${url}/status`);
+    const rows = page.locator('#slo tbody tr');
+    const names = await page.locator('#slo tbody th[scope=row]').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['/health/live', '/health', '/metrics', '/embed/multimodal', '/agents/plan']));
+    for (const name of ['/health', '/health/live', '/metrics']) {
+      const badge = await rows.filter({ has: page.locator('th', { hasText: new RegExp(`^${name}$`) }) }).locator('.badge').textContent();
+      expect(badge).toMatch(/^. (OK|At risk|Breached)$/);
+    }
+    expect(await page.locator('#slo svg.spark[role=img]').count()).toBe(await rows.count());
+    const plan = page.locator('#limits tbody tr', { has: page.locator('th', { hasText: /^\/agents\/plan$/ }) });
+    await expect(plan.locator('td[data-label=Limited]').textContent()).resolves.toBe('30');
+    await expect(page.locator('#energy .tiles').textContent()).resolves.toContain('constant');
+    expect(observed.console).toEqual([]);
+    expect(observed.dialogs).toEqual([]);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-example.png'), fullPage: true });
     await context.close();
   });
 });
