@@ -82,7 +82,7 @@ function energySection(report: DemoReport): string[] {
     ...(source.reason === null ? [] : [`  why: ${source.reason}`]),
     `  average power ${energy.averagePowerW.toFixed(2)} W over ${energy.durationS.toFixed(1)} s: ${withPrefix(energy.totalEnergyWh, 'Wh')}, ${withPrefix(energy.totalEmissionsG, 'g')} CO2e at ${energy.carbonIntensityGPerKWh} g/kWh`,
     `  per request ${withPrefix(energy.energyPerRequestWh, 'Wh')} and ${withPrefix(energy.emissionsPerRequestG, 'g')} CO2e: ${integer.format(energy.requestsPerWh)} requests per Wh (${integer.format(energy.requests)} served)`,
-    `  of which while in flight ${withPrefix(energy.attributedEnergyPerRequestWh, 'Wh')} and ${withPrefix(energy.attributedEmissionsPerRequestG, 'g')} CO2e per request were used while it was in flight (the rest fell between requests)`,
+    `  attributed to requests while in flight: ${withPrefix(energy.attributedEnergyPerRequestWh, 'Wh')} and ${withPrefix(energy.attributedEmissionsPerRequestG, 'g')} CO2e per request (the rest fell between requests)`,
     ...lowPowerLines(energy.lowPower),
   ];
 }

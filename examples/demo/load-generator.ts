@@ -4,7 +4,7 @@
  * It runs one phase per `run` message, reports progress while it runs, and its result at the end.
  */
 import autocannon from 'autocannon';
-import type { ClientLoad, LoadPhase } from './load-plan.js';
+import { sendingSeconds, type ClientLoad, type LoadPhase } from './load-plan.js';
 
 /** What the demo asks of the load generator. */
 export type GeneratorCommand = { readonly type: 'run'; readonly baseUrl: string; readonly phase: LoadPhase } | { readonly type: 'exit' };
@@ -88,8 +88,8 @@ function start(options: autocannon.Options): Running {
 }
 
 function startAll(baseUrl: string, phase: LoadPhase, capture: (sample: Sample429) => void): Running[] {
-  // autocannon stops on its next sample after `duration`: sample every 100 ms, not every second.
-  const common = { url: baseUrl, duration: phase.durationS, timeout: 5, sampleInt: 100 };
+  // autocannon stops only on a sample: sample every 100 ms, so that it stops on time.
+  const common = { url: baseUrl, duration: sendingSeconds(phase), timeout: 5, sampleInt: 100 };
   const probes = start({ ...common, connections: phase.probeConnections, overallRate: phase.probeRatePerSecond, requests: PROBES });
   const clients = phase.clients.map((client) =>
     start({

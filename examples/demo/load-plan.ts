@@ -29,6 +29,8 @@ const ENERGY_CLIENT_RATE = 15;
 /** Share of the duration of each phase; ramp, steady, spike, then the two energy phases. */
 const SHARES = { ramp: 0.2, steady: 0.35, spike: 0.15, energy: 0.15 } as const;
 const MAX_RAMP_STEPS = 4;
+/** See {@link sendingSeconds}. */
+const QUOTA_MARGIN_S = 0.3;
 
 /** What a client sends in a loop: the API mix (embeddings and agents) or embeddings only. */
 export type ClientMix = 'api' | 'embed';
@@ -56,9 +58,21 @@ export interface LoadPhase {
   readonly lowPower: boolean;
 }
 
+/**
+ * How long the clients of a phase send: its duration less 0.3 s. With a rate, autocannon sends
+ * each connection's quota for a second at the start of that second; stopping 0.3 s before a
+ * second starts keeps the number of quotas, so of requests, the same from run to run.
+ */
+export function sendingSeconds(phase: Pick<LoadPhase, 'durationS'>): number {
+  return Math.max(0.5, phase.durationS - QUOTA_MARGIN_S);
+}
+
 /** The whole load: its phases and the settings they came from. */
 export interface LoadPlan {
+  /** The phases' durations added up. */
   readonly durationS: number;
+  /** How long clients send in all (see {@link sendingSeconds}). */
+  readonly sendingS: number;
   readonly connections: number;
   readonly probeConnections: number;
   readonly apiClients: number;
@@ -133,5 +147,6 @@ export function planLoad(durationS: number = DEFAULT_DURATION_S, connections: nu
     energyPhase('normal', seconds(SHARES.energy), probeConnections, apiClients),
     energyPhase('low-power', seconds(SHARES.energy), probeConnections, apiClients),
   ];
-  return { durationS: round1(phases.reduce((sum, phase) => sum + phase.durationS, 0)), connections, probeConnections, apiClients, phases };
+  const total = (seconds: (phase: LoadPhase) => number): number => round1(phases.reduce((sum, phase) => sum + seconds(phase), 0));
+  return { durationS: total((phase) => phase.durationS), sendingS: total(sendingSeconds), connections, probeConnections, apiClients, phases };
 }

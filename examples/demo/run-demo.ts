@@ -78,7 +78,7 @@ async function runPhases(plan: LoadPlan, parts: ServiceParts, baseUrl: string, g
     if (phase.lowPower) parts.lowPower.enable('demo: low-power phase');
     else parts.lowPower.disable('demo: normal phase');
     const report = (responses: number, limited: number): void =>
-      onProgress({ phase: phase.name, lowPower: phase.lowPower, elapsedS: (performance.now() - startMs) / 1000, plannedS: plan.durationS, responses: responsesBefore + responses, limited: limitedBefore + limited });
+      onProgress({ phase: phase.name, lowPower: phase.lowPower, elapsedS: (performance.now() - startMs) / 1000, plannedS: plan.sendingS, responses: responsesBefore + responses, limited: limitedBefore + limited });
     report(0, 0);
     const before = parts.energy.metrics();
     const outcome = await runOnGenerator(generator, baseUrl, phase, report);

@@ -17,6 +17,7 @@ describe('the demo load plan', () => {
       'embed, low-power mode 3',
     ]);
     expect(plan.durationS).toBe(20);
+    expect(plan.sendingS).toBe(20 - 8 * 0.3);
     expect(plan.phases.filter((phase) => phase.lowPower).map((phase) => phase.kind)).toEqual(['low-power']);
   });
 
