@@ -19,8 +19,20 @@ export type Verdict = 'ok' | 'at-risk' | 'breached' | 'unjudged';
  */
 export const DEFAULT_STATUS_WARNING_RATIO = 0.8;
 
-/** The word and icon shown with each verdict, so that no verdict relies on colour. */
-export const VERDICT_LABELS: Readonly<Record<Verdict, { readonly text: string; readonly icon: string }>> = Object.freeze({
+/** How a verdict is written beside its colour. */
+export interface VerdictLabel {
+  /** The word, such as `'At risk'`. */
+  readonly text: string;
+  /** A character whose shape differs for each verdict, such as `'▲'`. */
+  readonly icon: string;
+}
+
+/**
+ * The word and icon shown with each verdict, so that no verdict relies on colour.
+ *
+ * @defaultValue `ok`: ✓ OK, `at-risk`: ▲ At risk, `breached`: ✕ Breached, `unjudged`: – No objective
+ */
+export const VERDICT_LABELS: Readonly<Record<Verdict, VerdictLabel>> = Object.freeze({
   ok: Object.freeze({ text: 'OK', icon: '\u2713' }),
   'at-risk': Object.freeze({ text: 'At risk', icon: '\u25B2' }),
   breached: Object.freeze({ text: 'Breached', icon: '\u2715' }),
