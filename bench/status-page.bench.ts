@@ -1,8 +1,9 @@
 /**
  * The status page with 200 endpoints, each with objectives and six hours of traffic in its time
- * buckets: rendering a collected snapshot, and whole responses when nothing changed since the last
- * render, when the minute turned (every endpoint re-read) and when every endpoint recorded again
- * (re-read, and every windowed percentile recomputed). Baseline: the tracker's own report as JSON.
+ * buckets: rendering a collected snapshot (against writing the same snapshot as JSON), then whole
+ * responses when nothing changed since the last render, when the minute turned (every endpoint
+ * re-read) and when every endpoint recorded again (re-read, and every windowed percentile
+ * recomputed), against the tracker's own report as JSON; last, the tracker reads behind a re-read.
  */
 import { EnergyMonitor } from '../src/energy/energy-monitor.js';
 import { LowPowerMode } from '../src/energy/low-power-mode.js';
@@ -63,10 +64,17 @@ export default async function run(): Promise<void> {
     clock.setMs(baseMs);
     page.respond('html');
   };
-  const measurements = measure(
+  const rendering = measure(
+    [
+      { name: 'JSON.stringify(snapshot)', run: () => JSON.stringify(snapshot) },
+      { name: 'renderStatusHtml(snapshot)', run: () => renderStatusHtml(snapshot) },
+    ],
+    { iterations: 50, rounds: 9, warmup: 50 },
+  );
+  report('Rendering a collected snapshot of 200 endpoints (target < 5 ms = 5,000,000 ns)', rendering, 'JSON.stringify(snapshot)');
+  const responses = measure(
     [
       { name: 'JSON.stringify(slo.report())', run: () => JSON.stringify(slo.report()) },
-      { name: 'renderStatusHtml(snapshot)', run: () => renderStatusHtml(snapshot) },
       { name: "respond('html'), nothing changed", setup: atBase, run: () => page.respond('html') },
       { name: "respond('json'), nothing changed", setup: atBase, run: () => page.respond('json') },
       {
@@ -88,7 +96,7 @@ export default async function run(): Promise<void> {
     ],
     { iterations: 20, rounds: 7, warmup: 20 },
   );
-  report('Status page of 200 endpoints (one response per op; target < 5 ms = 5,000,000 ns)', measurements, 'JSON.stringify(slo.report())');
+  report('Whole responses for 200 endpoints, tracker reads included', responses, 'JSON.stringify(slo.report())');
   clock.setMs(baseMs);
   benchTrackerReads(slo, names, random);
 }

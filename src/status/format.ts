@@ -17,11 +17,23 @@ export function significant(value: number, digits = 3): string {
   return decimals > 0 ? rounded.replace(/\.?0+$/, '') : groupThousands(rounded);
 }
 
-/** The common case, without `toFixed` or a regular expression: 1 <= value < 1000. */
+/**
+ * The common case, 1 <= value < 1000, in whole-number arithmetic: integers print much faster than
+ * fractions, and a page of 200 endpoints prints some 4,000 figures.
+ */
 function threeDigits(value: number): string {
   if (value >= 99.95) return value >= 999.5 ? '1,000' : String(Math.round(value));
-  if (value >= 9.995) return String(Math.round(value * 10) / 10);
-  return String(Math.round(value * 100) / 100);
+  if (value >= 9.995) {
+    const tenths = Math.round(value * 10);
+    const whole = Math.floor(tenths / 10);
+    const decimal = tenths - whole * 10;
+    return decimal === 0 ? String(whole) : `${whole}.${decimal}`;
+  }
+  const hundredths = Math.round(value * 100);
+  const whole = Math.floor(hundredths / 100);
+  const decimals = hundredths - whole * 100;
+  if (decimals === 0) return String(whole);
+  return decimals % 10 === 0 ? `${whole}.${decimals / 10}` : `${whole}.${decimals < 10 ? '0' : ''}${decimals}`;
 }
 
 function groupThousands(integer: string): string {

@@ -32,7 +32,7 @@ export const STATUS_PAGE_STYLE = [
   'svg{display:block}.spark{width:120px;height:36px}.bars{width:160px;height:32px}',
   '.budget{width:90px;height:8px;margin:4px 0;border-radius:2px}',
   '.budget .track{fill:var(--none-bg)}.budget .fill.v-ok{fill:var(--ok)}.budget .fill.v-at-risk{fill:var(--warn)}.budget .fill.v-breached{fill:var(--bad)}',
-  'polyline{fill:none;stroke-linejoin:round}.mean{stroke:var(--chart);stroke-width:2}.max{stroke:var(--chart2);stroke-width:1}.power{stroke:var(--chart);stroke-width:2}',
+  'polyline,line{vector-effect:non-scaling-stroke}polyline{fill:none;stroke-linejoin:round}.mean{stroke:var(--chart);stroke-width:2}.max{stroke:var(--chart2);stroke-width:1}.power{stroke:var(--chart);stroke-width:2}',
   '.mean-last,.power-last{fill:var(--chart)}.max-last{fill:var(--chart2)}',
   '.reference{stroke:var(--ref);stroke-dasharray:4 3;stroke-width:1}',
   '.allowed{fill:var(--allowed)}.limited{fill:var(--limited)}',
@@ -54,4 +54,4 @@ export const STATUS_PAGE_STYLE = [
  * SHA-256 of {@link STATUS_PAGE_STYLE}, base64, as CSP `style-src` expects it. A unit test recomputes
  * it; change both together.
  */
-export const STATUS_PAGE_STYLE_HASH = 'sha256-mfsaxXUcwmnI9BA6uvtEwYva5JcL5yhHp2q9nuUO36c=';
+export const STATUS_PAGE_STYLE_HASH = 'sha256-P1ZBg6OQEwLkbzBsw15NDVv6xxPJsvXl7+OOUJhWuh4=';

@@ -12,11 +12,11 @@ import { STATUS_BURN_WINDOWS, VERDICT_LABELS, type Verdict } from './verdict.js'
 
 const DASH = '\u2013';
 
-/** A verdict as a shape icon with a tooltip and a screen-reader word (empty for `unjudged`). */
+/** A verdict as a shape icon named by its word for screen readers and as a tooltip (empty for `unjudged`). */
 export const MARKS: Readonly<Record<Verdict, string>> = Object.fromEntries(
   (Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => {
     const { text, icon } = VERDICT_LABELS[verdict];
-    return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" title="${text}"><span aria-hidden="true">${icon}</span><span class="sr">${text}</span></span>`];
+    return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${icon}</span>`];
   }),
 ) as Record<Verdict, string>;
 

@@ -1,7 +1,8 @@
 /**
- * Small inline SVG charts for the status page: no script, no external resource, strokes that keep
- * their width when the chart stretches, and a text alternative (`role="img"`, `aria-label` and a
- * `<title>` tooltip) on every chart that carries information. Coordinates are whole numbers in a
+ * Small inline SVG charts for the status page: no script, no external resource, and a text
+ * alternative (`role="img"`, `aria-label` and a `<title>` tooltip) on every chart that carries
+ * information. Strokes keep their width through the style sheet's `vector-effect:
+ * non-scaling-stroke`. Coordinates are whole numbers in a
  * drawing ten times the chart's size: integers print much faster than fractions, and 200 charts
  * hold some 50,000 coordinates.
  *
@@ -62,24 +63,28 @@ export function lineChart<T>(spec: LineChartSpec<T>): string {
   const { startMs, endMs, points, atMs } = spec;
   const width = spec.widthPx * SCALE;
   const height = spec.heightPx * SCALE;
+  const count = points.length;
   let maxValue = spec.reference ?? 0;
-  for (const line of spec.lines) for (const point of points) maxValue = Math.max(maxValue, line.value(point));
+  for (const line of spec.lines) for (let i = 0; i < count; i++) maxValue = Math.max(maxValue, line.value(points[i]!));
   const yScale = maxValue > 0 ? (height - 2 * PAD) / (maxValue * 1.05) : 0;
   const xScale = endMs > startMs ? (width - 2 * PAD) / (endMs - startMs) : 0;
-  const x = (point: T): number => Math.round(PAD + (Math.min(Math.max(atMs(point), startMs), endMs) - startMs) * xScale);
-  const y = (value: number): number => Math.round(height - PAD - value * yScale);
+  // Every line shares the points' x: compute each once.
+  const xs = new Array<number>(count);
+  for (let i = 0; i < count; i++) xs[i] = Math.round(PAD + (Math.min(Math.max(atMs(points[i]!), startMs), endMs) - startMs) * xScale);
   let svg = openSvg(spec.className, spec.widthPx, spec.heightPx, spec.label);
   if (spec.reference !== undefined) {
-    const ry = y(spec.reference);
-    svg += `<line class="reference" x1="0" x2="${width}" y1="${ry}" y2="${ry}" vector-effect="non-scaling-stroke"/>`;
+    const ry = Math.round(height - PAD - spec.reference * yScale);
+    svg += `<line class="reference" x1="0" x2="${width}" y1="${ry}" y2="${ry}"/>`;
   }
-  if (points.length === 0) return `${svg}</svg>`;
-  const last = points[points.length - 1]!;
+  if (count === 0) return `${svg}</svg>`;
   for (const line of spec.lines) {
     let coordinates = '';
-    for (const point of points) coordinates += `${x(point)},${y(line.value(point))} `;
-    svg += `<polyline class="${line.className}" points="${coordinates}" vector-effect="non-scaling-stroke"/>`;
-    svg += `<circle class="${line.className}-last" cx="${x(last)}" cy="${y(line.value(last))}" r="16"/>`;
+    let lastY = 0;
+    for (let i = 0; i < count; i++) {
+      lastY = Math.round(height - PAD - line.value(points[i]!) * yScale);
+      coordinates += xs[i]! + ',' + lastY + ' ';
+    }
+    svg += `<polyline class="${line.className}" points="${coordinates}"/><circle class="${line.className}-last" cx="${xs[count - 1]!}" cy="${lastY}" r="16"/>`;
   }
   return `${svg}</svg>`;
 }

@@ -42,3 +42,17 @@ describe('status page number formats', () => {
     expect([45_000, 12 * 60_000, 3 * 3_600_000, 3 * 3_600_000 + 5 * 60_000].map(formatDuration)).toEqual([`45${NBSP}s`, `12${NBSP}min`, `3${NBSP}h`, `3${NBSP}h 5${NBSP}min`]);
   });
 });
+
+describe('status page number formats: the whole-number path', () => {
+  it('rounds 1 to 1000 to three significant digits, half a unit in the last digit at most (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1, max: 999.4, noNaN: true }), (value) => {
+        const shown = significant(value);
+        const unit = 10 ** (Math.floor(Math.log10(value)) - 2);
+        expect(shown.replace(/^0+|\./g, '').replace(/0+$/, '').length).toBeLessThanOrEqual(3);
+        expect(Math.abs(Number(shown) - value)).toBeLessThanOrEqual(unit / 2 + 1e-9);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -119,7 +119,7 @@ describe('status page: the HTML document', () => {
     }
     // The limit of 10 a minute admits 10 of the 12 checks; a 30-second interval counts as a minute.
     // Figure marks carry their word for screen readers and as a tooltip.
-    expect(rowOf(body, '/close')).toContain('<span class="mark v-at-risk" title="At risk"><span aria-hidden="true">\u25B2</span><span class="sr">At risk</span></span>95.1\u00A0ms');
+    expect(rowOf(body, '/close')).toContain('<span class="mark v-at-risk" role="img" aria-label="At risk" title="At risk">\u25B2</span>95.1\u00A0ms');
     expect(new Set(Object.values(VERDICT_LABELS).map((label) => label.icon)).size).toBe(4);
     expect(body).toContain('<p class="overall v-breached" role="status"><span aria-hidden="true">\u2715</span> Breached \u00B7 4 endpoints: 1 breached, 1 at risk, 1 OK, 1 without objectives</p>');
   });
