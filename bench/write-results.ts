@@ -14,14 +14,14 @@ const args = process.argv.slice(2);
 const filtered = args.some((arg) => !arg.startsWith('-'));
 const command = ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'index.ts'), ...args];
 
-function header(): string {
+function header(startedAt: Date): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const memoryGiB = (totalmem() / 2 ** 30).toFixed(1);
   return [
     '<!-- Written by `npm run bench` (bench/write-results.ts); regenerate it rather than edit it. -->',
     '# greenslo benchmark results',
     '',
-    `- date: ${new Date().toISOString()}`,
+    `- started: ${startedAt.toISOString()}`,
     `- Node.js ${process.version} (V8 ${process.versions.v8})`,
     `- machine: ${availableParallelism()} cores (${model}), ${memoryGiB} GiB memory, ${platform()} ${release()} ${process.arch}`,
     '- command: `node --expose-gc --import tsx bench/index.ts`',
@@ -44,6 +44,7 @@ async function runBenchmarks(): Promise<{ code: number; output: string }> {
   return { code, output: Buffer.concat(chunks).toString('utf8') };
 }
 
+const startedAt = new Date();
 const { code, output } = await runBenchmarks();
 if (code !== 0) {
   process.stderr.write(`\nbenchmarks failed (exit ${code}): ${RESULTS_FILE} left as it was.\n`);
@@ -53,7 +54,7 @@ if (code !== 0) {
 } else {
   // Written beside and renamed, so that an interrupted write never leaves half a file.
   const temporary = `${RESULTS_FILE}.tmp`;
-  writeFileSync(temporary, header() + output);
+  writeFileSync(temporary, header(startedAt) + output);
   renameSync(temporary, RESULTS_FILE);
   process.stderr.write(`\nwrote ${RESULTS_FILE}\n`);
 }
