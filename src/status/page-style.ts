@@ -36,7 +36,7 @@ export const STATUS_PAGE_STYLE = [
   '.mean-last,.power-last{fill:var(--chart)}.max-last{fill:var(--chart2)}',
   '.reference{stroke:var(--ref);stroke-dasharray:4 3;stroke-width:1}',
   '.allowed{fill:var(--allowed)}.limited{fill:var(--limited)}',
-  '.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:8px 0 0}',
+  '.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(118px,1fr));gap:10px;margin:8px 0 0}',
   '.tiles div{border:1px solid var(--line);border-radius:6px;padding:8px 10px}.tiles dt{color:var(--muted);font-size:.8rem}.tiles dd{margin:0;font-size:1.15rem;font-weight:600;overflow-wrap:anywhere}.tiles .target{font-weight:400}',
   'figure{margin:12px 0 0}.chart{width:100%;height:140px;border:1px solid var(--line);border-radius:6px}',
   '.axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem}',
@@ -54,4 +54,4 @@ export const STATUS_PAGE_STYLE = [
  * SHA-256 of {@link STATUS_PAGE_STYLE}, base64, as CSP `style-src` expects it. A unit test recomputes
  * it; change both together.
  */
-export const STATUS_PAGE_STYLE_HASH = 'sha256-P1ZBg6OQEwLkbzBsw15NDVv6xxPJsvXl7+OOUJhWuh4=';
+export const STATUS_PAGE_STYLE_HASH = 'sha256-yLTCm/UbOQayhUm5YoIhRUSgRsoI+Mp5qD6l5A5ew0Y=';

@@ -44,6 +44,7 @@ function ruleRow(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: num
 /** Bars of checks per minute; an interval still open and shorter than the spacing counts as the spacing, so a burst seen early does not spike. */
 function ruleChart(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
   if (rule.intervals.length === 0) return '<span class="note">after the next render</span>';
+  if (rule.recentAllowed + rule.recentLimited === 0) return '<span class="note">no checks</span>';
   let busiest = 0;
   const bars = rule.intervals.map((interval) => {
     const minutes = Math.max(interval.endMs - interval.startMs, limits.sampleSpacingMs) / 60_000;

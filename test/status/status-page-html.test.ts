@@ -152,8 +152,10 @@ describe('status page: the HTML document', () => {
     const openTags = (className: string): string[] => body.match(new RegExp(`<svg class="${className}" [^>]*>`, 'g')) ?? [];
     expect(openTags('chart')).toHaveLength(1);
     expect(openTags('chart')[0]).toMatch(/role="img" aria-label="Average power of the last 3 power windows, [^"]*: from 40\u00A0W to 40\u00A0W, latest 40\u00A0W; threshold 60\u00A0W\.">/);
-    expect(openTags('bars')).toHaveLength(6);
-    expect(openTags('bars')[1]).toMatch(/role="img" aria-label="Checks per minute of rule \/agents\/plan over the last 30\u00A0s: 10 allowed and 2 limited in 1 interval, busiest 12 per minute\.">/);
+    // Only /agents/plan had checks; the other rules say so in words.
+    expect(openTags('bars')).toHaveLength(1);
+    expect(body.split('<span class="note">no checks</span>')).toHaveLength(6);
+    expect(openTags('bars')[0]).toMatch(/role="img" aria-label="Checks per minute of rule \/agents\/plan over the last 30\u00A0s: 10 allowed and 2 limited in 1 interval, busiest 12 per minute\.">/);
     expect(body).toContain('<h2 id="energy-title">Energy and carbon</h2>');
     expect(body).toContain('<h2 id="limits-title">Rate limiting</h2>');
     expect(body).toContain('<h3>Low-power mode</h3><p>State: <strong>Off</strong>.</p>');
