@@ -12,7 +12,7 @@ import { SLOTracker } from '../src/slo/slo-tracker.js';
 import { createStatusPage, renderStatusHtml } from '../src/status/index.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { ManualPowerSource } from '../src/testing/manual-power-source.js';
-import { measure, report } from './harness.js';
+import { consume, measure, report } from './harness.js';
 
 const ENDPOINT_COUNT = 200;
 const MINUTES = 360;
@@ -72,6 +72,7 @@ export default async function run(): Promise<void> {
     { iterations: 50, rounds: 9, warmup: 50 },
   );
   report('Rendering a collected snapshot of 200 endpoints (target < 5 ms = 5,000,000 ns)', rendering, 'JSON.stringify(snapshot)');
+  printSingleRenders(() => renderStatusHtml(snapshot));
   const responses = measure(
     [
       { name: 'JSON.stringify(slo.report())', run: () => JSON.stringify(slo.report()) },
@@ -99,6 +100,19 @@ export default async function run(): Promise<void> {
   report('Whole responses for 200 endpoints, tracker reads included', responses, 'JSON.stringify(slo.report())');
   clock.setMs(baseMs);
   benchTrackerReads(slo, names, random);
+}
+
+/** The spread of 300 single renders, each timed alone: the table above averages rounds, pauses included. */
+function printSingleRenders(render: () => string): void {
+  const timesMs: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const startMs = performance.now();
+    consume(render());
+    timesMs.push(performance.now() - startMs);
+  }
+  timesMs.sort((a, b) => a - b);
+  const at = (share: number): string => timesMs[Math.min(timesMs.length - 1, Math.floor(share * timesMs.length))]!.toFixed(2);
+  console.log(`\nrenderStatusHtml, 300 single renders: min ${at(0)} ms, median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`);
 }
 
 /** Where a full re-read goes: the tracker's own queries, each over all 200 endpoints per op. */

@@ -26,15 +26,15 @@ function energyFigures(energy: EnergyStatus): string {
     energy.powerThresholdW === null ? 'none set' : `${MARKS[energy.verdict]}${energy.verdict === 'ok' ? 'under' : 'over'} ${formatWatts(energy.powerThresholdW)}`;
   const recent = energy.recentPowerW === null ? '' : ` <span class="target">latest window ${formatWatts(energy.recentPowerW)}</span>`;
   return (
-    `<p class="meta">Measured over ${formatDuration(energy.durationMs)}${energy.tracking ? '' : ' (tracking stopped)'} at ${significant(energy.carbonIntensityGPerKWh)}\u00A0gCO\u2082e/kWh.</p><dl class="tiles">` +
+    `<p class="meta">Measured over ${formatDuration(energy.durationMs)}${energy.tracking ? '' : ' (tracking stopped)'} at ${significant(energy.carbonIntensityGPerKWh)}\u00A0gCO&#x2082;e/kWh.</p><dl class="tiles">` +
     tile('Power source', escapeHtml(energy.powerSource)) +
     tile('Average power', formatWatts(energy.averagePowerW) + recent) +
     tile('Energy per request', formatWithPrefix(energy.energyPerRequestWh, 'Wh')) +
-    tile('CO\u2082e per request', formatWithPrefix(energy.emissionsPerRequestG, 'g')) +
+    tile('CO&#x2082;e per request', formatWithPrefix(energy.emissionsPerRequestG, 'g')) +
     tile('Requests per Wh', significant(energy.requestsPerWh)) +
     tile('Requests measured', energy.requestsTracked.toLocaleString('en-US')) +
     tile('Total energy', formatWithPrefix(energy.totalEnergyWh, 'Wh')) +
-    tile('Total CO\u2082e', formatWithPrefix(energy.totalEmissionsG, 'g')) +
+    tile('Total CO&#x2082;e', formatWithPrefix(energy.totalEmissionsG, 'g')) +
     tile('Power threshold', threshold) +
     '</dl>'
   );

@@ -7,7 +7,7 @@ import { escapeHtml } from './html-escape.js';
 import { STATUS_PAGE_STYLE, STATUS_PAGE_STYLE_HASH } from './page-style.js';
 import { energySection } from './render-energy.js';
 import { limitsSection } from './render-limits.js';
-import { sloSection, type RowCache } from './render-slo.js';
+import { characterReference, sloSection, type RowCache } from './render-slo.js';
 import type { StatusSnapshot } from './types.js';
 import { VERDICT_LABELS, type Verdict } from './verdict.js';
 
@@ -34,7 +34,7 @@ function overallLine(snapshot: StatusSnapshot): string {
     .map(([verdict, word]) => `${snapshot.verdictCounts[verdict]} ${word}`)
     .join(', ');
   const detail = total === 0 ? 'no endpoints yet' : `${total} endpoint${total === 1 ? '' : 's'}: ${counts}`;
-  return `<p class="overall v-${snapshot.verdict}" role="status"><span aria-hidden="true">${icon}</span> ${text} \u00B7 ${detail}</p>`;
+  return `<p class="overall v-${snapshot.verdict}" role="status"><span aria-hidden="true">${characterReference(icon)}</span> ${text} \u00B7 ${detail}</p>`;
 }
 
 function head(snapshot: StatusSnapshot): string {

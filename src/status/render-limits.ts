@@ -30,7 +30,7 @@ export function limitsSection(snapshot: StatusSnapshot): string {
 
 function ruleRow(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
   const recentTotal = rule.recentAllowed + rule.recentLimited;
-  const share = recentTotal === 0 ? '\u2013' : formatPercent(rule.recentLimited / recentTotal);
+  const share = recentTotal === 0 ? '&#x2013;' : formatPercent(rule.recentLimited / recentTotal);
   return (
     `<tr><th scope="row">${escapeHtml(rule.rule)}</th><td data-label="Limit">${escapeHtml(rule.limit)}</td>` +
     `<td class="fig" data-label="Allowed">${rule.recentAllowed.toLocaleString('en-US')}</td>` +

@@ -10,20 +10,30 @@ import { budgetBar, lineChart } from './svg-chart.js';
 import type { BudgetFigure, EndpointStatus, ErrorRateFigure, LatencyFigure, StatusSnapshot } from './types.js';
 import { STATUS_BURN_WINDOWS, VERDICT_LABELS, type Verdict } from './verdict.js';
 
-const DASH = '\u2013';
+/** A dash for figures that do not apply. */
+const DASH = '&#x2013;';
+
+/**
+ * A character as an HTML character reference. Icons are written this way so that the document
+ * stays one byte per character (V8 stores a string with any character past U+00FF at two bytes
+ * per character, doubling the work of building and sending the page).
+ */
+export function characterReference(character: string): string {
+  return `&#x${character.codePointAt(0)!.toString(16).toUpperCase()};`;
+}
 
 /** A verdict as a shape icon named by its word for screen readers and as a tooltip (empty for `unjudged`). */
 export const MARKS: Readonly<Record<Verdict, string>> = Object.fromEntries(
   (Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => {
     const { text, icon } = VERDICT_LABELS[verdict];
-    return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${icon}</span>`];
+    return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${characterReference(icon)}</span>`];
   }),
 ) as Record<Verdict, string>;
 
 /** A verdict as a badge with its icon and word. */
 export function badge(verdict: Verdict): string {
   const { text, icon } = VERDICT_LABELS[verdict];
-  return `<span class="badge v-${verdict}"><span aria-hidden="true">${icon}</span> ${text}</span>`;
+  return `<span class="badge v-${verdict}"><span aria-hidden="true">${characterReference(icon)}</span> ${text}</span>`;
 }
 
 const HEAD =
@@ -94,13 +104,13 @@ function burnCell(status: EndpointStatus): string {
 
 function latencyCell(label: string, figure: LatencyFigure): string {
   const value = figure.actualMs === null ? DASH : formatMs(figure.actualMs);
-  const target = figure.targetMs === null ? '' : `<span class="target"><span class="sr">objective </span>\u2264\u00A0${formatMs(figure.targetMs)}</span>`;
+  const target = figure.targetMs === null ? '' : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatMs(figure.targetMs)}</span>`;
   return `<td class="fig" data-label="${label}">${MARKS[figure.verdict]}${value}${target}</td>`;
 }
 
 function errorRateCell(figure: ErrorRateFigure): string {
   const value = figure.actualRatio === null ? DASH : formatPercent(figure.actualRatio);
-  const target = figure.targetRatio === null ? '' : `<span class="target"><span class="sr">objective </span>\u2264\u00A0${formatPercent(figure.targetRatio)}</span>`;
+  const target = figure.targetRatio === null ? '' : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatPercent(figure.targetRatio)}</span>`;
   return `<td class="fig" data-label="Error rate">${MARKS[figure.verdict]}${value}${target}</td>`;
 }
 

@@ -115,13 +115,14 @@ describe('status page: the HTML document', () => {
     ] as const;
     for (const [name, verdict] of cases) {
       const { text, icon } = VERDICT_LABELS[verdict];
-      expect(rowOf(body, name)).toContain(`<td data-label="Status"><span class="badge v-${verdict}"><span aria-hidden="true">${icon}</span> ${text}</span>`);
+      const reference = `&#x${icon.codePointAt(0)!.toString(16).toUpperCase()};`;
+      expect(rowOf(body, name)).toContain(`<td data-label="Status"><span class="badge v-${verdict}"><span aria-hidden="true">${reference}</span> ${text}</span>`);
     }
     // The limit of 10 a minute admits 10 of the 12 checks; a 30-second interval counts as a minute.
     // Figure marks carry their word for screen readers and as a tooltip.
-    expect(rowOf(body, '/close')).toContain('<span class="mark v-at-risk" role="img" aria-label="At risk" title="At risk">\u25B2</span>95.1\u00A0ms');
+    expect(rowOf(body, '/close')).toContain('<span class="mark v-at-risk" role="img" aria-label="At risk" title="At risk">&#x25B2;</span>95.1\u00A0ms');
     expect(new Set(Object.values(VERDICT_LABELS).map((label) => label.icon)).size).toBe(4);
-    expect(body).toContain('<p class="overall v-breached" role="status"><span aria-hidden="true">\u2715</span> Breached \u00B7 4 endpoints: 1 breached, 1 at risk, 1 OK, 1 without objectives</p>');
+    expect(body).toContain('<p class="overall v-breached" role="status"><span aria-hidden="true">&#x2715;</span> Breached \u00B7 4 endpoints: 1 breached, 1 at risk, 1 OK, 1 without objectives</p>');
   });
 
   it('writes the error budget left as a bar and in words', () => {
@@ -169,6 +170,13 @@ describe('status page: the HTML document', () => {
     const after = rowOf(page.respond('html').body, '/close');
     expect(after).toContain('<span class="badge v-breached">');
     expect(after).toContain('<td class="fig" data-label="Requests">110</td>');
+  });
+
+  it('writes its own icons as character references, so the document stays one byte per character', () => {
+    const { body } = fullService().page.respond('html');
+    // Characters past U+00FF could only come from the data (names, reasons), and there are none here.
+    expect([...body].filter((character) => character.codePointAt(0)! > 0xff)).toEqual([]);
+    expect(body).toContain('&#x2264;\u00A090\u00A0ms');
   });
 
   it('uses table semantics: a caption, column headers and a header cell per row', () => {
