@@ -10,3 +10,4 @@ export * from './slo/index.js';
 export * from './rate-limit/index.js';
 export * from './energy/index.js';
 export * from './http/index.js';
+export * from './status/index.js';

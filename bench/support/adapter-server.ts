@@ -13,11 +13,12 @@ import { Hono } from 'hono';
 import Koa from 'koa';
 import { Histogram, Registry } from 'prom-client';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { EndpointRateLimiter, EnergyMonitor, SLOTracker } from '../../src/index.js';
-import * as expressAdapter from '../../src/adapters/express.js';
-import * as fetchAdapter from '../../src/adapters/fetch.js';
-import * as koaAdapter from '../../src/adapters/koa.js';
-import { cpuPowerSource } from '../../src/node/index.js';
+// The built package (self-reference to dist/, as users receive it): the peers are compiled code too.
+import { EndpointRateLimiter, EnergyMonitor, SLOTracker } from 'greenslo';
+import * as expressAdapter from 'greenslo/express';
+import * as fetchAdapter from 'greenslo/fetch';
+import * as koaAdapter from 'greenslo/koa';
+import { cpuPowerSource } from 'greenslo/node';
 
 const [framework, variant] = process.argv.slice(2) as [string, 'bare' | 'greenslo' | 'peer'];
 let served = 0;
@@ -27,6 +28,7 @@ function greensloParts() {
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
+    headers: (process.env.GUARD_HEADERS ?? 'both') as 'both',
     energy: new EnergyMonitor({ powerSource: cpuPowerSource() }),
   };
 }

@@ -3,7 +3,7 @@
  * depends on the low-power mode, and two agent endpoints, all behind greenslo's `guard`.
  */
 import express, { type Express } from 'express';
-import { guard, healthHandlers, metricsHandler } from '../../src/adapters/express.js';
+import { guard, healthHandlers, metricsHandler, statusPage } from '../../src/adapters/express.js';
 import { createServiceParts, type ServiceParts } from '../shared/service-parts.js';
 import { embed, plan, reflect, textOf } from '../shared/simulated-work.js';
 
@@ -34,8 +34,7 @@ export function createApp(options: AppOptions = {}): { app: Express; parts: Serv
   app.get('/health/ready', ready);
   app.get('/health/live', live);
   app.get('/metrics', metricsHandler({ slo, limits, energy, lowPower }));
-  // Status page: mount `statusPage({ slo, energy, limits, lowPower })` at GET /status once
-  // greenslo/express exports it.
+  app.get('/status', statusPage({ slo, energy, limits, lowPower }));
 
   app.post('/embed/multimodal', (req, res) => void res.json(embed(textOf(req.body, 'input'), lowPower.settings)));
   app.post('/agents/plan', (req, res) => void res.json(plan(textOf(req.body, 'goal'))));

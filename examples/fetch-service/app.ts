@@ -5,7 +5,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { guard, healthHandlers, metricsHandler, reportRoute, type FetchHandler } from '../../src/adapters/fetch.js';
+import { guard, healthHandlers, metricsHandler, statusPage, reportRoute, type FetchHandler } from '../../src/adapters/fetch.js';
 import { createServiceParts, type ServiceParts } from '../shared/service-parts.js';
 import { embed, plan, reflect, textOf } from '../shared/simulated-work.js';
 
@@ -45,8 +45,8 @@ export function createApp(options: AppOptions = {}): { app: Hono<{ Bindings: Htt
   app.get('/health/ready', () => ready());
   app.get('/health/live', () => live());
   app.get('/metrics', (c) => metrics(c.req.raw));
-  // Status page: mount `statusPage({ slo, energy, limits, lowPower })` at GET /status once
-  // greenslo/fetch exports it.
+  const status = statusPage({ slo, energy, limits, lowPower });
+  app.get('/status', (c) => status(c.req.raw));
   app.post('/embed/multimodal', async (c) => c.json(embed(textOf(await bodyOf(c.req.raw), 'input'), lowPower.settings)));
   app.post('/agents/plan', async (c) => c.json(plan(textOf(await bodyOf(c.req.raw), 'goal'))));
   app.post('/agents/reflect', async (c) => c.json(reflect(textOf(await bodyOf(c.req.raw), 'output'))));

@@ -4,7 +4,7 @@
  */
 import { Router } from '@koa/router';
 import Koa from 'koa';
-import { guard, healthHandlers, metricsHandler } from '../../src/adapters/koa.js';
+import { guard, healthHandlers, metricsHandler, statusPage } from '../../src/adapters/koa.js';
 import { createServiceParts, type ServiceParts } from '../shared/service-parts.js';
 import { embed, plan, reflect, textOf } from '../shared/simulated-work.js';
 import { readJson } from './read-json.js';
@@ -32,8 +32,7 @@ export function createApp(options: AppOptions = {}): { app: Koa; parts: ServiceP
   const { health, live, ready } = healthHandlers({ lowPower });
   router.get('/health', health).get('/health/ready', ready).get('/health/live', live);
   router.get('/metrics', metricsHandler({ slo, limits, energy, lowPower }));
-  // Status page: mount `statusPage({ slo, energy, limits, lowPower })` at GET /status once
-  // greenslo/koa exports it.
+  router.get('/status', statusPage({ slo, energy, limits, lowPower }));
   router.post('/embed/multimodal', async (ctx) => {
     ctx.body = embed(textOf(await readJson(ctx.req), 'input'), lowPower.settings);
   });

@@ -8,8 +8,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
+import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
+import { RequestGuard, type Admission, type AdmittedRequest, type GuardOptions } from '../http/request-guard.js';
 
 /** Options of the Express {@link guard}. */
 export type ExpressGuardOptions = GuardOptions<Request>;
@@ -25,12 +26,26 @@ function routeOf(req: Request): string | undefined {
   return typeof path === 'string' ? req.baseUrl + path : undefined;
 }
 
-function proceed(admission: Admission, req: Request, res: Response, next: NextFunction): void {
+const TICKET = Symbol('greenslo.ticket');
+
+// Plain setHeader: Express' res.set also parses each value for a charset, on every request.
+function setHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name]!);
+}
+
+type TrackedResponse = Response & { [TICKET]?: AdmittedRequest };
+
+// One shared listener (not a closure per request): 'close' follows 'finish' on every response, and
+// also ends the request when the client goes away first.
+function onClose(this: TrackedResponse): void {
+  this[TICKET]?.finish(this.statusCode, routeOf(this.req), false);
+}
+
+function proceed(admission: Admission, req: Request, res: TrackedResponse, next: NextFunction): void {
   if (!admission.allowed) return send(res, admission.response);
-  res.set(admission.headers);
-  const finish = (): void => admission.finish(res.statusCode, routeOf(req), false);
-  res.once('finish', finish);
-  res.once('close', finish);
+  setHeaders(res, admission.headers);
+  res[TICKET] = admission;
+  res.on('close', onClose);
   next();
 }
 
@@ -40,7 +55,7 @@ function proceed(admission: Admission, req: Request, res: Response, next: NextFu
  *
  * The endpoint key is the matched route pattern (`/users/:id`), or `(unmatched)` for 404s; the
  * client key is `req.ip`, so `X-Forwarded-For` counts only when Express' `trust proxy` is set.
- * Latency runs until the response has been written (`finish`) or the connection closed.
+ * Latency runs until the response has been written or the connection closed (`close`).
  *
  * @param options - the tracker, limits and energy monitor to use, and how to key requests
  * @throws TypeError or RangeError at once for an invalid option
@@ -103,6 +118,23 @@ export function metricsHandler(options: MetricsOptions = {}): RequestHandler {
   return (req, res) => send(res, endpoint.respond(req.query.format === 'json' ? 'json' : 'prometheus'));
 }
 
+/**
+ * Express handler for the live status page: one self-contained HTML document (inline CSS and SVG,
+ * strict Content-Security-Policy, reloads itself), or its data with `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to show
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * app.get('/status', statusPage({ slo, energy, limits, lowPower }));
+ * ```
+ */
+export function statusPage(options: StatusPageOptions = {}): RequestHandler {
+  const page = createStatusPage(options);
+  return (req, res) => send(res, page.respond(statusPageFormat(req.query.format)));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
+export type { StatusPageOptions } from '../status/status-page.js';

@@ -7,6 +7,7 @@
  */
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
+import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
 
@@ -150,6 +151,24 @@ export function metricsHandler(options: MetricsOptions = {}): (request: Request)
   return (request) => toResponse(endpoint.respond(new URL(request.url).searchParams.get('format') === 'json' ? 'json' : 'prometheus'));
 }
 
+/**
+ * Fetch handler for the live status page: one self-contained HTML document (inline CSS and SVG,
+ * strict Content-Security-Policy, reloads itself), or its data with `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to show
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * const status = statusPage({ slo, energy, limits });
+ * app.get('/status', (c) => status(c.req.raw));
+ * ```
+ */
+export function statusPage(options: StatusPageOptions = {}): (request: Request) => Response {
+  const page = createStatusPage(options);
+  return (request) => toResponse(page.respond(statusPageFormat(new URL(request.url).searchParams.get('format'))));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
+export type { StatusPageOptions } from '../status/status-page.js';

@@ -8,6 +8,7 @@
 import type { Context, Middleware } from 'koa';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
+import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
 
@@ -31,8 +32,8 @@ function routeOf(ctx: Context): string | undefined {
  *
  * The endpoint key is the `@koa/router` route pattern (`/users/:id`), or `(unmatched)` for 404s;
  * the client key is `ctx.ip`, so `X-Forwarded-For` counts only when `app.proxy` is set. Latency
- * runs until the response has been written; an error thrown downstream counts as an error and is
- * re-thrown unchanged.
+ * runs until `await next()` returns (for a streamed body, until it has been sent); an error thrown
+ * downstream counts as an error, with the status Koa will answer, and is re-thrown unchanged.
  *
  * @param options - the tracker, limits and energy monitor to use, and how to key requests
  * @throws TypeError or RangeError at once for an invalid option
@@ -53,17 +54,26 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.allowed) return send(ctx, admission.response);
     ctx.set(admission.headers);
-    let thrown = false;
-    const finish = (): void => admission.finish(ctx.status, routeOf(ctx), thrown);
-    ctx.res.once('finish', finish);
-    ctx.res.once('close', finish);
     try {
       await next();
     } catch (error) {
-      thrown = true;
+      admission.finish(statusOfError(error), routeOf(ctx), true);
       throw error;
     }
+    if (!isStream(ctx.body)) return admission.finish(ctx.status, routeOf(ctx));
+    // A streamed body is measured until it has been sent (or the client went away).
+    ctx.res.once('close', () => admission.finish(ctx.status, routeOf(ctx)));
   };
+}
+
+/** The status Koa answers a thrown error with. */
+function statusOfError(error: unknown): number {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+function isStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
 /**
@@ -102,6 +112,23 @@ export function metricsHandler(options: MetricsOptions = {}): Middleware {
   return (ctx) => send(ctx, endpoint.respond(ctx.query.format === 'json' ? 'json' : 'prometheus'));
 }
 
+/**
+ * Koa middleware for the live status page: one self-contained HTML document (inline CSS and SVG,
+ * strict Content-Security-Policy, reloads itself), or its data with `?format=json`.
+ *
+ * @param options - the tracker, energy monitor, limits and low-power mode to show
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * router.get('/status', statusPage({ slo, energy, limits, lowPower }));
+ * ```
+ */
+export function statusPage(options: StatusPageOptions = {}): Middleware {
+  const page = createStatusPage(options);
+  return (ctx) => send(ctx, page.respond(statusPageFormat(ctx.query.format)));
+}
+
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
+export type { StatusPageOptions } from '../status/status-page.js';

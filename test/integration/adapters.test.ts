@@ -154,6 +154,20 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     expect(report.rateLimits).toContainEqual({ rule: '/embed/multimodal', allowed: 1, limited: 0 });
   });
 
+  it('serves the status page as HTML under a strict Content-Security-Policy, and as JSON', async () => {
+    const { url } = await start();
+    await httpRequest(`${url}/users/1`);
+    await eventually(() => undefined);
+    const page = await httpRequest(`${url}/status`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(page.body).toContain('/users/:id');
+    const json = await httpRequest(`${url}/status?format=json`);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(json.body).endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
+  });
+
   it('measures latency with the injected clock from the first middleware to the end of the response', async () => {
     const clock = new ManualClock(T0);
     const slo = new SLOTracker({ clock });

@@ -55,6 +55,7 @@ function expressService(create: () => express.Express): StartService {
     app.get('/health/live', live);
     app.get('/health/ready', ready);
     app.get('/metrics', expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
+    app.get('/status', expressAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
     app.post('/embed/multimodal', (_req, res) => void res.json({ embedded: true }));
     app.get('/users/:id', (req, res) => void res.json({ id: req.params.id }));
     app.get('/fail', (_req, res) => void res.status(503).send('unavailable'));
@@ -75,6 +76,7 @@ const koaService: StartService = async (parts) => {
   const { health, live, ready } = koaAdapter.healthHandlers();
   router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
   router.get('/metrics', koaAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
+  router.get('/status', koaAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
   router.post('/embed/multimodal', (ctx) => {
     ctx.body = { embedded: true };
   });
@@ -106,6 +108,8 @@ const fetchService: StartService = async (parts) => {
   app.get('/health/ready', () => ready());
   const metrics = fetchAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
   app.get('/metrics', (c) => metrics(c.req.raw));
+  const status = fetchAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock });
+  app.get('/status', (c) => status(c.req.raw));
   app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
   app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
   app.get('/fail', (c) => c.text('unavailable', 503));
