@@ -78,6 +78,16 @@ export function guard(options: ExpressGuardOptions = {}): RequestHandler {
   };
 }
 
+/** The health endpoints' handlers. */
+export interface ExpressHealthHandlers {
+  /** `GET /health`: status and uptime. */
+  readonly health: RequestHandler;
+  /** `GET /health/live`: alive, without any I/O. */
+  readonly live: RequestHandler;
+  /** `GET /health/ready`: 200 when every check passes in time, else 503 naming the failing ones. */
+  readonly ready: RequestHandler;
+}
+
 /**
  * Express handlers for `GET /health`, `/health/live` and `/health/ready`.
  *
@@ -91,7 +101,7 @@ export function guard(options: ExpressGuardOptions = {}): RequestHandler {
  * app.get('/health/ready', ready);
  * ```
  */
-export function healthHandlers(options: HealthOptions = {}): { health: RequestHandler; live: RequestHandler; ready: RequestHandler } {
+export function healthHandlers(options: HealthOptions = {}): ExpressHealthHandlers {
   const endpoints = createHealthEndpoints(options);
   return {
     health: (_req, res) => send(res, endpoints.health()),

@@ -119,13 +119,23 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
   };
 }
 
+/** The health endpoints' handlers. */
+export interface FetchHealthHandlers {
+  /** `GET /health`: status and uptime. */
+  readonly health: () => Response;
+  /** `GET /health/live`: alive, without any I/O. */
+  readonly live: () => Response;
+  /** `GET /health/ready`: 200 when every check passes in time, else 503 naming the failing ones. */
+  readonly ready: () => Promise<Response>;
+}
+
 /**
  * Fetch handlers for `GET /health`, `/health/live` and `/health/ready`.
  *
  * @param options - readiness checks, their timeout and a low-power mode to report
  * @returns `{ health, live, ready }` handlers returning a `Response`
  */
-export function healthHandlers(options: HealthOptions = {}): { health: () => Response; live: () => Response; ready: () => Promise<Response> } {
+export function healthHandlers(options: HealthOptions = {}): FetchHealthHandlers {
   const endpoints = createHealthEndpoints(options);
   return {
     health: () => toResponse(endpoints.health()),

@@ -76,6 +76,16 @@ function isStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
+/** The health endpoints' handlers. */
+export interface KoaHealthHandlers {
+  /** `GET /health`: status and uptime. */
+  readonly health: Middleware;
+  /** `GET /health/live`: alive, without any I/O. */
+  readonly live: Middleware;
+  /** `GET /health/ready`: 200 when every check passes in time, else 503 naming the failing ones. */
+  readonly ready: Middleware;
+}
+
 /**
  * Koa middleware for `GET /health`, `/health/live` and `/health/ready`.
  *
@@ -87,7 +97,7 @@ function isStream(body: unknown): boolean {
  * router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
  * ```
  */
-export function healthHandlers(options: HealthOptions = {}): { health: Middleware; live: Middleware; ready: Middleware } {
+export function healthHandlers(options: HealthOptions = {}): KoaHealthHandlers {
   const endpoints = createHealthEndpoints(options);
   return {
     health: (ctx) => send(ctx, endpoints.health()),

@@ -69,6 +69,7 @@ const defaultIsError = (status: number): boolean => status >= 500;
 
 /** A request let through: the headers to set, and `finish` to call once the response is complete. */
 export interface AdmittedRequest {
+  /** Always `true`: the request may proceed. */
   readonly allowed: true;
   /** Rate-limit header fields to set on the response (empty on unlimited endpoints). */
   readonly headers: Readonly<Record<string, string>>;
@@ -83,6 +84,7 @@ export interface AdmittedRequest {
 
 /** A request refused by the rate limit: the 429 to send. */
 export interface RefusedRequest {
+  /** Always `false`: answer with `response` instead of running the application. */
   readonly allowed: false;
   /** Status 429, the header fields (rate-limit fields included) and the JSON body. */
   readonly response: TooManyRequestsResponse;

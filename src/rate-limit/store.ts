@@ -100,4 +100,9 @@ export interface SyncRateLimitStore extends RateLimitStore {
  * What a limiter method returns for a store of type `S`: the plain value `T` for a synchronous
  * store (such as `MemoryStore`), a `Promise<T>` otherwise.
  */
-export type StoreAnswer<S extends RateLimitStore, T> = S extends { readonly synchronous: true } ? T : Promise<T>;
+export type StoreAnswer<S extends RateLimitStore, T> = S extends {
+  /** A store that promises plain answers. */
+  readonly synchronous: true;
+}
+  ? T
+  : Promise<T>;

@@ -26,7 +26,7 @@ export {
   type SLOTrackerOptions,
 } from './slo-tracker.js';
 export { SLO_SNAPSHOT_FORMAT, type SloEndpointSnapshot, type SloSnapshot } from './snapshot.js';
-export { MINUTE_BUCKET_MS, TEN_MINUTE_BUCKET_MS, type TimeSeries, type TimeSeriesPoint, type TimeSeriesResolution } from './time-buckets.js';
+export { MINUTE_BUCKET_MS, TEN_MINUTE_BUCKET_MS, type BucketRow, type TimeSeries, type TimeSeriesPoint, type TimeSeriesResolution } from './time-buckets.js';
 export type {
   ComplianceCheck,
   ComplianceResult,

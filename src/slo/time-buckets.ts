@@ -41,7 +41,7 @@ export interface TimeSeries {
   readonly points: readonly TimeSeriesPoint[];
 }
 
-/** One ring row in plain JSON: `[bucketIndex, count, errorCount, sumMs, maxMs, ...goodCounts]`. @internal */
+/** One time bucket in a snapshot, as plain JSON: `[bucketIndex, count, errorCount, sumMs, maxMs, ...goodCounts]`. */
 export type BucketRow = readonly number[];
 
 /**
