@@ -38,7 +38,7 @@ interface Server {
 }
 
 async function startServer(framework: string, variant: string): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'support/adapter-server.ts'), [framework, variant], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(join(import.meta.dirname, 'support/adapter-server.mjs'), [framework, variant], { execArgv: [], stdio: 'inherit' });
   const request = <T>(type: string, reply: string): Promise<T> =>
     new Promise((resolve) => {
       const onMessage = (message: { type: string }) => {

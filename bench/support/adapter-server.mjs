@@ -1,11 +1,10 @@
 /**
  * One HTTP service for the adapter overhead benchmark, run in its own process so that its CPU time
- * is measured alone: `node --import tsx bench/support/adapter-server.ts <framework> <variant>`.
+ * is measured alone: `node bench/support/adapter-server.mjs <framework> <variant>`. Plain JavaScript
+ * on the built package (run `npm run build` first), as users run it.
  * It reports its port over IPC and answers `{ type: 'stats' }` with its CPU time and request count.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type HttpBindings } from '@hono/node-server';
+import { serve } from '@hono/node-server';
 import { Router } from '@koa/router';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -20,7 +19,7 @@ import * as fetchAdapter from 'greenslo/fetch';
 import * as koaAdapter from 'greenslo/koa';
 import { cpuPowerSource } from 'greenslo/node';
 
-const [framework, variant] = process.argv.slice(2) as [string, 'bare' | 'greenslo' | 'peer'];
+const [framework, variant] = process.argv.slice(2);
 let served = 0;
 
 function greensloParts() {
@@ -28,7 +27,6 @@ function greensloParts() {
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
-    headers: (process.env.GUARD_HEADERS ?? 'both') as 'both',
     energy: new EnergyMonitor({ powerSource: cpuPowerSource() }),
   };
 }
@@ -37,7 +35,7 @@ function peerHistogram() {
   return new Histogram({ name: 'http_request_duration_seconds', help: 'request latency', labelNames: ['route', 'status'], registers: [new Registry()] });
 }
 
-function expressApp(): Server {
+function expressApp() {
   const app = express();
   if (variant === 'greenslo') app.use(expressAdapter.guard(greensloParts()));
   if (variant === 'peer') {
@@ -45,7 +43,7 @@ function expressApp(): Server {
     app.use(rateLimit({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-8', legacyHeaders: true }));
     app.use((req, res, next) => {
       const end = histogram.startTimer();
-      res.once('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? req.path, status: res.statusCode }));
+      res.once('finish', () => end({ route: req.route?.path ?? req.path, status: res.statusCode }));
       next();
     });
   }
@@ -56,7 +54,7 @@ function expressApp(): Server {
   return app.listen(0, '127.0.0.1');
 }
 
-function koaApp(): Server {
+function koaApp() {
   const app = new Koa();
   if (variant === 'greenslo') app.use(koaAdapter.guard(greensloParts()));
   if (variant === 'peer') {
@@ -66,7 +64,7 @@ function koaApp(): Server {
       await limiter.consume(ctx.ip);
       const end = histogram.startTimer();
       await next();
-      end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path, status: ctx.status });
+      end({ route: ctx._matchedRoute ?? ctx.path, status: ctx.status });
     });
   }
   const router = new Router();
@@ -78,9 +76,9 @@ function koaApp(): Server {
   return app.listen(0, '127.0.0.1');
 }
 
-function fetchApp(): Server {
-  const app = new Hono<{ Bindings: HttpBindings }>();
-  let fetch = (request: Request, env: HttpBindings): Response | Promise<Response> => app.fetch(request, env);
+function fetchApp() {
+  const app = new Hono();
+  let fetch = (request, env) => app.fetch(request, env);
   if (variant === 'peer') {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
@@ -98,14 +96,14 @@ function fetchApp(): Server {
   if (variant === 'greenslo') {
     fetch = fetchAdapter.guard(fetch, { ...greensloParts(), clientKey: (_request, env) => env.incoming.socket.remoteAddress ?? '' });
   }
-  return serve({ fetch: fetch as (request: Request, env: unknown) => Promise<Response>, hostname: '127.0.0.1', port: 0 }) as Server;
+  return serve({ fetch, hostname: '127.0.0.1', port: 0 });
 }
 
 const server = framework === 'express' ? expressApp() : framework === 'koa' ? koaApp() : fetchApp();
-server.once('listening', () => process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port }));
+server.once('listening', () => process.send?.({ type: 'ready', port: server.address().port }));
 let cpuAtStart = process.cpuUsage();
 let servedAtStart = 0;
-process.on('message', (message: { type: string }) => {
+process.on('message', (message) => {
   if (message.type === 'start') {
     cpuAtStart = process.cpuUsage();
     servedAtStart = served;
