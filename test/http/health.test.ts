@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LowPowerMode } from '../../src/index.js';
 import { createHealthEndpoints } from '../../src/http/health.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 describe('health endpoints', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('reports status and uptime from the injected clock', () => {
     const clock = new ManualClock(5_000);
     const endpoints = createHealthEndpoints({ clock });
@@ -29,6 +33,7 @@ describe('health endpoints', () => {
   });
 
   it('answers 503 naming the checks that threw, rejected or timed out, with the low-power state', async () => {
+    vi.useFakeTimers();
     const lowPower = new LowPowerMode();
     lowPower.enable('carbon intensity high');
     const endpoints = createHealthEndpoints({
@@ -43,7 +48,14 @@ describe('health endpoints', () => {
         search: () => new Promise(() => undefined),
       },
     });
-    const result = await endpoints.ready();
+    const pending = endpoints.ready();
+    await vi.advanceTimersByTimeAsync(19);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const result = await pending;
     expect(result.status).toBe(503);
     expect(JSON.parse(result.body)).toEqual({
       status: 'not_ready',
