@@ -23,6 +23,8 @@ export interface MetricsOptions {
   readonly limits?: EndpointRateLimiter<RateLimitStore> | undefined;
   /** Low-power mode whose state is exported. */
   readonly lowPower?: LowPowerMode | undefined;
+  /** Count of rate-limit store failures to export, such as `() => redisStore.failureCount`. */
+  readonly storeFaults?: (() => number) | undefined;
   /**
    * Prefix of every metric name.
    * @defaultValue `'greenslo_'`
@@ -54,8 +56,8 @@ export interface MetricsEndpoint {
  */
 export function createMetricsEndpoint(options: MetricsOptions = {}): MetricsEndpoint {
   if (typeof options !== 'object' || options === null) throw new TypeError(`metricsHandler: options must be an object, got ${describeValue(options)}.`);
-  const { slo, energy, limits, lowPower, prefix, maxEndpoints } = options;
-  const sources = { slo, energy, limiter: limits, lowPower };
+  const { slo, energy, limits, lowPower, storeFaults, prefix, maxEndpoints } = options;
+  const sources = { slo, energy, limiter: limits, lowPower, storeFaults };
   const exposition = { ...(prefix === undefined ? {} : { prefix }), ...(maxEndpoints === undefined ? {} : { maxEndpoints }) };
   planExposition('metricsHandler', sources, exposition);
   const render = (): string => renderPrometheus({ ...sources, ...exposition });

@@ -235,12 +235,14 @@ export class RequestGuard<Req> {
 
   #decide(request: Req, path: string, startMs: number, decision: RateLimitDecision): Admission {
     if (decision.allowed) return this.#admitted(request, path, startMs, this.#rateLimitHeaders(path, decision, startMs));
-    const windowSeconds = this.#windowSeconds(path);
+    const rule = this.#options.limits?.match(path).rule;
+    const limited = rule !== undefined && rule !== 'unlimited';
+    // The message states the sustained rate ("Max 60 requests per minute"), not the burst.
     const response = create429Response({
       retryAfterSeconds: decision.retryAfterMs / 1000,
-      limit: decision.limit,
+      limit: limited ? rule.rate : decision.limit,
       endpoint: path,
-      windowSeconds,
+      windowSeconds: limited ? rule.perSeconds : 60,
       ...(this.#options.brand === undefined ? {} : { brand: this.#options.brand }),
     });
     const headers = { ...this.#rateLimitHeaders(path, decision, startMs), ...response.headers };

@@ -98,9 +98,9 @@ export function formatFamilies(families: readonly MetricFamily[]): string {
  * ```ts
  * import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from 'greenslo/prometheus';
  *
- * app.get('/metrics', (_request, response) => {
- *   response.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus({ slo, energy, limiter: limits }));
- * });
+ * // With node:http (the adapters' metricsHandler does this for Express, Koa and Fetch handlers):
+ * response.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
+ * response.end(renderPrometheus({ slo, energy, limiter: limits }));
  * ```
  */
 export function renderPrometheus(options: RenderPrometheusOptions = {}): string {

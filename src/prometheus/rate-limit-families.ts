@@ -31,7 +31,7 @@ export function rateLimitFamilies(limiter: RateLimitSource, names: MetricNames):
  * @throws RangeError or TypeError when `storeFaults()` returns anything but a finite number >= 0
  */
 export function storeFaultFamilies(owner: string, storeFaults: () => number, names: MetricNames): MetricFamily[] {
-  const faults = family(names.rateLimitStoreFaultsTotal, 'counter', 'Rate-limit checks that failed in the store (the request was let through).');
+  const faults = family(names.rateLimitStoreFaultsTotal, 'counter', 'Rate-limit checks the store failed to answer, decided by its failure policy instead.');
   addSample(faults, nonNegativeNumber(owner, 'storeFaults()', storeFaults()));
   return [faults];
 }

@@ -30,9 +30,8 @@ export interface PrometheusSources {
   /** Low-power mode state, target and measured reduction. */
   readonly lowPower?: LowPowerSource | undefined;
   /**
-   * Returns how many rate-limit checks failed in the store so far (the rate-limit classes do not
-   * count these: count them in the adapter's `onError`, kind `'limits'`). Written as
-   * `<prefix>rate_limit_store_faults_total` when given.
+   * Returns how many rate-limit checks the store failed to answer so far, such as
+   * `() => redisStore.failureCount`. Written as `<prefix>rate_limit_store_faults_total` when given.
    */
   readonly storeFaults?: (() => number) | undefined;
 }

@@ -109,11 +109,16 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     if (typeof rules !== 'object' || rules === null) throw new TypeError(`${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`);
     const shared = options.store === undefined ? undefined : storeOption(OWNER, options.store);
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    const seen = new Map<string, string>();
     for (const [pattern, rule] of Object.entries(rules)) {
       const entry = makeEntry(checkPattern(pattern), checkRule(`rules[${JSON.stringify(pattern)}]`, rule), shared, maxKeys);
+      const canonical = canonicalPath(pattern);
+      const clash = seen.get(canonical);
+      if (clash !== undefined) throw new RangeError(`${OWNER}: \`rules\` has ${describeValue(clash)} and ${describeValue(pattern)}, which match the same paths (matching ignores case and trailing slashes).`);
+      seen.set(canonical, pattern);
       this.#entries.push(entry);
       if (pattern.endsWith('/*')) this.#wildcards.push(entry);
-      else this.#exact.set(pattern, entry);
+      else this.#exact.set(canonical, entry);
     }
     this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
     this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
@@ -214,12 +219,23 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     }
     const exact = this.#exact.get(endpoint);
     if (exact !== undefined) return exact;
+    // Express and Koa route `/Agents/Plan/` to `/agents/plan` by default: so must the limits.
+    const path = canonicalPath(endpoint);
+    const canonical = path === endpoint ? undefined : this.#exact.get(path);
+    if (canonical !== undefined) return canonical;
     for (const entry of this.#wildcards) {
       const prefix = entry.pathPrefix;
-      if (endpoint.startsWith(prefix) && (endpoint.length === prefix.length || endpoint.charCodeAt(prefix.length) === SLASH)) return entry;
+      if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === SLASH)) return entry;
     }
     return this.#fallback;
   }
+}
+
+/** A path as patterns are matched: lower case, without trailing slashes (`/Agents/Plan/` is `/agents/plan`). */
+function canonicalPath(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === SLASH) end -= 1;
+  return (end === path.length ? path : path.slice(0, end)).toLowerCase();
 }
 
 function count(entry: Entry, decision: RateLimitDecision): RateLimitDecision {
@@ -229,7 +245,7 @@ function count(entry: Entry, decision: RateLimitDecision): RateLimitDecision {
 }
 
 function makeEntry(pattern: string, rule: Required<RateLimitRule> | 'unlimited', shared: RateLimitStore | undefined, maxKeys: number): Entry {
-  const entry = { match: { pattern, rule }, pathPrefix: pattern.slice(0, -2), allowed: 0, limited: 0 };
+  const entry = { match: { pattern, rule }, pathPrefix: canonicalPath(pattern.slice(0, -2)), allowed: 0, limited: 0 };
   if (rule === 'unlimited') return { ...entry, buckets: undefined };
   const policy = bucketPolicy(OWNER, 'burst', rule.burst, rule.rate, rule.perSeconds * MS_PER_SECOND);
   const store = shared ?? new MemoryStore({ maxKeys });

@@ -20,6 +20,8 @@ export type EndpointRule = RateLimitRule | 'unlimited';
  * Rules keyed by endpoint pattern. A pattern is an exact path (`/agents/plan`) or a path ending in
  * `/*` (`/health/*`), which matches the path itself (`/health`) and everything below it
  * (`/health/live`). An exact pattern wins over wildcards; among wildcards the longest wins.
+ * Matching ignores case and trailing slashes, as Express and Koa route by default, so
+ * `/Agents/Plan/` is limited as `/agents/plan`.
  */
 export type EndpointRules = Readonly<Record<string, EndpointRule>>;
 

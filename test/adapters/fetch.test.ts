@@ -59,4 +59,20 @@ describe('greenslo/fetch guard', () => {
     expect(response.headers.get('Location')).toBe('http://localhost/y');
     expect(response.headers.get('X-RateLimit-Remaining')).toBe('4');
   });
+
+  it('states the sustained rate in the 429 message when the burst is larger', async () => {
+    const clock = new ManualClock(0);
+    const limits = new EndpointRateLimiter({ clock, rules: { '/x': { rate: 10, perSeconds: 60, burst: 20 } } });
+    const handler = guard(() => new Response('ok'), { limits, clientKey: () => 'client', clock });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await handler(new Request('http://localhost/x'))).status);
+    const refused = await handler(new Request('http://localhost/x'));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(refused.status).toBe(429);
+    const body = await refused.json();
+    expect(body.error).toMatchObject({ message: 'Rate limit exceeded for /x. Max 10 requests per minute.', limit: 10 });
+    // 10 per 60 s: one token every 6 s.
+    expect(body.retry_after).toBe(6);
+    expect(refused.headers.get('X-RateLimit-Limit')).toBe('20');
+  });
 });

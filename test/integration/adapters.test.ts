@@ -65,6 +65,8 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     expect(limited.headers['retry-after']).toBe('1');
     expect(limited.headers.ratelimit).toBe('"default";r=0;t=1');
     expect(limited.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
+    // The same endpoint spelled with other letter case and a trailing slash shares the bucket.
+    expect((await httpRequest(`${url}/Embed/Multimodal/`, { method: 'POST' })).status).toBe(429);
     const otherClient = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', from: '127.0.0.2' });
     expect(otherClient.status).toBe(200);
     expect(otherClient.headers['x-ratelimit-remaining']).toBe('59');

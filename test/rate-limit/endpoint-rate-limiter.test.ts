@@ -137,3 +137,26 @@ describe('EndpointRateLimiter', () => {
     expect(limits.decisionCounts().every((count) => count.allowed === 0 && count.limited === 0)).toBe(true);
   });
 });
+
+describe('EndpointRateLimiter path matching', () => {
+  it('limits a path written with other letter case or trailing slashes as its pattern, sharing the bucket', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(0), rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' } });
+    expect(limits.match('/Agents/Plan/').pattern).toBe('/agents/plan');
+    expect(limits.match('/agents/plan//').pattern).toBe('/agents/plan');
+    expect(limits.match('/HEALTH/live').pattern).toBe('/health/*');
+    const outcomes = ['/agents/plan', '/AGENTS/PLAN', '/agents/plan/'].map((path) => limits.check(path, 'client').allowed);
+    expect(outcomes).toEqual([true, true, false]);
+  });
+
+  it('still tells apart paths that only share a prefix', () => {
+    const limits = new EndpointRateLimiter({ rules: { '/health/*': 'unlimited' }, default: { rate: 1, perSeconds: 60 } });
+    expect(limits.match('/healthy').pattern).toBe('default');
+    expect(limits.match('/Health').pattern).toBe('/health/*');
+  });
+
+  it('rejects two patterns that would match the same paths', () => {
+    expect(() => new EndpointRateLimiter({ rules: { '/a': 'unlimited', '/A/': { rate: 1, perSeconds: 1 } } })).toThrow(
+      'EndpointRateLimiter: `rules` has "/a" and "/A/", which match the same paths (matching ignores case and trailing slashes).',
+    );
+  });
+});
