@@ -74,13 +74,21 @@ export class BucketRing {
 
   /** The rows of the buckets still held that have requests, oldest first (copies). */
   rowsOldestFirst(nowMs: number): number[][] {
-    const last = Math.max(Math.floor(nowMs / this.widthMs), this.#currentIndex);
     const result: number[][] = [];
+    this.forEachRow(nowMs, (rows, base) => result.push(Array.from(rows.subarray(base, base + this.stride))));
+    return result;
+  }
+
+  /**
+   * Calls `visit` with the ring's storage and a row's offset for every bucket that holds requests,
+   * oldest first, without copying rows (the status page reads hours of buckets per endpoint).
+   */
+  forEachRow(nowMs: number, visit: (rows: Float64Array, base: number) => void): void {
+    const last = Math.max(Math.floor(nowMs / this.widthMs), this.#currentIndex);
     for (let index = last - this.length + 1; index <= last; index++) {
       const base = this.#baseOf(index);
-      if (this.rows[base + INDEX] === index && this.rows[base + COUNT]! > 0) result.push(Array.from(this.rows.subarray(base, base + this.stride)));
+      if (this.rows[base + INDEX] === index && this.rows[base + COUNT]! > 0) visit(this.rows, base);
     }
-    return result;
   }
 
   /**

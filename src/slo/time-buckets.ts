@@ -75,13 +75,12 @@ export class EndpointTimeBuckets {
 
   series(nowMs: number, resolution: TimeSeriesResolution): TimeSeriesPoint[] {
     const ring = resolution === 'minute' ? this.minute : this.tenMinutes;
-    return ring.rowsOldestFirst(nowMs).map((row) => ({
-      startMs: row[0]! * ring.widthMs,
-      count: row[1]!,
-      errorCount: row[2]!,
-      meanLatencyMs: row[3]! / row[1]!,
-      maxLatencyMs: row[4]!,
-    }));
+    const points: TimeSeriesPoint[] = [];
+    ring.forEachRow(nowMs, (rows, base) => {
+      const count = rows[base + 1]!;
+      points.push({ startMs: rows[base]! * ring.widthMs, count, errorCount: rows[base + 2]!, meanLatencyMs: rows[base + 3]! / count, maxLatencyMs: rows[base + 4]! });
+    });
+    return points;
   }
 
   /**
