@@ -8,21 +8,11 @@ import { collectInto, renderPrometheus } from '../src/prometheus/index.js';
 import { SLOTracker } from '../src/slo/index.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { consume, median, report, type Measurement } from './harness.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const ENDPOINT_COUNT = 200;
 const SAMPLES_PER_ENDPOINT = 1000;
 const GOAL_MS = 2;
-
-/** xorshift32: the same numbers on every run. */
-function randomSource(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 const endpoints = Array.from({ length: ENDPOINT_COUNT }, (_, i) => `/api/v1/resource-${i}`);
 
@@ -45,7 +35,7 @@ function promClientRegistry(slo: SLOTracker): Registry {
   const requests = new Counter({ name: 'app_requests_total', help: 'Requests.', labelNames: ['endpoint'], registers: [registry] });
   const errors = new Counter({ name: 'app_request_errors_total', help: 'Errors.', labelNames: ['endpoint'], registers: [registry] });
   const window = new Gauge({ name: 'app_request_latency_window_seconds', help: 'Percentiles.', labelNames: ['endpoint', 'percentile'], registers: [registry] });
-  const random = randomSource(9);
+  const random = seededRandom(9);
   for (const endpoint of endpoints) {
     for (let n = 0; n < 50; n++) histogram.observe({ endpoint }, (5 + random() * 300) / 1000);
     requests.inc({ endpoint }, 1000);
@@ -91,7 +81,7 @@ function singleRendersMs(render: () => unknown, count: number): number[] {
 
 export default async function run(): Promise<void> {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
-  const random = randomSource(7);
+  const random = seededRandom(7);
   const slo = busyTracker(clock, random);
   const theirs = promClientRegistry(slo);
   const ours = new Registry();

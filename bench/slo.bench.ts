@@ -7,20 +7,10 @@ import { Histogram, Summary } from 'prom-client';
 import { DEFAULT_LATENCY_BUCKETS_MS, SLOTracker } from '../src/slo/index.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { consume, heapUsedAfterGc, measure, report, type Measurement } from './harness.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const SAMPLE_COUNT = 1 << 16;
 const MASK = SAMPLE_COUNT - 1;
-
-/** xorshift32: the same numbers on every run. */
-function randomSource(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 function lognormalSampler(random: () => number): (medianMs: number, sigma: number) => number {
   return (medianMs, sigma) => {
@@ -32,7 +22,7 @@ function lognormalSampler(random: () => number): (medianMs: number, sigma: numbe
 
 /** Lognormal latencies (median 5 ms, sigma 0.5) with 1 % outliers drawn by `outlier`. */
 function latencies(count: number, seed: number, outlier: (lognormal: (m: number, s: number) => number, random: () => number) => number): Float64Array {
-  const random = randomSource(seed);
+  const random = seededRandom(seed);
   const lognormal = lognormalSampler(random);
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) values[i] = random() < 0.01 ? outlier(lognormal, random) : lognormal(5, 0.5);

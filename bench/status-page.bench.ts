@@ -13,21 +13,11 @@ import { createStatusPage, renderStatusHtml } from '../src/status/index.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { ManualPowerSource } from '../src/testing/manual-power-source.js';
 import { consume, measure, report } from './harness.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const ENDPOINT_COUNT = 200;
 const MINUTES = 360;
 const START_MS = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
-
-/** xorshift32: the same numbers on every run. */
-function randomSource(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 function buildService() {
   const clock = new ManualClock(START_MS);
@@ -40,7 +30,7 @@ function buildService() {
   const lowPower = new LowPowerMode({ energy });
   energy.startTracking();
   const page = createStatusPage({ slo, energy, limits, lowPower, clock });
-  const random = randomSource(42);
+  const random = seededRandom(42);
   for (let minute = 0; minute < MINUTES; minute++) {
     for (const name of names) for (let k = 0; k < 3; k++) slo.record(name, 5 + random() * 60, { error: random() < 0.004 });
     for (let k = 0; k < 12; k++) limits.check('/agents/plan', `client-${k % 3}`);

@@ -20,6 +20,7 @@ import { createApp } from '../../examples/express-service/app.js';
 import { createServiceParts } from '../../examples/shared/service-parts.js';
 import { findProgram } from '../support/programs.js';
 import { percentileOf } from '../status/support.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const chromiumPath = findProgram('chromium', 'chromium');
 const OUTPUT_DIR = join(import.meta.dirname, '..', '..', 'test-output');
@@ -31,17 +32,6 @@ const LOW_POWER_FROM_MINUTE = 7;
 const SCRIPT_ENDPOINT = '<script>alert(1)</script>';
 const OBJECTIVES = { ...DEFAULT_SLOS, '/search': { p95Ms: 250, p99Ms: 400, errorRate: 0.05 }, '/checkout': { p95Ms: 100, errorRate: 0.01 }, '/reports': { p95Ms: 50 } };
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** xorshift32 in 0..1: the same latencies on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Simulated latencies (whole milliseconds) per endpoint and minute, decided before the load. */
 function plannedLatencies() {

@@ -15,16 +15,7 @@ export function sortedPercentile(samples: readonly number[], p: number): number 
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
-/** xorshift32 in 0..1: the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../support/seeded-random.js';
 
 /** A lognormal sampler (Box-Muller) over the given uniform source. */
 export function lognormal(random: () => number, medianMs: number, sigma: number): number {
