@@ -9,7 +9,7 @@
  * A bucket is one string key holding three little-endian doubles (24 bytes, packed with the
  * `struct` library that Redis bundles with Lua): scaled tokens, update time and refill interval.
  * Packing keeps the state exact and costs far less than formatting and parsing text. The key expires
- * (`PEXPIREAT`) when the bucket is full again, or at 2^52 ms (some 140 000 years) if that is later. A bucket written under another refill interval
+ * (`SET ... PXAT`, Redis 6.2 or newer) when the bucket is full again, or at 2^52 ms (some 140 000 years) if that is later. A bucket written under another refill interval
  * (another policy) counts as missing: its scaled tokens mean something else.
  *
  * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, cost (`''` asks for the
@@ -82,8 +82,7 @@ level = level - needed
 local reset_at = at + ms_until_level(level, capacity)
 local expire_at = reset_at
 if expire_at > TWO_POW_52 then expire_at = TWO_POW_52 elseif expire_at < 1 then expire_at = 1 end
-redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval))
-redis.call('PEXPIREAT', KEYS[1], string.format('%d', expire_at))
+redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval), 'PXAT', string.format('%d', expire_at))
 return {reply(whole_tokens(level)), reply(reset_at)}
 `;
 
@@ -92,7 +91,7 @@ return {reply(whole_tokens(level)), reply(reset_at)}
  *
  * @internal
  */
-export const BUCKET_SCRIPT_SHA1 = 'e56244ee4f37b69d9ee4606413164af709bd4dd5';
+export const BUCKET_SCRIPT_SHA1 = 'f506294e949ecd65dce2eacdfb3455409f488961';
 
 /**
  * Reads the script's reply to a check (`[remaining, resetAtMs]` when admitted,

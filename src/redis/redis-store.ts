@@ -75,7 +75,7 @@ export type { RedisStoreErrorCode } from './bounded-commands.js';
  * Each check is one round trip: one Lua script, run by `EVALSHA` (and by `EVAL` once after Redis
  * lost its scripts, as after a restart), that reads, decides and writes the bucket atomically with
  * the arithmetic of `decideBucket`. Buckets are timed by Redis' own clock unless `clock: 'client'`,
- * and each key expires (`PEXPIREAT`) when its bucket is full again, so idle clients cost Redis
+ * and each key expires (`SET ... PXAT`) when its bucket is full again, so idle clients cost Redis
  * nothing. Keys are `prefix + key`, each holding 24 bytes (three packed doubles); a bucket written
  * under another refill interval starts full.
  *
