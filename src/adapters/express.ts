@@ -71,8 +71,9 @@ function proceed(admission: Admission, req: Request, res: TrackedResponse, next:
  */
 export function guard(options: ExpressGuardOptions = {}): RequestHandler {
   const core = new RequestGuard<Request>('greenslo/express guard', options);
+  const needsAddress = core.needsAddress;
   return (req, res, next) => {
-    const admission = core.admit(req, req.path, req.ip);
+    const admission = core.admit(req, req.path, needsAddress ? req.ip : undefined);
     if (!(admission instanceof Promise)) return proceed(admission, req, res, next);
     admission.then((settled) => proceed(settled, req, res, next), next);
   };

@@ -57,19 +57,69 @@ function toResponse(result: Pick<HttpResult, 'status' | 'headers'> & { body: unk
   return new Response(body, { status: result.status, headers: result.headers });
 }
 
-function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
-  const names = Object.keys(headers);
-  if (names.length === 0) return response;
+/** Node's response, which `@hono/node-server` passes as `env.outgoing`. */
+interface NodeOutgoing {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The Node response behind a request on `@hono/node-server`, when the handler's extra argument carries one. */
+function nodeOutgoing(rest: readonly unknown[]): NodeOutgoing | undefined {
+  const outgoing = (rest[0] as { outgoing?: Partial<NodeOutgoing> } | null | undefined)?.outgoing;
+  return typeof outgoing?.setHeader === 'function' && outgoing.headersSent === false ? (outgoing as NodeOutgoing) : undefined;
+}
+
+/**
+ * Adds the guard's header fields to the handler's response; a field the application set itself
+ * wins, as with the Express and Koa guards. On `@hono/node-server` they go on Node's response, which
+ * merges them when it writes the `Response`: reading `response.headers` there would turn its light
+ * response into a full one, several microseconds per request.
+ */
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>, rest: readonly unknown[]): Response {
+  let empty = true;
+  for (const _name in headers) {
+    empty = false;
+    break;
+  }
+  if (empty) return response;
+  const outgoing = nodeOutgoing(rest);
+  if (outgoing !== undefined) {
+    for (const name in headers) outgoing.setHeader(name, headers[name]!);
+    return response;
+  }
   try {
-    for (const name of names) response.headers.set(name, headers[name]!);
+    for (const name in headers) if (!response.headers.has(name)) response.headers.set(name, headers[name]!);
     return response;
   } catch {
     // Responses from fetch() have immutable headers: copy the response to add them.
     const copy = new Response(response.body, response);
-    for (const name of names) copy.headers.set(name, headers[name]!);
+    for (const name in headers) if (!copy.headers.has(name)) copy.headers.set(name, headers[name]!);
     return copy;
   }
 }
+
+/**
+ * The path of a request URL, without query or fragment. Request URLs are already parsed and
+ * serialized (dot segments resolved), so the path is the text from the first `/` after the
+ * authority up to `?` or `#`; anything unusual goes through `URL`.
+ */
+function pathOf(url: string): string {
+  const authority = url.indexOf('://');
+  let start = authority === -1 ? url.length : authority + 3;
+  while (start < url.length && !isPathEnd(url.charCodeAt(start)) && url.charCodeAt(start) !== SLASH) start += 1;
+  if (start === url.length || url.charCodeAt(start) !== SLASH) return new URL(url).pathname;
+  let end = start + 1;
+  while (end < url.length && !isPathEnd(url.charCodeAt(end))) end += 1;
+  return url.slice(start, end);
+}
+
+function isPathEnd(code: number): boolean {
+  return code === QUESTION_MARK || code === HASH;
+}
+
+const SLASH = 0x2f;
+const QUESTION_MARK = 0x3f;
+const HASH = 0x23;
 
 /**
  * Wraps a Fetch handler with rate limiting, SLO tracking and energy accounting.
@@ -104,7 +154,7 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
     ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
   });
   return async (request, ...restArgs) => {
-    const pending = core.admit({ request, rest: restArgs }, new URL(request.url).pathname, undefined);
+    const pending = core.admit({ request, rest: restArgs }, pathOf(request.url), undefined);
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.allowed) return toResponse(admission.response);
     let response: Response;
@@ -115,7 +165,7 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
       throw error;
     }
     admission.finish(response.status, reportedRoutes.get(request));
-    return withHeaders(response, admission.headers);
+    return withHeaders(response, admission.headers, restArgs);
   };
 }
 

@@ -21,6 +21,12 @@ function send(ctx: Context, result: Pick<HttpResult, 'status' | 'headers'> & { b
   ctx.body = result.body;
 }
 
+// Straight to the Node response: Koa's ctx.set builds arrays to normalize values, on every request.
+function setHeaders(ctx: Context, headers: Readonly<Record<string, string>>): void {
+  const res = ctx.res;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+}
+
 function routeOf(ctx: Context): string | undefined {
   const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
   return typeof route === 'string' ? route : undefined;
@@ -49,11 +55,12 @@ function routeOf(ctx: Context): string | undefined {
  */
 export function guard(options: KoaGuardOptions = {}): Middleware {
   const core = new RequestGuard<Context>('greenslo/koa guard', options);
+  const needsAddress = core.needsAddress;
   return async (ctx, next) => {
-    const pending = core.admit(ctx, ctx.path, ctx.ip);
+    const pending = core.admit(ctx, ctx.path, needsAddress ? ctx.ip : undefined);
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.allowed) return send(ctx, admission.response);
-    ctx.set(admission.headers);
+    setHeaders(ctx, admission.headers);
     try {
       await next();
     } catch (error) {

@@ -8,8 +8,8 @@ import { clockOption, describeValue, oneOf, optionalFunction } from '../core/val
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { RequestEnergyHandle } from '../energy/request-energy-handle.js';
 import { normalizeClientAddress } from '../rate-limit/client-address.js';
-import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
-import { getRateLimitHeaders, type RateLimitHeaderStandard } from '../rate-limit/rate-limit-headers.js';
+import type { EndpointRuleMatch, EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
+import { getRateLimitHeaders, RateLimitHeaderWriter, type RateLimitHeaderStandard } from '../rate-limit/rate-limit-headers.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import { create429Response, type TooManyRequestsResponse } from '../rate-limit/too-many-requests.js';
 import type { RateLimitDecision } from '../rate-limit/types.js';
@@ -39,8 +39,9 @@ export interface GuardOptions<Req> {
    */
   readonly isError?: ((status: number) => boolean) | undefined;
   /**
-   * Rate-limit header fields on every limited endpoint's response.
-   * @defaultValue `'both'`
+   * Rate-limit header fields on every limited endpoint's response: the IETF draft's `RateLimit` and
+   * `RateLimit-Policy` by default, `'both'` to add the legacy `X-RateLimit-*` fields as well.
+   * @defaultValue `'draft'`
    */
   readonly headers?: GuardHeaders | undefined;
   /** Prefix of the 429 message, such as a product name. */
@@ -64,6 +65,15 @@ export const UNMATCHED_ENDPOINT = '(unmatched)';
 
 /** The client key used when a request carries no address that can be read. */
 export const UNKNOWN_CLIENT = 'unknown';
+
+/**
+ * Rate-limit header fields a guard writes unless told otherwise: the IETF draft's two fields.
+ *
+ * @defaultValue 'draft'
+ */
+export const DEFAULT_GUARD_HEADERS: GuardHeaders = 'draft';
+
+const MS_PER_SECOND = 1000;
 
 const defaultIsError = (status: number): boolean => status >= 500;
 
@@ -127,6 +137,10 @@ export class RequestGuard<Req> {
   readonly #isError: (status: number) => boolean;
   readonly #headers: GuardHeaders;
   readonly #warned = new Set<GuardFailureKind>();
+  /** Header writers by rule, built on first use; the last one used is kept at hand. */
+  readonly #writers = new Map<EndpointRuleMatch, RateLimitHeaderWriter>();
+  #lastMatch: EndpointRuleMatch | undefined;
+  #lastWriter: RateLimitHeaderWriter | undefined;
 
   /**
    * @param owner - the adapter's name for error messages (`'express guard'`)
@@ -139,7 +153,7 @@ export class RequestGuard<Req> {
     this.#options = options;
     this.#clock = clockOption(owner, options.clock ?? systemClock);
     this.#isError = optionalFunction(owner, 'isError', options.isError) ?? defaultIsError;
-    this.#headers = oneOf(owner, 'headers', options.headers ?? 'both', ['legacy', 'draft', 'both', 'none']);
+    this.#headers = oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, ['legacy', 'draft', 'both', 'none']);
     optionalFunction(owner, 'endpoint', options.endpoint);
     optionalFunction(owner, 'clientKey', options.clientKey);
     optionalFunction(owner, 'onError', options.onError);
@@ -148,6 +162,11 @@ export class RequestGuard<Req> {
   /** Whether a rate limit is configured, so adapters know they need a client key. */
   get limited(): boolean {
     return this.#options.limits !== undefined;
+  }
+
+  /** Whether `admit` reads the `address` argument, so adapters can skip looking it up. */
+  get needsAddress(): boolean {
+    return this.#options.limits !== undefined && this.#options.clientKey === undefined;
   }
 
   /**
@@ -235,38 +254,65 @@ export class RequestGuard<Req> {
 
   #decide(request: Req, path: string, startMs: number, decision: RateLimitDecision): Admission {
     if (decision.allowed) return this.#admitted(request, path, startMs, this.#rateLimitHeaders(path, decision, startMs));
+    let response: TooManyRequestsResponse;
+    try {
+      response = this.#tooManyRequests(path, decision);
+    } catch (error) {
+      // A refusal whose figures cannot be answered (a store's garbage) is a failure of the limiter.
+      this.report(error, 'limits');
+      return this.#admitted(request, path, startMs, NO_HEADERS);
+    }
+    const headers = { ...this.#rateLimitHeaders(path, decision, startMs), ...response.headers };
+    return { allowed: false, response: { ...response, headers } };
+  }
+
+  #tooManyRequests(path: string, decision: RateLimitDecision): TooManyRequestsResponse {
     const rule = this.#options.limits?.match(path).rule;
     const limited = rule !== undefined && rule !== 'unlimited';
     // The message states the sustained rate ("Max 60 requests per minute"), not the burst.
-    const response = create429Response({
-      retryAfterSeconds: decision.retryAfterMs / 1000,
+    return create429Response({
+      retryAfterSeconds: decision.retryAfterMs / MS_PER_SECOND,
       limit: limited ? rule.rate : decision.limit,
       endpoint: path,
       windowSeconds: limited ? rule.perSeconds : 60,
       ...(this.#options.brand === undefined ? {} : { brand: this.#options.brand }),
     });
-    const headers = { ...this.#rateLimitHeaders(path, decision, startMs), ...response.headers };
-    return { allowed: false, response: { ...response, headers } };
   }
 
   #rateLimitHeaders(path: string, decision: RateLimitDecision, nowMs: number): Readonly<Record<string, string>> {
     if (this.#headers === 'none' || decision.limit === Infinity) return NO_HEADERS;
-    // Fields copied one by one: spreading a decision object is an order of magnitude slower.
-    return getRateLimitHeaders({
-      allowed: decision.allowed,
-      limit: decision.limit,
-      remaining: decision.remaining,
-      resetAtMs: decision.resetAtMs,
-      retryAfterMs: decision.retryAfterMs,
-      windowSeconds: this.#windowSeconds(path),
-      standard: this.#headers,
-      nowMs,
-    });
+    const { remaining, resetAtMs, limit } = decision;
+    const retryAfterSeconds = decision.allowed ? 0 : decision.retryAfterMs / MS_PER_SECOND;
+    try {
+      const writer = this.#writer(path, limit);
+      // A store's figures are checked here once; the writer trusts them.
+      if (writer !== undefined && remaining >= 0 && retryAfterSeconds >= 0 && Number.isFinite(remaining + resetAtMs + nowMs + retryAfterSeconds)) {
+        return writer.write(remaining, resetAtMs, retryAfterSeconds, nowMs);
+      }
+      return getRateLimitHeaders({ limit, remaining, resetAtMs, retryAfterSeconds, windowSeconds: this.#windowSeconds(path), standard: this.#headers, nowMs });
+    } catch (error) {
+      this.report(error, 'limits');
+      return NO_HEADERS;
+    }
   }
 
   #windowSeconds(path: string): number {
     const rule = this.#options.limits?.match(path).rule;
     return rule === undefined || rule === 'unlimited' ? 60 : rule.perSeconds;
+  }
+
+  /** The header writer of the rule `path` resolves to, or `undefined` when `limit` is not its quota. */
+  #writer(path: string, limit: number): RateLimitHeaderWriter | undefined {
+    const match = this.#options.limits!.match(path);
+    let writer = match === this.#lastMatch ? this.#lastWriter : this.#writers.get(match);
+    if (writer === undefined) {
+      if (this.#headers === 'none' || !(limit >= 0 && limit < Infinity)) return undefined;
+      writer = new RateLimitHeaderWriter({ limit, windowSeconds: this.#windowSeconds(path), standard: this.#headers });
+      this.#writers.set(match, writer);
+    }
+    this.#lastMatch = match;
+    this.#lastWriter = writer;
+    return writer.limit === limit ? writer : undefined;
   }
 
   #admitted(request: Req, path: string, startMs: number, headers: Readonly<Record<string, string>>): AdmittedRequest {

@@ -26,6 +26,8 @@ export {
   DEFAULT_HEADER_STANDARD,
   DEFAULT_POLICY_NAME,
   getRateLimitHeaders,
+  RateLimitHeaderWriter,
+  type RateLimitHeaderPolicy,
   type RateLimitHeaderOptions,
   type RateLimitHeaderStandard,
 } from './rate-limit-headers.js';

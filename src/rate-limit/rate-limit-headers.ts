@@ -85,29 +85,92 @@ export interface RateLimitHeaderOptions {
 export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<string, string> {
   const limit = nonNegativeLimit(options.limit);
   if (limit === Infinity) return {};
-  const standard = oneOf(OWNER, 'standard', options.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
-  const remaining = Math.min(limit, Math.floor(nonNegativeNumber(OWNER, 'remaining', options.remaining)));
+  const writer = new RateLimitHeaderWriter({ limit, windowSeconds: options.windowSeconds, policy: options.policy, standard: options.standard });
+  const remaining = nonNegativeNumber(OWNER, 'remaining', options.remaining);
   const resetAtMs = finiteNumber(OWNER, 'resetAtMs', options.resetAtMs);
   const retryAfterSeconds = retrySeconds(options);
-  const headers: Record<string, string> = {};
-  if (standard !== 'draft') {
-    headers['X-RateLimit-Limit'] = String(limit);
-    headers['X-RateLimit-Remaining'] = String(remaining);
-    headers['X-RateLimit-Reset'] = String(Math.ceil(resetAtMs / MS_PER_SECOND));
-  }
-  if (retryAfterSeconds > 0) headers['Retry-After'] = String(retryAfterSeconds);
-  if (standard !== 'legacy') writeDraftFields(headers, options, { limit, remaining, resetAtMs, retryAfterSeconds });
-  return headers;
+  const nowMs = writer.writesDraft ? finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()) : 0;
+  return writer.write(remaining, resetAtMs, retryAfterSeconds, nowMs);
 }
 
-function writeDraftFields(headers: Record<string, string>, options: RateLimitHeaderOptions, figures: { limit: number; remaining: number; resetAtMs: number; retryAfterSeconds: number }): void {
-  const name = quotedString(options.policy ?? DEFAULT_POLICY_NAME);
-  const nowMs = finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs());
-  const untilResetSeconds = Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND));
-  const seconds = figures.retryAfterSeconds > 0 ? figures.retryAfterSeconds : untilResetSeconds;
-  headers.RateLimit = `${name};r=${fieldInteger(figures.remaining)};t=${fieldInteger(seconds)}`;
-  const window = options.windowSeconds === undefined ? '' : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', options.windowSeconds)))}`;
-  headers['RateLimit-Policy'] = `${name};q=${fieldInteger(figures.limit)}${window}`;
+/** The fixed figures of one rate-limit policy, as {@link RateLimitHeaderWriter} takes them. */
+export interface RateLimitHeaderPolicy {
+  /** Quota: the bucket's capacity, finite; written rounded down. */
+  readonly limit: number;
+  /** The policy's window in seconds, written as `w`; rounded up. Omitted when `undefined`. */
+  readonly windowSeconds?: number | undefined;
+  /** Policy name in the draft fields; defaults to {@link DEFAULT_POLICY_NAME}. */
+  readonly policy?: string | undefined;
+  /** Which fields to write; defaults to {@link DEFAULT_HEADER_STANDARD}. */
+  readonly standard?: RateLimitHeaderStandard | undefined;
+}
+
+/**
+ * Writes the rate-limit header fields of one policy, response after response: the parts that never
+ * change (the quota, `RateLimit-Policy`, the quoted policy name) are checked and formatted once, so
+ * each response costs only its own figures. It writes exactly what {@link getRateLimitHeaders}
+ * writes for the same figures; adapters and custom integrations use it on their hot path.
+ *
+ * @example
+ * ```ts
+ * const writer = new RateLimitHeaderWriter({ limit: 60, windowSeconds: 60, standard: 'draft' });
+ * writer.write(42, 1_023_000, 0, 1_000_000);
+ * // { RateLimit: '"default";r=42;t=23', 'RateLimit-Policy': '"default";q=60;w=60' }
+ * ```
+ */
+export class RateLimitHeaderWriter {
+  /** The quota written, a whole number. */
+  readonly limit: number;
+  /** Whether the draft fields are written, which need the time of the response. */
+  readonly writesDraft: boolean;
+  readonly #writesLegacy: boolean;
+  readonly #limitText: string;
+  readonly #quotedName: string;
+  readonly #policyField: string;
+
+  /**
+   * @param policy - the quota, window, policy name and standard
+   * @throws TypeError when an option has the wrong type
+   * @throws RangeError when `limit` is negative or not finite, `windowSeconds` is not > 0,
+   *   `standard` is unknown, or `policy` has characters outside printable ASCII
+   */
+  constructor(policy: RateLimitHeaderPolicy) {
+    this.limit = Math.floor(nonNegativeNumber(OWNER, 'limit', policy.limit));
+    const standard = oneOf(OWNER, 'standard', policy.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
+    this.#writesLegacy = standard !== 'draft';
+    this.writesDraft = standard !== 'legacy';
+    this.#limitText = String(this.limit);
+    this.#quotedName = quotedString(policy.policy ?? DEFAULT_POLICY_NAME);
+    const window = policy.windowSeconds === undefined ? '' : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', policy.windowSeconds)))}`;
+    this.#policyField = `${this.#quotedName};q=${fieldInteger(this.limit)}${window}`;
+  }
+
+  /**
+   * The header fields of one response.
+   *
+   * @param remaining - whole tokens left, >= 0 (rounded down, at most the limit)
+   * @param resetAtMs - epoch milliseconds at which the bucket is full again
+   * @param retryAfterSeconds - seconds until the client may retry; > 0 adds `Retry-After` (rounded up)
+   * @param nowMs - the time of the response, epoch milliseconds, for the draft's `t`
+   * @returns header names to values, in the order {@link getRateLimitHeaders} gives them
+   */
+  write(remaining: number, resetAtMs: number, retryAfterSeconds: number, nowMs: number): Record<string, string> {
+    const whole = Math.min(this.limit, Math.floor(remaining));
+    const retrySeconds = Math.ceil(retryAfterSeconds);
+    const headers: Record<string, string> = {};
+    if (this.#writesLegacy) {
+      headers['X-RateLimit-Limit'] = this.#limitText;
+      headers['X-RateLimit-Remaining'] = String(whole);
+      headers['X-RateLimit-Reset'] = String(Math.ceil(resetAtMs / MS_PER_SECOND));
+    }
+    if (retrySeconds > 0) headers['Retry-After'] = String(retrySeconds);
+    if (!this.writesDraft) return headers;
+    // `t` of a limited response is its Retry-After, so that both name the same moment.
+    const seconds = retrySeconds > 0 ? retrySeconds : Math.max(0, Math.ceil((resetAtMs - nowMs) / MS_PER_SECOND));
+    headers.RateLimit = `${this.#quotedName};r=${fieldInteger(whole)};t=${fieldInteger(seconds)}`;
+    headers['RateLimit-Policy'] = this.#policyField;
+    return headers;
+  }
 }
 
 /** Whole seconds to wait (rounded up), or 0 when the request was not limited. */

@@ -57,7 +57,51 @@ describe('greenslo/fetch guard', () => {
     const response = await handler(new Request('http://localhost/x'));
     expect(response.status).toBe(302);
     expect(response.headers.get('Location')).toBe('http://localhost/y');
-    expect(response.headers.get('X-RateLimit-Remaining')).toBe('4');
+    // 5 per 60 s, one token used: r=4, full again in 12 s.
+    expect(response.headers.get('RateLimit')).toBe('"default";r=4;t=12');
+    expect(response.headers.get('RateLimit-Policy')).toBe('"default";q=5;w=60');
+  });
+
+  it('keys requests by the URL path, as URL parses it, whatever the query, fragment, port or host', async () => {
+    const urls = [
+      'http://localhost/plain',
+      'http://localhost:8080/with/port?x=1',
+      'https://example.test/a/b/?q=/not/path#frag',
+      'http://[::1]:3000/v6/host?',
+      'http://localhost/fragment#x/y?z',
+      'http://localhost/dots/../resolved/./here',
+      'http://localhost/enc%20oded/%2F',
+      'http://localhost?query=only',
+      'http://localhost',
+    ];
+    const slo = new SLOTracker({ clock: new ManualClock() });
+    const handler = guard(() => new Response('ok'), { slo });
+    for (const url of urls) await handler(new Request(url));
+    const expected = [...new Set(urls.map((url) => new URL(url).pathname))].sort();
+    expect([...slo.endpoints()].sort()).toEqual(expected);
+  });
+
+  it("lets the application's own header fields win over the guard's", async () => {
+    const clock = new ManualClock(0);
+    const limits = new EndpointRateLimiter({ clock, default: { rate: 5, perSeconds: 60 } });
+    const handler = guard(() => new Response('ok', { headers: { RateLimit: 'app' } }), { limits, clientKey: () => 'client', clock });
+    const response = await handler(new Request('http://localhost/x'));
+    expect(response.headers.get('RateLimit')).toBe('app');
+    expect(response.headers.get('RateLimit-Policy')).toBe('"default";q=5;w=60');
+  });
+
+  it("sets the fields on Node's response when the runtime passes one (@hono/node-server's env.outgoing)", async () => {
+    const clock = new ManualClock(0);
+    const limits = new EndpointRateLimiter({ clock, default: { rate: 5, perSeconds: 60 } });
+    const set: [string, string][] = [];
+    const outgoing = { headersSent: false, setHeader: (name: string, value: string) => set.push([name, value]) };
+    const handler = guard((_request: Request, _env: { outgoing: typeof outgoing }) => new Response('ok'), { limits, clientKey: () => 'client', clock });
+    const response = await handler(new Request('http://localhost/x'), { outgoing });
+    expect(set).toEqual([
+      ['RateLimit', '"default";r=4;t=12'],
+      ['RateLimit-Policy', '"default";q=5;w=60'],
+    ]);
+    expect(response.headers.get('RateLimit')).toBeNull();
   });
 
   it('states the sustained rate in the 429 message when the burst is larger', async () => {
@@ -73,6 +117,6 @@ describe('greenslo/fetch guard', () => {
     expect(body.error).toMatchObject({ message: 'Rate limit exceeded for /x. Max 10 requests per minute.', limit: 10 });
     // 10 per 60 s: one token every 6 s.
     expect(body.retry_after).toBe(6);
-    expect(refused.headers.get('X-RateLimit-Limit')).toBe('20');
+    expect(refused.headers.get('RateLimit-Policy')).toBe('"default";q=20;w=60');
   });
 });

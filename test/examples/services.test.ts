@@ -62,7 +62,7 @@ describe.each(STARTS)('%s example service over real HTTP on 127.0.0.1', (_name, 
     const { url, parts } = await started();
     const normal = await embed(url);
     expect(normal.status).toBe(200);
-    expect(normal.headers.get('x-ratelimit-limit')).toBe('60');
+    expect(normal.headers.get('ratelimit-policy')).toBe('"default";q=60;w=60');
     const normalBody = (await normal.json()) as { embedding: number[]; batchSize: number; precision: string; rounds: number };
     expect(normalBody.embedding).toHaveLength(EMBEDDING_DIMENSIONS);
     expect(normalBody).toMatchObject({ batchSize: 32, precision: 'fp32', rounds: 32 * 4 * 8 });

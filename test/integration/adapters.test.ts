@@ -50,7 +50,10 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     for (let i = 1; i <= 60; i++) {
       const reply = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
       expect(reply.status).toBe(200);
-      expect(reply.headers['x-ratelimit-remaining']).toBe(String(60 - i));
+      // The draft fields by default: one token used of 60, full again once it has refilled (1 s).
+      expect(reply.headers.ratelimit).toBe(`"default";r=${60 - i};t=${i}`);
+      expect(reply.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
+      expect(reply.headers['x-ratelimit-remaining']).toBeUndefined();
     }
     const limited = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
     expect(limited.status).toBe(429);
@@ -58,6 +61,29 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
       '{"error":{"code":"rate_limit_exceeded","message":"Rate limit exceeded for /embed/multimodal. Max 60 requests per minute.","endpoint":"/embed/multimodal","limit":60},"retry_after":1}',
     );
     expect(limited.headers['content-type']).toMatch(/^application\/json/);
+    // Empty bucket at T0, refilling one token a second: the next token in 1 s.
+    expect(limited.headers['retry-after']).toBe('1');
+    expect(limited.headers.ratelimit).toBe('"default";r=0;t=1');
+    expect(limited.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
+    expect(limited.headers['x-ratelimit-limit']).toBeUndefined();
+    // The same endpoint spelled with other letter case and a trailing slash shares the bucket.
+    expect((await httpRequest(`${url}/Embed/Multimodal/`, { method: 'POST' })).status).toBe(429);
+    const otherClient = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', from: '127.0.0.2' });
+    expect(otherClient.status).toBe(200);
+    expect(otherClient.headers.ratelimit).toBe('"default";r=59;t=1');
+  });
+
+  it("writes the legacy X-RateLimit fields too with headers: 'both', on admitted and refused responses", async () => {
+    const { url } = await start({ headers: 'both' });
+    for (let i = 1; i <= 60; i++) {
+      const reply = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
+      expect(reply.headers['x-ratelimit-limit']).toBe('60');
+      expect(reply.headers['x-ratelimit-remaining']).toBe(String(60 - i));
+      expect(reply.headers['x-ratelimit-reset']).toBe(String((T0 + i * 1000) / 1000));
+      expect(reply.headers.ratelimit).toBe(`"default";r=${60 - i};t=${i}`);
+    }
+    const limited = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
+    expect(limited.status).toBe(429);
     // Empty bucket at T0, refilling one token a second: full again at T0 + 60 s, next token in 1 s.
     expect(limited.headers['x-ratelimit-limit']).toBe('60');
     expect(limited.headers['x-ratelimit-remaining']).toBe('0');
@@ -65,11 +91,17 @@ describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startS
     expect(limited.headers['retry-after']).toBe('1');
     expect(limited.headers.ratelimit).toBe('"default";r=0;t=1');
     expect(limited.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
-    // The same endpoint spelled with other letter case and a trailing slash shares the bucket.
-    expect((await httpRequest(`${url}/Embed/Multimodal/`, { method: 'POST' })).status).toBe(429);
-    const otherClient = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', from: '127.0.0.2' });
-    expect(otherClient.status).toBe(200);
-    expect(otherClient.headers['x-ratelimit-remaining']).toBe('59');
+  });
+
+  it("writes no rate-limit fields on admitted responses with headers: 'none', only the 429's Retry-After", async () => {
+    const { url } = await start({ headers: 'none', limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
+    const admitted = await httpRequest(`${url}/users/1`);
+    expect(admitted.status).toBe(200);
+    expect(rateLimitHeadersOf(admitted)).toEqual([]);
+    const limited = await httpRequest(`${url}/users/1`);
+    expect(limited.status).toBe(429);
+    expect(rateLimitHeadersOf(limited)).toEqual(['retry-after']);
+    expect(limited.headers['retry-after']).toBe('3600');
   });
 
   it('never limits the health and metrics endpoints, and writes no rate-limit headers there', async () => {

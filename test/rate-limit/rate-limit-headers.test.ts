@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getRateLimitHeaders } from '../../src/rate-limit/rate-limit-headers.js';
+import { getRateLimitHeaders, RateLimitHeaderWriter } from '../../src/rate-limit/rate-limit-headers.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
@@ -81,5 +82,65 @@ describe('getRateLimitHeaders', () => {
     expect(() => getRateLimitHeaders({ ...base, retryAfterSeconds: -1 })).toThrow(RangeError);
     expect(() => getRateLimitHeaders({ ...base, windowSeconds: 0 })).toThrow(RangeError);
     expect(() => getRateLimitHeaders({ ...base, resetAtMs: '1' as never })).toThrow(TypeError);
+  });
+});
+
+describe('RateLimitHeaderWriter', () => {
+  const NOW = 1_700_000_000_000;
+
+  it('writes the figures of each response beside the fields fixed by its policy', () => {
+    const writer = new RateLimitHeaderWriter({ limit: 60, windowSeconds: 60 });
+    expect(writer.write(42, NOW + 18_000, 0, NOW)).toEqual({
+      'X-RateLimit-Limit': '60',
+      'X-RateLimit-Remaining': '42',
+      'X-RateLimit-Reset': String((NOW + 18_000) / 1000),
+      RateLimit: '"default";r=42;t=18',
+      'RateLimit-Policy': '"default";q=60;w=60',
+    });
+    expect(new RateLimitHeaderWriter({ limit: 10, policy: 'per-ip', standard: 'draft' }).write(0, NOW + 60_000, 5.2, NOW)).toEqual({
+      'Retry-After': '6',
+      RateLimit: '"per-ip";r=0;t=6',
+      'RateLimit-Policy': '"per-ip";q=10',
+    });
+  });
+
+  it('agrees with a field-by-field reference for any figures and standard', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.double({ min: 0, max: 2_000_000, noNaN: true }),
+        fc.integer({ min: -5_000_000, max: 5_000_000 }),
+        fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100_000, noNaN: true })),
+        fc.integer({ min: 1, max: 86_400 }),
+        fc.constantFrom('legacy' as const, 'draft' as const, 'both' as const),
+        (limit, remaining, resetInMs, retryAfterSeconds, windowSeconds, standard) => {
+          const headers = new RateLimitHeaderWriter({ limit, windowSeconds, standard }).write(remaining, NOW + resetInMs, retryAfterSeconds, NOW);
+          const whole = Math.min(limit, Math.floor(remaining));
+          const retry = Math.ceil(retryAfterSeconds);
+          const expected: Record<string, string> = {};
+          if (standard !== 'draft') {
+            expected['X-RateLimit-Limit'] = `${limit}`;
+            expected['X-RateLimit-Remaining'] = `${whole}`;
+            expected['X-RateLimit-Reset'] = `${Math.ceil((NOW + resetInMs) / 1000)}`;
+          }
+          if (retry > 0) expected['Retry-After'] = `${retry}`;
+          if (standard !== 'legacy') {
+            const t = retry > 0 ? retry : Math.max(0, Math.ceil(resetInMs / 1000));
+            expected.RateLimit = `"default";r=${whole};t=${t}`;
+            expected['RateLimit-Policy'] = `"default";q=${limit};w=${windowSeconds}`;
+          }
+          expect(Object.entries(headers)).toEqual(Object.entries(expected));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('checks its policy at construction, naming the option and the value', () => {
+    expect(() => new RateLimitHeaderWriter({ limit: -1 })).toThrow(/`limit` must be a finite number >= 0, got -1/);
+    expect(() => new RateLimitHeaderWriter({ limit: Infinity })).toThrow(RangeError);
+    expect(() => new RateLimitHeaderWriter({ limit: 5, windowSeconds: 0 })).toThrow(/`windowSeconds`.*got 0/);
+    expect(() => new RateLimitHeaderWriter({ limit: 5, policy: 'caf\u00e9' })).toThrow(/`policy` must be a string of printable ASCII/);
+    expect(() => new RateLimitHeaderWriter({ limit: 5, standard: 'rfc' as 'both' })).toThrow(/`standard`.*"rfc"/);
   });
 });

@@ -12,6 +12,7 @@ import * as expressAdapter from '../../../src/adapters/express.js';
 import * as fetchAdapter from '../../../src/adapters/fetch.js';
 import * as koaAdapter from '../../../src/adapters/koa.js';
 import type { Clock } from '../../../src/core/clock.js';
+import type { GuardHeaders } from '../../../src/http/request-guard.js';
 
 /** What every test service is built from. */
 export interface ServiceParts {
@@ -19,6 +20,8 @@ export interface ServiceParts {
   readonly limits?: EndpointRateLimiter | undefined;
   readonly energy?: EnergyMonitor | undefined;
   readonly clock: Clock;
+  /** Rate-limit header fields the guard writes (its default when absent). */
+  readonly headers?: GuardHeaders | undefined;
   /** Whether the framework trusts X-Forwarded-For from the proxy in front of it. */
   readonly trustProxy: boolean;
   /** Receives failures of tracking; the response must proceed regardless. */
@@ -42,7 +45,7 @@ async function listen(server: Server): Promise<RunningService> {
 }
 
 function guardOptions(parts: ServiceParts) {
-  return { slo: parts.slo, limits: parts.limits, energy: parts.energy, clock: parts.clock, onError: parts.onError };
+  return { slo: parts.slo, limits: parts.limits, energy: parts.energy, clock: parts.clock, headers: parts.headers, onError: parts.onError };
 }
 
 function expressService(create: () => express.Express): StartService {
