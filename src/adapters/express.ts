@@ -10,7 +10,7 @@ import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type Admission, type AdmittedRequest, type GuardOptions } from '../http/request-guard.js';
+import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
 
 /** Options of the Express {@link guard}. */
 export type ExpressGuardOptions = GuardOptions<Request>;
@@ -26,27 +26,26 @@ function routeOf(req: Request): string | undefined {
   return typeof path === 'string' ? req.baseUrl + path : undefined;
 }
 
-const TICKET = Symbol('greenslo.ticket');
-
 // Plain setHeader: Express' res.set also parses each value for a charset, on every request.
 function setHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
   for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
-type TrackedResponse = Response & { [TICKET]?: AdmittedRequest };
-
-// One shared listener (not a closure per request): 'close' follows 'finish' on every response, and
-// also ends the request when the client goes away first.
-function onClose(this: TrackedResponse): void {
-  this[TICKET]?.finish(this.statusCode, routeOf(this.req), false);
-}
-
-function proceed(admission: Admission, req: Request, res: TrackedResponse, next: NextFunction): void {
+function proceed(admission: Admission, req: Request, res: Response, next: NextFunction): void {
   if (!admission.allowed) return send(res, admission.response);
   setHeaders(res, admission.headers);
-  res[TICKET] = admission;
-  res.on('close', onClose);
+  // 'close' follows 'finish' on every response, and also ends the request when the client goes away
+  // first. A closure per request costs less than a property added to every response object.
+  res.once('close', () => admission.finish(res.statusCode, routeOf(req), false));
   next();
+}
+
+/**
+ * The client address as `req.ip` gives it. Without `trust proxy` that is the socket's address,
+ * read directly: `req.ip` would parse `X-Forwarded-For` on every request only to ignore it.
+ */
+function addressOf(req: Request): string | undefined {
+  return (req.app.settings as Record<string, unknown>)['trust proxy'] === false ? req.socket.remoteAddress : req.ip;
 }
 
 /**
@@ -73,7 +72,7 @@ export function guard(options: ExpressGuardOptions = {}): RequestHandler {
   const core = new RequestGuard<Request>('greenslo/express guard', options);
   const needsAddress = core.needsAddress;
   return (req, res, next) => {
-    const admission = core.admit(req, req.path, needsAddress ? req.ip : undefined);
+    const admission = core.admit(req, req.path, needsAddress ? addressOf(req) : undefined);
     if (!(admission instanceof Promise)) return proceed(admission, req, res, next);
     admission.then((settled) => proceed(settled, req, res, next), next);
   };
