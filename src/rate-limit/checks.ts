@@ -5,7 +5,6 @@
  * @internal
  */
 import { describeValue } from '../core/validate.js';
-import type { Clock } from '../core/clock.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy } from './types.js';
 
@@ -36,13 +35,6 @@ export function bucketPolicy(owner: string, capacityName: string, capacity: numb
     throw new RangeError(`${owner}: \`${capacityName}\` must be ${rule}, got ${describeValue(capacity)}.`);
   }
   return Object.freeze({ capacity, refillTokens, refillIntervalMs });
-}
-
-/** Reads `clock` once and floors it to whole milliseconds; a NaN or infinite reading is a RangeError. */
-export function readClockMs(owner: string, clock: Clock): number {
-  const nowMs = Math.floor(clock.nowMs());
-  if (nowMs - nowMs !== 0) failClock(owner, nowMs);
-  return nowMs;
 }
 
 /** Checks that `store` has the shape of a `RateLimitStore`. */

@@ -3,7 +3,8 @@
  */
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
-import { bucketPolicy, failClientId, failCost, readClockMs, storeOption } from './checks.js';
+import { ClockReader } from './clock-reader.js';
+import { bucketPolicy, failClientId, failCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, UNLIMITED_DECISION, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
@@ -92,7 +93,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly #entries: Entry[] = [];
   readonly #fallback: Entry;
   readonly #synchronous: boolean;
-  readonly #clock: Clock;
+  readonly #clock: ClockReader;
   /** The last endpoint resolved and its entry: routers pass the same route string again and again. */
   #lastEndpoint = '';
   #lastEntry: Entry | undefined;
@@ -104,7 +105,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    *   `perSeconds` or `burst` is not a finite number > 0
    */
   constructor(options: EndpointRateLimiterOptions<S> = {}) {
-    this.#clock = clockOption(OWNER, options.clock ?? systemClock);
+    this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     const rules = options.rules ?? DEFAULT_RATE_LIMITS;
     if (typeof rules !== 'object' || rules === null) throw new TypeError(`${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`);
     const shared = options.store === undefined ? undefined : storeOption(OWNER, options.store);
@@ -144,7 +145,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     if (buckets === undefined) return this.#unlimited(entry, cost);
     const policy = buckets.policy;
     if (typeof cost !== 'number' || !(cost > 0 && cost <= policy.capacity)) failCost(OWNER, 'cost', cost, policy.capacity);
-    const nowMs = readClockMs(OWNER, this.#clock);
+    const nowMs = this.#clock.nowMs(OWNER);
     const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
     const answer = buckets.store.consume(key, policy, cost, nowMs);
     if (this.#synchronous) return count(entry, answer as RateLimitDecision) as StoreAnswer<S, RateLimitDecision>;

@@ -3,6 +3,7 @@
  */
 import { integerAtLeast } from '../core/validate.js';
 import { levelAt, msUntilLevel, wholeTokens } from './bucket-math.js';
+import { admittedDecision, isWholePolicy, refusedDecision } from './decision.js';
 import { CandidateHeap } from './candidate-heap.js';
 import { PolicyRegistry } from './policy-registry.js';
 import { NONE, RecencyList } from './recency-list.js';
@@ -90,8 +91,9 @@ export class MemoryStore implements SyncRateLimitStore {
   #candidateCursor = 0;
   /** The policy object of every call so far, while there has been only one (saves a lookup per write). */
   #onlyPolicy: BucketPolicy | undefined;
-  /** The slot of the last `tryConsume` (NONE for a new key refused), read by `consume`. */
-  #lastSlot = NONE;
+  /** The last policy `#isWhole` was asked about, and its answer. */
+  #checkedPolicy: BucketPolicy | undefined;
+  #checkedIsWhole = false;
 
   /**
    * @param options - `maxKeys`, the bound on buckets kept
@@ -138,7 +140,6 @@ export class MemoryStore implements SyncRateLimitStore {
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNew(key, policy, needed, nowMs);
-    this.#lastSlot = slot;
     this.#recency.moveToHead(slot);
     const state = this.#state;
     const updatedAtMs = state[2 * slot + 1]!;
@@ -153,21 +154,20 @@ export class MemoryStore implements SyncRateLimitStore {
 
   /** {@inheritDoc RateLimitStore.consume} */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
-    const allowed = this.tryConsume(key, policy, cost, nowMs);
-    const slot = this.#lastSlot;
-    const interval = policy.refillIntervalMs;
-    const capacity = policy.capacity * interval;
-    // The bucket's state after the check: written when allowed, unchanged (so refilled to now) when not.
-    const updatedAtMs = slot === NONE ? nowMs : this.#state[2 * slot + 1]!;
+    const needed = cost * policy.refillIntervalMs;
+    const slot = this.#slotByKey.get(key);
+    if (slot === undefined) return this.#consumeNewDecision(key, policy, needed, nowMs);
+    this.#recency.moveToHead(slot);
+    const state = this.#state;
+    const updatedAtMs = state[2 * slot + 1]!;
     const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
-    const level = slot === NONE ? capacity : allowed ? this.#state[2 * slot]! : levelAt(this.#state[2 * slot]!, updatedAtMs, atMs, policy);
-    return {
-      allowed,
-      limit: policy.capacity,
-      remaining: wholeTokens(level, interval),
-      resetAtMs: atMs + msUntilLevel(level, capacity, policy.refillTokens),
-      retryAfterMs: allowed ? 0 : atMs + msUntilLevel(level, cost * interval, policy.refillTokens) - nowMs,
-    };
+    const level = levelAt(state[2 * slot]!, updatedAtMs, atMs, policy);
+    if (level < needed) return refusedDecision(policy, level, atMs, nowMs, needed);
+    const after = level - needed;
+    state[2 * slot] = after;
+    state[2 * slot + 1] = atMs;
+    if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
+    return admittedDecision(policy, after, atMs, this.#isWhole(policy) && after === Math.floor(after));
   }
 
   /** {@inheritDoc RateLimitStore.remaining} */
@@ -206,14 +206,28 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#candidateCursor = 0;
   }
 
+  #consumeNewDecision(key: string, policy: BucketPolicy, needed: number, nowMs: number): RateLimitDecision {
+    const capacity = policy.capacity * policy.refillIntervalMs;
+    if (!this.#consumeNew(key, policy, needed, nowMs)) return refusedDecision(policy, capacity, nowMs, nowMs, needed);
+    const after = capacity - needed;
+    return admittedDecision(policy, after, nowMs, this.#isWhole(policy) && after === Math.floor(after));
+  }
+
+  /** Whether `policy` may take the whole-number shortcut, remembered for the last policy asked about. */
+  #isWhole(policy: BucketPolicy): boolean {
+    if (policy !== this.#checkedPolicy) {
+      this.#checkedPolicy = policy;
+      this.#checkedIsWhole = isWholePolicy(policy);
+    }
+    return this.#checkedIsWhole;
+  }
+
   #consumeNew(key: string, policy: BucketPolicy, needed: number, nowMs: number): boolean {
     const capacity = policy.capacity * policy.refillIntervalMs;
-    this.#lastSlot = NONE;
     if (capacity < needed) return false;
     const policyId = this.#policies.idOf(policy);
     this.#onlyPolicy = this.#policies.size === 1 ? policy : undefined;
     const slot = this.#allocate(nowMs);
-    this.#lastSlot = slot;
     this.#state[2 * slot] = capacity - needed;
     this.#state[2 * slot + 1] = nowMs;
     this.#policyIds[slot] = policyId;

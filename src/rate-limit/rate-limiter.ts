@@ -3,7 +3,8 @@
  */
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
-import { bucketPolicy, failClientId, failCost, readClockMs, storeOption } from './checks.js';
+import { ClockReader } from './clock-reader.js';
+import { bucketPolicy, failClientId, failCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
@@ -61,7 +62,7 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly store: S;
   /** Text put before every client id to form the store key. */
   readonly keyPrefix: string;
-  readonly #clock: Clock;
+  readonly #clock: ClockReader;
   readonly #memory: MemoryStore | undefined;
 
   /**
@@ -74,7 +75,7 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     this.rate = positiveNumber(OWNER, 'rate', options.rate);
     this.perSeconds = positiveNumber(OWNER, 'perSeconds', options.perSeconds);
     this.burst = positiveNumber(OWNER, 'burst', options.burst ?? this.rate);
-    this.#clock = clockOption(OWNER, options.clock ?? systemClock);
+    this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     this.policy = bucketPolicy(OWNER, 'burst', this.burst, this.rate, this.perSeconds * MS_PER_SECOND);
     this.keyPrefix = prefixOption(options.keyPrefix);
     this.store = options.store !== undefined ? storeOption(OWNER, options.store) : (new MemoryStore({ maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS }) as RateLimitStore as S);
@@ -93,8 +94,8 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   allowRequest(clientId: string, cost = 1): StoreAnswer<S, boolean> {
     this.#checkArguments(clientId, cost);
-    const nowMs = readClockMs(OWNER, this.#clock);
-    const key = this.keyPrefix === '' ? clientId : this.keyPrefix + clientId;
+    const nowMs = this.#clock.nowMs(OWNER);
+    const key = this.#key(clientId);
     if (this.#memory !== undefined) return this.#memory.tryConsume(key, this.policy, cost, nowMs) as StoreAnswer<S, boolean>;
     const answer = this.store.consume(key, this.policy, cost, nowMs);
     if (this.store.synchronous) return (answer as RateLimitDecision).allowed as StoreAnswer<S, boolean>;
@@ -113,8 +114,8 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   check(clientId: string, cost = 1): StoreAnswer<S, RateLimitDecision> {
     this.#checkArguments(clientId, cost);
-    const nowMs = readClockMs(OWNER, this.#clock);
-    const answer = this.store.consume(this.keyPrefix + clientId, this.policy, cost, nowMs);
+    const nowMs = this.#clock.nowMs(OWNER);
+    const answer = this.store.consume(this.#key(clientId), this.policy, cost, nowMs);
     return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, RateLimitDecision>;
   }
 
@@ -126,8 +127,8 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    */
   getRemaining(clientId: string): StoreAnswer<S, number> {
     if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
-    const nowMs = readClockMs(OWNER, this.#clock);
-    const answer = this.store.remaining(this.keyPrefix + clientId, this.policy, nowMs);
+    const nowMs = this.#clock.nowMs(OWNER);
+    const answer = this.store.remaining(this.#key(clientId), this.policy, nowMs);
     return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, number>;
   }
 
@@ -141,6 +142,11 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0)) failClientId(OWNER, clientId);
     const answer = clientId === undefined ? this.store.clear(this.keyPrefix) : this.store.reset(this.keyPrefix + clientId);
     return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, void>;
+  }
+
+  /** The store key of `clientId`; without a prefix the id itself, so that nothing is concatenated per check. */
+  #key(clientId: string): string {
+    return this.keyPrefix === '' ? clientId : this.keyPrefix + clientId;
   }
 
   #checkArguments(clientId: string, cost: number): void {

@@ -4,7 +4,8 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, nonNegativeNumber, positiveNumber } from '../core/validate.js';
 import { decideBucket, levelAt, msUntilLevel } from './bucket-math.js';
-import { bucketPolicy, failCost, readClockMs } from './checks.js';
+import { bucketPolicy, failCost } from './checks.js';
+import { ClockReader } from './clock-reader.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'TokenBucket';
@@ -40,7 +41,7 @@ export class TokenBucket {
   readonly refillPerSecond: number;
   /** The bucket's parameters in the form stores use (`refillIntervalMs` is 1000). */
   readonly policy: BucketPolicy;
-  readonly #clock: Clock;
+  readonly #clock: ClockReader;
   #scaledTokens: number;
   #updatedAtMs: number;
 
@@ -53,12 +54,12 @@ export class TokenBucket {
   constructor(options: TokenBucketOptions) {
     this.capacity = positiveNumber(OWNER, 'capacity', options.capacity);
     this.refillPerSecond = positiveNumber(OWNER, 'refillPerSecond', options.refillPerSecond);
-    this.#clock = clockOption(OWNER, options.clock ?? systemClock);
+    this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     this.policy = bucketPolicy(OWNER, 'capacity', this.capacity, this.refillPerSecond, MS_PER_SECOND);
     const initialTokens = nonNegativeNumber(OWNER, 'initialTokens', options.initialTokens ?? this.capacity);
     if (initialTokens > this.capacity) failCost(OWNER, 'initialTokens', initialTokens, this.capacity);
     this.#scaledTokens = initialTokens * MS_PER_SECOND;
-    this.#updatedAtMs = readClockMs(OWNER, this.#clock);
+    this.#updatedAtMs = this.#clock.nowMs(OWNER);
   }
 
   /**
@@ -70,7 +71,7 @@ export class TokenBucket {
    */
   tryConsume(tokens = 1): boolean {
     if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
-    const nowMs = readClockMs(OWNER, this.#clock);
+    const nowMs = this.#clock.nowMs(OWNER);
     const atMs = nowMs > this.#updatedAtMs ? nowMs : this.#updatedAtMs;
     const level = levelAt(this.#scaledTokens, this.#updatedAtMs, atMs, this.policy);
     const needed = tokens * MS_PER_SECOND;
@@ -90,7 +91,7 @@ export class TokenBucket {
    */
   consume(tokens = 1): RateLimitDecision {
     if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
-    const nowMs = readClockMs(OWNER, this.#clock);
+    const nowMs = this.#clock.nowMs(OWNER);
     const state = { scaledTokens: this.#scaledTokens, updatedAtMs: this.#updatedAtMs };
     const { decision, next } = decideBucket(state, this.policy, tokens, nowMs);
     if (next !== undefined) {
@@ -102,7 +103,7 @@ export class TokenBucket {
 
   /** Tokens in the bucket now, possibly fractional, `0..capacity`. */
   get availableTokens(): number {
-    return this.#levelNow(readClockMs(OWNER, this.#clock)) / MS_PER_SECOND;
+    return this.#levelNow(this.#clock.nowMs(OWNER)) / MS_PER_SECOND;
   }
 
   /**
@@ -113,7 +114,7 @@ export class TokenBucket {
    */
   msUntilAvailable(tokens = 1): number {
     if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
-    const nowMs = readClockMs(OWNER, this.#clock);
+    const nowMs = this.#clock.nowMs(OWNER);
     const atMs = nowMs > this.#updatedAtMs ? nowMs : this.#updatedAtMs;
     const waitMs = msUntilLevel(this.#levelNow(nowMs), tokens * MS_PER_SECOND, this.refillPerSecond);
     return waitMs === 0 ? 0 : atMs + waitMs - nowMs;

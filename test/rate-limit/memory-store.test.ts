@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decideBucket, type BucketState } from '../../src/rate-limit/bucket-math.js';
 import { MemoryStore } from '../../src/rate-limit/memory-store.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import type { BucketPolicy } from '../../src/rate-limit/types.js';
@@ -138,6 +139,37 @@ describe('MemoryStore', () => {
   it('rejects a bad maxKeys', () => {
     expect(() => new MemoryStore({ maxKeys: 1.5 })).toThrow(new RangeError('MemoryStore: `maxKeys` must be an integer >= 1, got 1.5.'));
     expect(() => new MemoryStore({ maxKeys: '10' as unknown as number })).toThrow(TypeError);
+  });
+});
+
+/** Policies of every kind a store may be handed: whole or fractional numbers, frozen or not. */
+const anyPolicy = fc
+  .record({
+    capacity: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 1e-3, max: 1e6, noNaN: true })),
+    refillTokens: fc.oneof(fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 1e-6, max: 1e6, noNaN: true })),
+    refillIntervalMs: fc.oneof(fc.integer({ min: 1, max: 1e7 }), fc.double({ min: 1, max: 1e7, noNaN: true })),
+    frozen: fc.boolean(),
+  })
+  .map(({ frozen, ...policy }): BucketPolicy => (frozen ? Object.freeze(policy) : policy));
+
+describe('MemoryStore decisions, properties', () => {
+  it('decides every check exactly as decideBucket, bit for bit, for any finite policy and schedule', () => {
+    const step = fc.record({ advanceMs: fc.integer({ min: -5000, max: 1e7 }), key: fc.integer({ min: 0, max: 3 }), costShare: fc.double({ min: 1e-9, max: 1, noNaN: true }) });
+    fc.assert(
+      fc.property(anyPolicy, fc.array(step, { maxLength: 60 }), (policy, steps) => {
+        const store = new MemoryStore();
+        const states = new Map<string, BucketState>();
+        let nowMs = START_MS;
+        for (const { advanceMs, key, costShare } of steps) {
+          nowMs += advanceMs;
+          const cost = Math.max(Number.MIN_VALUE, costShare * policy.capacity);
+          const expected = decideBucket(states.get(`k${key}`), policy, cost, nowMs);
+          if (expected.next !== undefined) states.set(`k${key}`, expected.next);
+          expect(store.consume(`k${key}`, policy, cost, nowMs)).toStrictEqual(expected.decision);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
