@@ -141,6 +141,9 @@ export class RequestGuard<Req> {
   readonly #writers = new Map<EndpointRuleMatch, RateLimitHeaderWriter>();
   #lastMatch: EndpointRuleMatch | undefined;
   #lastWriter: RateLimitHeaderWriter | undefined;
+  /** The last client address normalized, and its key. */
+  #lastAddress: string | undefined;
+  #lastAddressKey = UNKNOWN_CLIENT;
 
   /**
    * @param owner - the adapter's name for error messages (`'express guard'`)
@@ -245,7 +248,13 @@ export class RequestGuard<Req> {
   #clientKey(request: Req, address: string | undefined): string {
     try {
       const custom = this.#options.clientKey;
-      return custom !== undefined ? custom(request) : normalizeClientAddress(address ?? '');
+      if (custom !== undefined) return custom(request);
+      // Keep-alive connections send request after request from one address.
+      if (address === this.#lastAddress && address !== undefined) return this.#lastAddressKey;
+      const key = normalizeClientAddress(address ?? '');
+      this.#lastAddress = address;
+      this.#lastAddressKey = key;
+      return key;
     } catch (error) {
       this.report(error, 'clientKey');
       return UNKNOWN_CLIENT;

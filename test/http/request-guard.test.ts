@@ -55,6 +55,21 @@ describe('RequestGuard rate-limit header fields', () => {
     ]);
   });
 
+  it('keys clients by their normalized address, request after request and address after address', () => {
+    const clock = new ManualClock(T0);
+    const limits = new EndpointRateLimiter({ clock, default: { rate: 1, perSeconds: 60 } });
+    const guard = new RequestGuard('test guard', { limits, clock });
+    const allowed = (address: string) => (guard.admit(undefined, '/x', address) as { allowed: boolean }).allowed;
+    expect(allowed('192.0.2.1')).toBe(true);
+    expect(allowed('192.0.2.2')).toBe(true);
+    expect(allowed('::ffff:192.0.2.1')).toBe(false);
+    expect(allowed('::ffff:192.0.2.1')).toBe(false);
+    expect(allowed('2001:db8::1')).toBe(true);
+    // Same /56 prefix: the same client.
+    expect(allowed('2001:db8:0:ff::2')).toBe(false);
+    expect(allowed('192.0.2.2')).toBe(false);
+  });
+
   it('knows whether it reads the client address', () => {
     const limits = new EndpointRateLimiter();
     expect(new RequestGuard('g', { limits }).needsAddress).toBe(true);
