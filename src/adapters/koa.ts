@@ -27,6 +27,14 @@ function setHeaders(ctx: Context, headers: Readonly<Record<string, string>>): vo
   for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
+/**
+ * The client address as `ctx.ip` gives it. Without `app.proxy` that is the socket's address, read
+ * directly: `ctx.ip` would look up `X-Forwarded-For` and cache its answer on the request each time.
+ */
+function addressOf(ctx: Context): string {
+  return ctx.app.proxy ? ctx.ip : (ctx.req.socket.remoteAddress ?? '');
+}
+
 function routeOf(ctx: Context): string | undefined {
   const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
   return typeof route === 'string' ? route : undefined;
@@ -57,7 +65,7 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
   const core = new RequestGuard<Context>('greenslo/koa guard', options);
   const needsAddress = core.needsAddress;
   return async (ctx, next) => {
-    const pending = core.admit(ctx, ctx.path, needsAddress ? ctx.ip : undefined);
+    const pending = core.admit(ctx, ctx.path, needsAddress ? addressOf(ctx) : undefined);
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.allowed) return send(ctx, admission.response);
     setHeaders(ctx, admission.headers);
