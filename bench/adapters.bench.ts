@@ -20,7 +20,12 @@ const FRAMEWORKS = [
   { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
   { name: 'fetch', peer: 'rate-limiter-flexible + prom-client Histogram (Hono)' },
 ] as const;
-const VARIANTS = ['bare', 'greenslo', 'peer'] as const;
+const VARIANTS = ['bare', 'greenslo', 'greenslo-both', 'peer'] as const;
+const VARIANT_NAMES: Record<string, string> = {
+  bare: 'bare',
+  greenslo: "greenslo guard (SLO + limit + energy; draft fields, the default)",
+  'greenslo-both': "greenslo guard, `headers: 'both'` (adds the three X-RateLimit fields)",
+};
 
 const canPin = (() => {
   try {
@@ -88,9 +93,9 @@ export default async function run(): Promise<void> {
     const figures = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: median(samples[variant]!.rps), cpu: median(samples[variant]!.cpu) }]));
     for (const variant of VARIANTS) {
       const { rps, cpu } = figures[variant]!;
-      const name = variant === 'peer' ? framework.peer : variant === 'greenslo' ? 'greenslo guard (SLO + limit + energy)' : 'bare';
+      const name = variant === 'peer' ? framework.peer : VARIANT_NAMES[variant]!;
       const added = variant === 'bare' ? '' : (cpu - figures.bare!.cpu).toFixed(1);
-      const versusPeer = variant === 'greenslo' ? `${(rps / figures.peer!.rps).toFixed(2)}x` : '';
+      const versusPeer = variant.startsWith('greenslo') ? `${(rps / figures.peer!.rps).toFixed(2)}x` : '';
       console.log(`| ${framework.name} | ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${cpu.toFixed(1)} | ${added} | ${versusPeer} |`);
     }
   }

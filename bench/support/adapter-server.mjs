@@ -24,6 +24,7 @@ let served = 0;
 
 function greensloParts() {
   return {
+    ...(variant === 'greenslo-both' ? { headers: 'both' } : {}),
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
@@ -37,7 +38,7 @@ function peerHistogram() {
 
 function expressApp() {
   const app = express();
-  if (variant === 'greenslo') app.use(expressAdapter.guard(greensloParts()));
+  if (variant.startsWith('greenslo')) app.use(expressAdapter.guard(greensloParts()));
   if (variant === 'peer') {
     const histogram = peerHistogram();
     app.use(rateLimit({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-8', legacyHeaders: true }));
@@ -56,7 +57,7 @@ function expressApp() {
 
 function koaApp() {
   const app = new Koa();
-  if (variant === 'greenslo') app.use(koaAdapter.guard(greensloParts()));
+  if (variant.startsWith('greenslo')) app.use(koaAdapter.guard(greensloParts()));
   if (variant === 'peer') {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
@@ -93,7 +94,7 @@ function fetchApp() {
     served++;
     return c.json({ hello: c.req.param('id') });
   });
-  if (variant === 'greenslo') {
+  if (variant.startsWith('greenslo')) {
     fetch = fetchAdapter.guard(fetch, { ...greensloParts(), clientKey: (_request, env) => env.incoming.socket.remoteAddress ?? '' });
   }
   return serve({ fetch, hostname: '127.0.0.1', port: 0 });

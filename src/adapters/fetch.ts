@@ -9,7 +9,7 @@ import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
+import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
 
 /** A Fetch-style handler: a `Request` (plus whatever the runtime passes) in, a `Response` out. */
 export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
@@ -123,7 +123,8 @@ const HASH = 0x23;
 
 /**
  * Wraps a Fetch handler with rate limiting, SLO tracking and energy accounting.
- * Latency runs until the handler returns its `Response`. The endpoint key is the route the
+ * Latency runs until the handler returns its `Response`. The wrapped handler answers synchronously
+ * when `handler` does (and the limiter's store is synchronous); errors always come as rejections. The endpoint key is the route the
  * handler reports with {@link reportRoute}, else the URL path, and `(unmatched)` for 404s.
  *
  * @param handler - the application's handler
@@ -153,20 +154,36 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
     ...(endpoint === undefined ? {} : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
     ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
   });
-  return async (request, ...restArgs) => {
-    const pending = core.admit({ request, rest: restArgs }, pathOf(request.url), undefined);
-    const admission = pending instanceof Promise ? await pending : pending;
+  const respond = (admission: Admission, request: Request, restArgs: Rest): Response | Promise<Response> => {
     if (!admission.allowed) return toResponse(admission.response);
-    let response: Response;
+    let result: Response | PromiseLike<Response>;
     try {
-      response = await handler(request, ...restArgs);
+      result = handler(request, ...restArgs);
     } catch (error) {
       admission.finish(500, reportedRoutes.get(request), true);
-      throw error;
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the handler's own error, passed on unchanged
+      return Promise.reject(error);
     }
-    admission.finish(response.status, reportedRoutes.get(request));
-    return withHeaders(response, admission.headers, restArgs);
+    const answered = (response: Response): Response => {
+      admission.finish(response.status, reportedRoutes.get(request));
+      return withHeaders(response, admission.headers, restArgs);
+    };
+    if (!isPromiseLike(result)) return answered(result);
+    return Promise.resolve(result).then(answered, (error: unknown) => {
+      admission.finish(500, reportedRoutes.get(request), true);
+      throw error;
+    });
   };
+  // Synchronous when the handler is: a Promise in between would cost every request a detour.
+  return (request, ...restArgs) => {
+    const pending = core.admit({ request, rest: restArgs }, pathOf(request.url), undefined);
+    if (pending instanceof Promise) return pending.then((admission) => respond(admission, request, restArgs));
+    return respond(pending, request, restArgs);
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<Response> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** The health endpoints' handlers. */

@@ -24,6 +24,21 @@ describe('greenslo/fetch guard', () => {
     expect(slo.stats('/jobs')).toMatchObject({ count: 1, errorCount: 1 });
   });
 
+  it('answers synchronously when the handler does, and with a Promise when it returns one', async () => {
+    const slo = new SLOTracker({ clock: new ManualClock() });
+    const synchronous = guard(() => new Response('now'), { slo });
+    const answer = synchronous(new Request('http://localhost/sync'));
+    expect(answer).toBeInstanceOf(Response);
+    expect(await (answer as Response).text()).toBe('now');
+    const later = guard(() => Promise.resolve(new Response('later')), { slo })(new Request('http://localhost/async'));
+    expect(later).toBeInstanceOf(Promise);
+    expect(await (await later).text()).toBe('later');
+    const failure = new Error('async failure');
+    await expect(guard(() => Promise.reject(failure), { slo })(new Request('http://localhost/async'))).rejects.toBe(failure);
+    expect(slo.stats('/sync')).toMatchObject({ count: 1, errorCount: 0 });
+    expect(slo.stats('/async')).toMatchObject({ count: 2, errorCount: 1 });
+  });
+
   it('measures latency until the handler returns its Response, keyed by the reported route', async () => {
     const clock = new ManualClock();
     const slo = new SLOTracker({ clock });
