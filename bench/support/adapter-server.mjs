@@ -38,6 +38,7 @@ function peerHistogram() {
 
 function expressApp() {
   const app = express();
+  if (variant === 'noop') app.use((req, res, next) => next());
   if (variant.startsWith('greenslo')) app.use(expressAdapter.guard(greensloParts()));
   if (variant === 'peer') {
     const histogram = peerHistogram();
@@ -57,6 +58,7 @@ function expressApp() {
 
 function koaApp() {
   const app = new Koa();
+  if (variant === 'noop') app.use((ctx, next) => next());
   if (variant.startsWith('greenslo')) app.use(koaAdapter.guard(greensloParts()));
   if (variant === 'peer') {
     const histogram = peerHistogram();
@@ -89,6 +91,10 @@ function fetchApp() {
       await next();
       end({ route: c.req.routePath, status: c.res.status });
     });
+  }
+  if (variant === 'noop') {
+    const inner = fetch;
+    fetch = (request, env) => inner(request, env);
   }
   app.get('/hello/:id', (c) => {
     served++;
