@@ -39,18 +39,18 @@ export function isWholePolicy(policy: BucketPolicy): boolean {
  * @param isWhole - `true` only when `isWholePolicy(policy)` and `scaledTokens` is a whole number
  */
 export function admittedDecision(policy: BucketPolicy, scaledTokens: number, atMs: number, isWhole: boolean): RateLimitDecision {
+  // The general case is a call of its own, so that the common one stays small enough to be inlined.
+  if (!isWhole) return correctedAdmittedDecision(policy, scaledTokens, atMs);
   const interval = policy.refillIntervalMs;
   const capacity = policy.capacity * interval;
-  let remaining: number;
-  let untilFullMs: number;
-  if (isWhole) {
-    remaining = Math.floor(scaledTokens / interval);
-    untilFullMs = scaledTokens >= capacity ? 0 : Math.ceil((capacity - scaledTokens) / policy.refillTokens);
-  } else {
-    remaining = wholeTokens(scaledTokens, interval);
-    untilFullMs = msUntilLevel(scaledTokens, capacity, policy.refillTokens);
-  }
-  return { allowed: true, limit: policy.capacity, remaining, resetAtMs: atMs + untilFullMs, retryAfterMs: 0 };
+  const untilFullMs = scaledTokens >= capacity ? 0 : Math.ceil((capacity - scaledTokens) / policy.refillTokens);
+  return { allowed: true, limit: policy.capacity, remaining: Math.floor(scaledTokens / interval), resetAtMs: atMs + untilFullMs, retryAfterMs: 0 };
+}
+
+function correctedAdmittedDecision(policy: BucketPolicy, scaledTokens: number, atMs: number): RateLimitDecision {
+  const interval = policy.refillIntervalMs;
+  const untilFullMs = msUntilLevel(scaledTokens, policy.capacity * interval, policy.refillTokens);
+  return { allowed: true, limit: policy.capacity, remaining: wholeTokens(scaledTokens, interval), resetAtMs: atMs + untilFullMs, retryAfterMs: 0 };
 }
 
 /**
