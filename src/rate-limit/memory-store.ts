@@ -51,9 +51,10 @@ export interface MemoryStoreStats {
  * Buckets live in flat typed arrays indexed through one `Map<string, number>`: scaled tokens and
  * update time side by side in a `Float64Array`, the links of a least-recently-used list in an
  * `Int32Array`, and a policy id in a `Uint16Array`, about 60 bytes per key besides the key string.
- * Nothing is allocated per check and the heap stays flat once `maxKeys` buckets exist. When a new key arrives and the store is full, it drops a bucket that has
- * refilled completely (it decides exactly as a missing bucket does), and only when there is none the
- * least recently used bucket, counted in `evictedActiveBuckets`.
+ * A check allocates nothing but the decision `consume` returns (`tryConsume` not even that), and
+ * the heap stays flat once `maxKeys` buckets exist. When a new key arrives and the store is full, it
+ * drops a bucket that has refilled completely (it decides exactly as a missing bucket does), and only
+ * when there is none the least recently used bucket, counted in `evictedActiveBuckets`.
  *
  * One store may serve several limiters with different policies: each call carries its policy.
  *
