@@ -1,7 +1,7 @@
 /**
  * Commands sent to Redis with a deadline: each call settles within `timeoutMs`, with Redis' reply
  * read by `decode` or with what `recover` makes of the failure. One timer serves every call in
- * flight (it watches the oldest), and none is left once no call waits.
+ * flight: it watches the oldest, and stops at the first deadline that passes with no call waiting.
  *
  * @internal
  */
@@ -45,30 +45,32 @@ interface InFlight {
   deadlineMs: number;
   /** Until the call is settled. */
   readonly pending: boolean;
+  /** The call sent after this one, while both are in the queue. */
+  next: InFlight | undefined;
   send(): void;
   answer(reply: unknown): void;
   fail(error: unknown): void;
   timeOut(timeoutMs: number): void;
 }
 
-/** Past this many answered calls at the head of the queue, the queue is compacted. */
-const COMPACT_AFTER = 1024;
-
 /**
  * Sends commands through one client, each bounded by `timeoutMs`.
  *
- * Calls wait in a queue in the order they were sent, which is also the order of their deadlines
- * (the timeout is the same for all and `performance.now()` never decreases); a single timer is armed
- * for the oldest waiting call's deadline. A call leaves the queue when it and every older call are
- * settled, and the timer is cleared when the queue is empty.
+ * Calls wait in a queue (a linked list) in the order they were sent, which is also the order of
+ * their deadlines: the timeout is the same for all and `performance.now()` never decreases. A call
+ * leaves the queue once it and every older call are settled. One unref'd timer, armed when a call
+ * finds none, fires at the oldest waiting call's deadline, times out every call past its own, and
+ * re-arms for the oldest call still waiting, if any: so checks that keep coming cost no timer
+ * operation each, and no timer is left `timeoutMs` after the last call was sent.
  *
  * @internal
  */
 export class BoundedCommands {
   readonly #send: SendCommand;
   readonly #timeoutMs: number;
-  readonly #queue: (InFlight | undefined)[] = [];
-  #head = 0;
+  /** The oldest call not yet known to be settled, and the newest call. */
+  #oldest: InFlight | undefined;
+  #newest: InFlight | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(send: SendCommand, timeoutMs: number) {
@@ -105,24 +107,21 @@ export class BoundedCommands {
 
   /** Called by a call once settled: drops it, with every settled call before it, from the queue. */
   settled(): void {
-    const queue = this.#queue;
-    let head = this.#head;
-    while (head < queue.length && !queue[head]!.pending) queue[head++] = undefined;
-    this.#head = head;
-    if (head === queue.length) {
-      queue.length = 0;
-      this.#head = 0;
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = undefined;
-    } else if (head > COMPACT_AFTER && head * 2 > queue.length) {
-      queue.splice(0, head);
-      this.#head = 0;
+    let oldest = this.#oldest;
+    while (oldest !== undefined && !oldest.pending) {
+      const next = oldest.next;
+      oldest.next = undefined;
+      oldest = next;
     }
+    this.#oldest = oldest;
+    if (oldest === undefined) this.#newest = undefined;
   }
 
   #start(call: InFlight): void {
     call.deadlineMs = performance.now() + this.#timeoutMs;
-    this.#queue.push(call);
+    if (this.#newest === undefined) this.#oldest = call;
+    else this.#newest.next = call;
+    this.#newest = call;
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     call.send();
   }
@@ -132,19 +131,17 @@ export class BoundedCommands {
     unrefTimer(this.#timer);
   }
 
-  /** The timer fired: settles every call past its deadline, then watches the oldest that waits. */
+  /** The timer fired: re-arms it for the oldest call still in time, then times out the others. */
   #expire(): void {
     this.#timer = undefined;
     const nowMs = performance.now();
-    const expired: InFlight[] = [];
-    for (let index = this.#head; index < this.#queue.length; index++) {
-      const call = this.#queue[index]!;
-      if (call.pending && call.deadlineMs > nowMs) break;
-      if (call.pending) expired.push(call);
+    const late: InFlight[] = [];
+    let call = this.#oldest;
+    for (; call !== undefined && !(call.pending && call.deadlineMs > nowMs); call = call.next) {
+      if (call.pending) late.push(call);
     }
-    for (const call of expired) call.timeOut(this.#timeoutMs);
-    const oldest = this.#queue[this.#head];
-    if (oldest !== undefined && this.#timer === undefined) this.#arm(Math.max(1, oldest.deadlineMs - nowMs));
+    if (call !== undefined) this.#arm(Math.max(1, Math.ceil(call.deadlineMs - nowMs)));
+    for (const lateCall of late) lateCall.timeOut(this.#timeoutMs);
   }
 }
 
@@ -157,6 +154,7 @@ export class BoundedCommands {
 class BoundedCall<T> implements InFlight {
   deadlineMs = 0;
   pending = true;
+  next: InFlight | undefined;
   /** Whether the script's text was already sent after `NOSCRIPT`. */
   #resent = false;
   readonly #commands: BoundedCommands;

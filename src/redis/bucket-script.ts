@@ -9,14 +9,19 @@
  * A bucket is one string key holding three little-endian doubles (24 bytes, packed with the
  * `struct` library that Redis bundles with Lua): scaled tokens, update time and refill interval.
  * Packing keeps the state exact and costs far less than formatting and parsing text. The key expires
- * (`SET ... PXAT`, Redis 6.2 or newer) when the bucket is full again, or at 2^52 ms (some 140 000 years) if that is later. A bucket written under another refill interval
- * (another policy) counts as missing: its scaled tokens mean something else.
+ * (`SET ... PXAT`, Redis 6.2 or newer) when the bucket is full again, or at 2^52 ms (some 140 000
+ * years) if it would be full only later. A bucket written under another refill interval (another
+ * policy) counts as missing: its scaled tokens mean something else.
  *
- * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, cost (`''` asks for the
- * remaining tokens, taking none), and nowMs (absent: read the server's `TIME`). Replies, kept short
- * because every element costs the client time to read: an admitted cost gets
- * `{ remaining, resetAtMs }`, a refused one `{ remaining, resetAtMs, retryAfterMs }`; `''` gets the
- * remaining tokens.
+ * `KEYS[1]`: the bucket. `ARGV`: capacity, refillTokens, refillIntervalMs, then cost (absent: 1;
+ * `''` asks for the remaining tokens, taking none), then nowMs (absent: read the server's `TIME`;
+ * cost must then be given). Replies, kept short because every element costs the client time to
+ * read: an admitted cost gets `{ remaining, resetAtMs }`, a refused one
+ * `{ remaining, resetAtMs, retryAfterMs }`; `''` gets the remaining tokens.
+ *
+ * The script runs on every check, so it is written for Redis' CPU: one `TIME`, one `GET` and at
+ * most one `SET`; no function defined on the common paths (a closure is created on each run);
+ * arguments turned into numbers by arithmetic (`x * 1` parses the text once, `tonumber` twice).
  *
  * @internal
  */
@@ -25,44 +30,22 @@ import type { RateLimitDecision } from '../rate-limit/types.js';
 
 /** @internal */
 export const BUCKET_SCRIPT = `
-local MAX_SAFE = 9007199254740991
-local TWO_POW_52 = 4503599627370496
-local refill = tonumber(ARGV[2])
-local interval = tonumber(ARGV[3])
-local capacity = tonumber(ARGV[1]) * interval
-local now
-if ARGV[5] then
-  now = tonumber(ARGV[5])
+local MAX_SAFE, TWO_POW_52 = 9007199254740991, 4503599627370496
+local floor = math.floor
+local key = KEYS[1]
+local refill = ARGV[2] * 1
+local interval = ARGV[3] * 1
+local capacity = ARGV[1] * interval
+local now = ARGV[5]
+if now then
+  now = now * 1
 else
   local time = redis.call('TIME')
-  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
-
-local function ms_until_level(level, target)
-  if level >= target then return 0 end
-  local ms = math.ceil((target - level) / refill)
-  if ms >= MAX_SAFE then return ms end
-  while level + ms * refill < target do ms = ms + 1 end
-  while ms > 1 and level + (ms - 1) * refill >= target do ms = ms - 1 end
-  return ms
-end
-
-local function whole_tokens(level)
-  local tokens = math.floor(level / interval)
-  if tokens >= MAX_SAFE then return tokens end
-  while tokens > 0 and tokens * interval > level do tokens = tokens - 1 end
-  while (tokens + 1) * interval <= level do tokens = tokens + 1 end
-  return tokens
-end
-
-local function reply(x)
-  if x < TWO_POW_52 and x > -TWO_POW_52 and x == math.floor(x) then return x end
-  if x == math.huge then return 'Infinity' end
-  return string.format('%.17g', x)
+  now = time[1] * 1000 + floor(time[2] / 1000)
 end
 
 local at, level = now, capacity
-local stored = redis.call('GET', KEYS[1])
+local stored = redis.call('GET', key)
 if stored and #stored == 24 then
   local s, u, i = struct.unpack('<ddd', stored)
   if i == interval then
@@ -72,18 +55,64 @@ if stored and #stored == 24 then
   end
 end
 
-if ARGV[4] == '' then return reply(whole_tokens(level)) end
-local needed = ARGV[4] == '1' and interval or tonumber(ARGV[4]) * interval
-if level < needed then
-  local retry_after = at + ms_until_level(level, needed) - now
-  return {reply(whole_tokens(level)), reply(at + ms_until_level(level, capacity)), reply(retry_after)}
+-- needed is false when the cost is '': the remaining tokens are asked, none taken
+local cost = ARGV[4]
+local needed = (not cost or cost == '1') and interval or cost ~= '' and cost * interval
+local allowed = needed and level >= needed
+if allowed then level = level - needed end
+
+-- whole tokens in level: the largest k with k * interval <= level
+local tokens = floor(level / interval)
+if not (tokens >= MAX_SAFE) then
+  while tokens > 0 and tokens * interval > level do tokens = tokens - 1 end
+  while (tokens + 1) * interval <= level do tokens = tokens + 1 end
 end
-level = level - needed
-local reset_at = at + ms_until_level(level, capacity)
-local expire_at = reset_at
-if expire_at > TWO_POW_52 then expire_at = TWO_POW_52 elseif expire_at < 1 then expire_at = 1 end
-redis.call('SET', KEYS[1], struct.pack('<ddd', level, at, interval), 'PXAT', string.format('%d', expire_at))
-return {reply(whole_tokens(level)), reply(reset_at)}
+local exact = tokens < TWO_POW_52 and tokens > -TWO_POW_52
+if not needed and exact then return tokens end
+
+-- whole ms until level + ms * refill >= capacity
+local full_ms = 0
+if not (level >= capacity) then
+  full_ms = math.ceil((capacity - level) / refill)
+  if not (full_ms >= MAX_SAFE) then
+    while level + full_ms * refill < capacity do full_ms = full_ms + 1 end
+    while full_ms > 1 and level + (full_ms - 1) * refill >= capacity do full_ms = full_ms - 1 end
+  end
+end
+local reset_at = at + full_ms
+exact = exact and reset_at < TWO_POW_52 and reset_at > -TWO_POW_52 and reset_at % 1 == 0
+
+local retry_after
+if allowed then
+  local expire_at = reset_at
+  if expire_at > TWO_POW_52 then expire_at = TWO_POW_52 elseif expire_at < 1 then expire_at = 1 end
+  redis.call('SET', key, struct.pack('<ddd', level, at, interval), 'PXAT', string.format('%d', expire_at))
+  if exact then return {tokens, reset_at} end
+elseif needed then
+  -- whole ms until level + ms * refill >= needed
+  local wait_ms = 0
+  if not (level >= needed) then
+    wait_ms = math.ceil((needed - level) / refill)
+    if not (wait_ms >= MAX_SAFE) then
+      while level + wait_ms * refill < needed do wait_ms = wait_ms + 1 end
+      while wait_ms > 1 and level + (wait_ms - 1) * refill >= needed do wait_ms = wait_ms - 1 end
+    end
+  end
+  retry_after = at + wait_ms - now
+  if exact and retry_after < TWO_POW_52 and retry_after > -TWO_POW_52 and retry_after % 1 == 0 then
+    return {tokens, reset_at, retry_after}
+  end
+end
+
+-- the rare replies with a number that is not whole or not below 2^52: such numbers go as text
+local function reply(x)
+  if x < TWO_POW_52 and x > -TWO_POW_52 and x % 1 == 0 then return x end
+  if x == math.huge then return 'Infinity' end
+  return string.format('%.17g', x)
+end
+if not needed then return reply(tokens) end
+if allowed then return {reply(tokens), reply(reset_at)} end
+return {reply(tokens), reply(reset_at), reply(retry_after)}
 `;
 
 /**
@@ -91,7 +120,7 @@ return {reply(whole_tokens(level)), reply(reset_at)}
  *
  * @internal
  */
-export const BUCKET_SCRIPT_SHA1 = 'f506294e949ecd65dce2eacdfb3455409f488961';
+export const BUCKET_SCRIPT_SHA1 = '1f2bb730dab0c42903d3b333819cf90dd8af02b0';
 
 /**
  * Reads the script's reply to a check (`[remaining, resetAtMs]` when admitted,

@@ -166,7 +166,7 @@ export class RedisStore implements RateLimitStore {
    * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
    */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
-    const args = this.#scriptArguments(key, policy, String(cost), nowMs);
+    const args = this.#scriptArguments(key, policy, cost, nowMs);
     return this.#commands.runScript(
       args,
       (reply) => decodeDecision(reply, policy.capacity),
@@ -227,16 +227,20 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
-  /** The script's SHA-1, `numkeys`, the key, then ARGV; the time only with the client clock (the script reads `TIME` otherwise). */
-  #scriptArguments(key: string, policy: BucketPolicy, cost: string, nowMs: number): string[] {
+  /**
+   * The script's SHA-1, `numkeys`, the key, then ARGV: the policy, the cost (left out when it is 1
+   * and the server clock is used, the most common check) and the time only with the client clock.
+   */
+  #scriptArguments(key: string, policy: BucketPolicy, cost: number | '', nowMs: number): string[] {
     if (policy !== this.#policy) {
       this.#policy = policy;
       this.#policyText = [String(policy.capacity), String(policy.refillTokens), String(policy.refillIntervalMs)];
     }
     const [capacity, refillTokens, refillIntervalMs] = this.#policyText;
-    const args = [BUCKET_SCRIPT_SHA1, '1', this.prefix + key, capacity, refillTokens, refillIntervalMs, cost];
-    if (this.clock === 'client') args.push(String(nowMs));
-    return args;
+    const bucket = this.prefix + key;
+    if (this.clock === 'client') return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs, String(cost), String(nowMs)];
+    if (cost === 1) return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs];
+    return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs, String(cost)];
   }
 
   #consumeInstead(error: GreensloError, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {

@@ -143,6 +143,18 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
       expect(refused.retryAfterMs).toBeLessThanOrEqual(decision.resetAtMs - refusedAfterMs);
     });
 
+    it('takes costs of 1 and more, and reads remaining tokens, on the server clock', async () => {
+      // 5 tokens, then one more per 10^9 s: nothing refills while the test runs.
+      const limiter = new RateLimiter({ rate: 1, perSeconds: 1e9, burst: 5, store: newStore() });
+      expect(await limiter.check('cleo', 2)).toMatchObject({ allowed: true, remaining: 3 });
+      expect(await limiter.check('cleo')).toMatchObject({ allowed: true, remaining: 2 });
+      expect(await limiter.getRemaining('cleo')).toBe(2);
+      expect(await limiter.check('cleo', 3)).toMatchObject({ allowed: false, remaining: 2 });
+      expect(await limiter.check('cleo', 2)).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await limiter.allowRequest('cleo')).toBe(false);
+      expect(errors).toEqual([]);
+    });
+
     it('expires each key at its resetAtMs, and a refused check leaves the expiry alone', async () => {
       const store = newStore();
       const limiter = new RateLimiter({ rate: 1, perSeconds: 60, burst: 2, store });

@@ -51,6 +51,18 @@ describe('RedisStore commands', () => {
     expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '']]);
   });
 
+  it('leaves a cost of 1 out too with the server clock, and sends any other cost', async () => {
+    const { limiter, commands } = setUp(() => Promise.resolve([2, 11000]), { clock: 'server' });
+    await limiter.check('alice');
+    await limiter.check('alice', 2);
+    await limiter.check('alice', 0.5);
+    expect(commands).toEqual([
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000'],
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '2'],
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '0.5'],
+    ]);
+  });
+
   it('sends the command as one array to a node-redis-shaped client', async () => {
     const sent: string[][] = [];
     const client = { sendCommand: (args: string[]) => (sent.push(args), Promise.resolve([0, '31000', '10000'])) };
@@ -228,9 +240,75 @@ describe('RedisStore deadline', () => {
     expect(commands.map((command) => command[0])).toEqual(['EVALSHA']);
   });
 
-  it('clears its timer as soon as Redis answers', async () => {
-    const { limiter } = setUp(() => Promise.resolve(['2', '11000']));
+  it('times out each of several checks in flight at its own deadline, with one timer', async () => {
+    const { limiter, errors } = setUp(never, { timeoutMs: 200 });
+    const decided: string[] = [];
+    void limiter.check('quinn').then(() => decided.push('quinn'));
+    await vi.advanceTimersByTimeAsync(50);
+    void limiter.check('rosa').then(() => decided.push('rosa'));
+    void limiter.check('sam').then(() => decided.push('sam'));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(decided).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(decided).toEqual(['quinn']);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(decided).toEqual(['quinn']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(decided).toEqual(['quinn', 'rosa', 'sam']);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('takes answers in any order, and times out only the checks left unanswered', async () => {
+    const answers: ((reply: unknown) => void)[] = [];
+    const { limiter, errors } = setUp(() => new Promise((resolve) => answers.push(resolve)), { timeoutMs: 100, onStoreError: 'allow' });
+    const first = limiter.check('tina');
+    const second = limiter.check('uma');
+    const third = limiter.check('vic');
+    answers[2]!([0, 31_000, 10_000]);
+    answers[0]!([1, 21_000]);
+    expect(await third).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(await first).toEqual({ allowed: true, limit: 3, remaining: 1, resetAtMs: 21_000, retryAfterMs: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await second).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
+  });
+
+  it('times out a check started by onError during a timeout, and the checks before it, each at its own deadline', async () => {
+    let limiter: RateLimiter | undefined;
+    const decided: [string, number][] = [];
+    const record = (name: string) => () => decided.push([name, Date.now() - startMs]);
+    const { limiter: built, errors } = setUp(never, {
+      timeoutMs: 200,
+      onError: (error) => {
+        errors.push(error);
+        if (errors.length === 1) void limiter!.check('walt').then(record('walt'));
+      },
+    });
+    limiter = built;
+    const startMs = Date.now();
+    void limiter.check('vera').then(record('vera'));
+    await vi.advanceTimersByTimeAsync(50);
+    void limiter.check('xena').then(record('xena'));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(decided).toEqual([
+      ['vera', 200],
+      ['xena', 250],
+      ['walt', 400],
+    ]);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps at most one timer while checks come and go, and none once timeoutMs has passed after the last', async () => {
+    const { limiter } = setUp(() => Promise.resolve(['2', '11000']), { timeoutMs: 200 });
     await Promise.all([limiter.check('pia'), limiter.check('pia'), limiter.getRemaining('pia')]);
+    expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
+    await vi.advanceTimersByTimeAsync(150);
+    await limiter.check('pia');
+    expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
+    await vi.advanceTimersByTimeAsync(200);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
