@@ -276,17 +276,17 @@ describe('RedisStore deadline', () => {
   });
 
   it('times out a check started by onError during a timeout, and the checks before it, each at its own deadline', async () => {
-    let limiter: RateLimiter | undefined;
+    const late: { limiter?: RateLimiter } = {};
     const decided: [string, number][] = [];
     const record = (name: string) => () => decided.push([name, Date.now() - startMs]);
-    const { limiter: built, errors } = setUp(never, {
+    const { limiter, errors } = setUp(never, {
       timeoutMs: 200,
       onError: (error) => {
         errors.push(error);
-        if (errors.length === 1) void limiter!.check('walt').then(record('walt'));
+        if (errors.length === 1) void late.limiter!.check('walt').then(record('walt'));
       },
     });
-    limiter = built;
+    late.limiter = limiter;
     const startMs = Date.now();
     void limiter.check('vera').then(record('vera'));
     await vi.advanceTimersByTimeAsync(50);
