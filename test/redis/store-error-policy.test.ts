@@ -276,7 +276,7 @@ describe('RedisStore deadline', () => {
   });
 
   it('times out a check started by onError during a timeout, and the checks before it, each at its own deadline', async () => {
-    const late: { limiter?: RateLimiter } = {};
+    const late: { limiter?: RateLimiter<RedisStore> } = {};
     const decided: [string, number][] = [];
     const record = (name: string) => () => decided.push([name, Date.now() - startMs]);
     const { limiter, errors } = setUp(never, {
