@@ -82,12 +82,13 @@ export type { RedisStoreErrorCode } from './bounded-commands.js';
  * Methods never reject. When Redis is down, slower than `timeoutMs` or answers garbage, the error
  * goes to `onError` and `onStoreError` decides (`'deny'` by default); the next check asks Redis
  * again, so limiting resumes by itself once Redis answers. `reset` and `clear` are applied to the
- * insurance limiter or store as well.
+ * insurance limiter or store as well. The deadlines cost one unref'd timer per store, not one per
+ * check: it watches the oldest check in flight and stops once `timeoutMs` passes with none waiting.
  *
  * With `clock: 'client'`, keys still expire on the server's clock: a client clock behind the
  * server's makes buckets expire early. Use it for tests, with a clock at or ahead of real time.
  *
- * Needs Redis 5 or later (tested with 7.0) or a compatible server. The client's `error` events are
+ * Needs Redis 6.2 or later (for `SET ... PXAT`; tested with 7.0) or a compatible server. The client's `error` events are
  * the application's to listen to (node-redis ends the process on an unheard one). While
  * disconnected, clients queue commands by default and send them on reconnection, after the failure
  * policy has already decided those checks: after a restart that lost the script they fail and change
