@@ -175,10 +175,12 @@ class BoundedCall<T> implements InFlight {
     this.#reject = reject;
   }
 
+  /** Sends the command; its reply or failure comes back to `answer` or `fail`. */
   send(): void {
     this.#commands.send(this, this.#command, this.#args);
   }
 
+  /** Redis answered: resolves with the decoded reply, or with the recovery when it is not one. */
   answer(reply: unknown): void {
     if (!this.pending) return;
     let value: T;
@@ -191,6 +193,10 @@ class BoundedCall<T> implements InFlight {
     this.#resolve(value);
   }
 
+  /**
+   * The command failed: after `NOSCRIPT` to the bucket script's `EVALSHA` (only `runScript` sends
+   * one), sends the script's text once by `EVAL`; otherwise resolves with the recovery.
+   */
   fail(error: unknown): void {
     if (!this.pending) return;
     if (this.#command === 'EVALSHA' && !this.#resent && isNoScript(error)) {
@@ -203,6 +209,7 @@ class BoundedCall<T> implements InFlight {
     this.#settleByRecovery(commandFailed(error));
   }
 
+  /** The deadline passed first: resolves with the recovery from a `store_timeout` error. */
   timeOut(timeoutMs: number): void {
     this.#settleByRecovery(new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`));
   }

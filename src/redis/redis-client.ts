@@ -21,6 +21,12 @@ export interface IoRedisClientLike {
 /**
  * The one method of a node-redis client (`createClient()`, v4 or later) that `RedisStore` uses:
  * `sendCommand`, which sends any command as an array of strings.
+ *
+ * `RedisStore` passes `{ timeout: 0 }` as the command options: its own `timeoutMs` bounds every
+ * call, so node-redis need not arm a timer (an `AbortSignal`) per command, as its default
+ * `commandOptions.timeout` would (node-redis v5 and later; older versions ignore the option). That
+ * timeout only limits how long a command may wait to be written, in the offline queue: see
+ * `disableOfflineQueue` in the `RedisStore` documentation.
  */
 export interface NodeRedisClientLike {
   /**
@@ -68,10 +74,19 @@ function ioRedisSender(client: IoRedisClientLike): SendCommand {
   };
 }
 
+/** `sendCommand` as node-redis declares it, with command options. */
+interface NodeRedisWithOptions {
+  sendCommand(args: string[], options: { readonly timeout: number }): Promise<unknown>;
+}
+
+/** No timer per command in node-redis: the store's deadline bounds every call. */
+const NO_CLIENT_TIMEOUT = Object.freeze({ timeout: 0 });
+
 function nodeRedisSender(client: NodeRedisClientLike): SendCommand {
+  const withOptions = client as NodeRedisWithOptions;
   return (command, args) => {
     try {
-      return Promise.resolve(client.sendCommand([command, ...args]));
+      return Promise.resolve(withOptions.sendCommand([command, ...args], NO_CLIENT_TIMEOUT));
     } catch (error) {
       return Promise.reject(asError(error));
     }

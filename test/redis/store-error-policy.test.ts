@@ -63,12 +63,12 @@ describe('RedisStore commands', () => {
     ]);
   });
 
-  it('sends the command as one array to a node-redis-shaped client', async () => {
-    const sent: string[][] = [];
-    const client = { sendCommand: (args: string[]) => (sent.push(args), Promise.resolve([0, '31000', '10000'])) };
+  it('sends the command as one array to a node-redis-shaped client, without a client-side timeout', async () => {
+    const sent: unknown[][] = [];
+    const client = { sendCommand: (...call: unknown[]) => (sent.push(call), Promise.resolve([0, '31000', '10000'])) };
     const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store: new RedisStore({ client, clock: 'client' }) });
     expect(await limiter.check('bob')).toEqual(EMPTY_BUCKET_REFUSAL);
-    expect(sent).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '3', '6', '60000', '1', '1000']]);
+    expect(sent).toEqual([[['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '3', '6', '60000', '1', '1000'], { timeout: 0 }]]);
   });
 
   it('falls back to EVAL with the script text after NOSCRIPT, and reports nothing', async () => {
