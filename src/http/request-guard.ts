@@ -104,6 +104,9 @@ export interface RefusedRequest {
 export type Admission = AdmittedRequest | RefusedRequest;
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+// The two outcomes a request records, made once rather than per request.
+const FAILED = Object.freeze({ error: true });
+const SUCCEEDED = Object.freeze({ error: false });
 
 class Ticket<Req> implements AdmittedRequest {
   readonly allowed = true;
@@ -226,7 +229,7 @@ export class RequestGuard<Req> {
     const slo = this.#options.slo;
     if (slo === undefined) return;
     try {
-      slo.record(this.#endpointKey(request, path, status, route), Math.max(0, endMs - startMs), { error: thrown || this.#isError(status) });
+      slo.record(this.#endpointKey(request, path, status, route), Math.max(0, endMs - startMs), thrown || this.#isError(status) ? FAILED : SUCCEEDED);
     } catch (error) {
       this.report(error, 'slo');
     }
