@@ -76,12 +76,6 @@ function nodeOutgoing(rest: readonly unknown[]): NodeOutgoing | undefined {
  * response into a full one, several microseconds per request.
  */
 function withHeaders(response: Response, headers: Readonly<Record<string, string>>, rest: readonly unknown[]): Response {
-  let empty = true;
-  for (const _name in headers) {
-    empty = false;
-    break;
-  }
-  if (empty) return response;
   const outgoing = nodeOutgoing(rest);
   if (outgoing !== undefined) {
     for (const name in headers) outgoing.setHeader(name, headers[name]!);

@@ -165,11 +165,6 @@ export class RequestGuard<Req> {
     optionalFunction(owner, 'onError', options.onError);
   }
 
-  /** Whether a rate limit is configured, so adapters know they need a client key. */
-  get limited(): boolean {
-    return this.#options.limits !== undefined;
-  }
-
   /** Whether `admit` reads the `address` argument, so adapters can skip looking it up. */
   get needsAddress(): boolean {
     return this.#options.limits !== undefined && this.#options.clientKey === undefined;
