@@ -153,12 +153,9 @@ export class MemoryStore implements SyncRateLimitStore {
     return true;
   }
 
-  /**
-   * {@inheritDoc RateLimitStore.consume}
-   *
-   * The first steps are `tryConsume`'s, written out again on purpose: one pass that decides and
-   * describes costs less than calling it and reading the bucket back.
-   */
+  /** {@inheritDoc RateLimitStore.consume} */
+  // The first steps are tryConsume's, written out again on purpose: one pass that decides and
+  // describes costs less than calling it and reading the bucket back.
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
