@@ -1,27 +1,28 @@
 /**
- * A bounded max-heap over two typed arrays that keeps the smallest full-again times offered to it,
- * used by `MemoryStore` to remember which buckets fill up next.
+ * A bounded max-heap over two typed arrays that keeps the slots with the smallest values offered to
+ * it: `MemoryStore` uses it to remember which buckets fill up next (value: full-again time) and which
+ * were used least recently (value: last-use stamp).
  *
  * @internal
  */
 export class CandidateHeap {
   readonly #slots: Int32Array;
-  readonly #fullAtMs: Float64Array;
+  readonly #values: Float64Array;
   #count = 0;
 
-  /** Uses (and overwrites) `slots` and `fullAtMs`, of equal length, as its storage. */
-  constructor(slots: Int32Array, fullAtMs: Float64Array) {
+  /** Uses (and overwrites) `slots` and `values`, of equal length, as its storage. */
+  constructor(slots: Int32Array, values: Float64Array) {
     this.#slots = slots;
-    this.#fullAtMs = fullAtMs;
+    this.#values = values;
   }
 
-  /** Keeps `slot` if its time is among the smallest seen so far. */
-  offer(slot: number, fullAtMs: number): void {
+  /** Keeps `slot` if its value is among the smallest seen so far. */
+  offer(slot: number, value: number): void {
     if (this.#count < this.#slots.length) {
-      this.#place(this.#count++, slot, fullAtMs);
+      this.#place(this.#count++, slot, value);
       this.#siftUp(this.#count - 1);
-    } else if (this.#count > 0 && fullAtMs < this.#fullAtMs[0]!) {
-      this.#place(0, slot, fullAtMs);
+    } else if (this.#count > 0 && value < this.#values[0]!) {
+      this.#place(0, slot, value);
       this.#siftDown(0, this.#count);
     }
   }
@@ -35,22 +36,22 @@ export class CandidateHeap {
     return this.#count;
   }
 
-  #place(index: number, slot: number, fullAtMs: number): void {
+  #place(index: number, slot: number, value: number): void {
     this.#slots[index] = slot;
-    this.#fullAtMs[index] = fullAtMs;
+    this.#values[index] = value;
   }
 
   #swap(a: number, b: number): void {
     const slot = this.#slots[a]!;
-    const fullAtMs = this.#fullAtMs[a]!;
-    this.#place(a, this.#slots[b]!, this.#fullAtMs[b]!);
-    this.#place(b, slot, fullAtMs);
+    const value = this.#values[a]!;
+    this.#place(a, this.#slots[b]!, this.#values[b]!);
+    this.#place(b, slot, value);
   }
 
   #siftUp(index: number): void {
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (this.#fullAtMs[parent]! >= this.#fullAtMs[index]!) return;
+      if (this.#values[parent]! >= this.#values[index]!) return;
       this.#swap(parent, index);
       index = parent;
     }
@@ -61,8 +62,8 @@ export class CandidateHeap {
       const left = 2 * index + 1;
       if (left >= end) return;
       const right = left + 1;
-      const larger = right < end && this.#fullAtMs[right]! > this.#fullAtMs[left]! ? right : left;
-      if (this.#fullAtMs[index]! >= this.#fullAtMs[larger]!) return;
+      const larger = right < end && this.#values[right]! > this.#values[left]! ? right : left;
+      if (this.#values[index]! >= this.#values[larger]!) return;
       this.#swap(index, larger);
       index = larger;
     }

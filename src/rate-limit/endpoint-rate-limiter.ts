@@ -95,8 +95,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly #synchronous: boolean;
   readonly #clock: ClockReader;
   /** The last endpoint resolved and its entry: routers pass the same route string again and again. */
-  #lastEndpoint = '';
-  #lastEntry: Entry | undefined;
+  #lastEndpoint: string;
+  #lastEntry: Entry;
 
   /**
    * @param options - rules, default rule, clock, store
@@ -124,6 +124,9 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
     this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
     this.#entries.push(this.#fallback);
+    // Any valid endpoint primes the cache: a check never skips the validation of its own endpoint.
+    this.#lastEndpoint = '/';
+    this.#lastEntry = this.#lookUp('/');
     this.#synchronous = shared === undefined || shared.synchronous;
   }
 
@@ -207,7 +210,10 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   }
 
   #resolve(endpoint: string): Entry {
-    if (endpoint === this.#lastEndpoint && this.#lastEntry !== undefined) return this.#lastEntry;
+    return endpoint === this.#lastEndpoint ? this.#lastEntry : this.#remember(endpoint);
+  }
+
+  #remember(endpoint: string): Entry {
     const entry = this.#lookUp(endpoint);
     this.#lastEndpoint = endpoint;
     this.#lastEntry = entry;

@@ -6,7 +6,6 @@ import { levelAt, msUntilLevel, wholeTokens } from './bucket-math.js';
 import { admittedDecision, isWholePolicy, refusedDecision } from './decision.js';
 import { CandidateHeap } from './candidate-heap.js';
 import { PolicyRegistry } from './policy-registry.js';
-import { NONE, RecencyList } from './recency-list.js';
 import type { SyncRateLimitStore } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
@@ -20,6 +19,19 @@ export const DEFAULT_MAX_KEYS = 100_000;
 const FIRST_SLOTS = 1024;
 /** How many soon-to-be-full buckets a sweep remembers, so that most reclaims need no sweep. */
 const CANDIDATES = 1024;
+/** How many least recently used buckets a scan remembers, so that most evictions need no scan. */
+const LEAST_RECENT = 1024;
+/** No slot. */
+const NONE = -1;
+
+// Each slot is four doubles in one Float64Array, so that a check touches one cache line: the scaled
+// tokens, the update time (epoch ms), the last-use stamp (for a free slot: the next free slot) and
+// the policy id.
+const STRIDE = 4;
+const TOKENS = 0;
+const UPDATED_AT = 1;
+const USED = 2;
+const POLICY = 3;
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -48,13 +60,13 @@ export interface MemoryStoreStats {
 /**
  * Token buckets in memory, for one process: synchronous, no timer, bounded by `maxKeys`.
  *
- * Buckets live in flat typed arrays indexed through one `Map<string, number>`: scaled tokens and
- * update time side by side in a `Float64Array`, the links of a least-recently-used list in an
- * `Int32Array`, and a policy id in a `Uint16Array`, about 60 bytes per key besides the key string.
- * A check allocates nothing but the decision `consume` returns (`tryConsume` not even that), and
- * the heap stays flat once `maxKeys` buckets exist. When a new key arrives and the store is full, it
- * drops a bucket that has refilled completely (it decides exactly as a missing bucket does), and only
- * when there is none the least recently used bucket, counted in `evictedActiveBuckets`.
+ * Buckets live in one flat `Float64Array` indexed through one `Map<string, number>`: per bucket the
+ * scaled tokens, the update time, a last-use stamp and a policy id side by side (32 bytes, so a check
+ * reads and writes one cache line), about 70 bytes per key besides the key string. A check allocates
+ * nothing but the decision `consume` returns (`tryConsume` not even that), and the heap stays flat
+ * once `maxKeys` buckets exist. When a new key arrives and the store is full, it drops a bucket that
+ * has refilled completely (it decides exactly as a missing bucket does), and only when there is none
+ * the least recently used bucket, counted in `evictedActiveBuckets`.
  *
  * One store may serve several limiters with different policies: each call carries its policy.
  *
@@ -75,12 +87,17 @@ export class MemoryStore implements SyncRateLimitStore {
   readonly #slotByKey = new Map<string, number>();
   readonly #policies = new PolicyRegistry();
   #keys: (string | undefined)[] = [];
-  /** Per slot: scaled tokens at `2 × slot`, update time (epoch ms) at `2 × slot + 1`. */
+  /** {@link STRIDE} doubles per slot: tokens, update time, last-use stamp or next free slot, policy id. */
   #state = new Float64Array(0);
-  readonly #recency = new RecencyList();
-  #policyIds = new Uint16Array(0);
   #slotCount = 0;
   #usedSlots = 0;
+  #freeHead = NONE;
+  /**
+   * The stamp of the latest use, and its slot. A use takes the next stamp, so that stamps order uses
+   * exactly; a use of the slot used last keeps its stamp, which orders it the same way.
+   */
+  #lastStamp = 0;
+  #lastSlot = NONE;
   #evictedActive = 0;
   #droppedFull = 0;
   #sweeps = 0;
@@ -90,6 +107,11 @@ export class MemoryStore implements SyncRateLimitStore {
   #candidateFullAtMs = new Float64Array(0);
   #candidateCount = 0;
   #candidateCursor = 0;
+  /** The least recently used slots as of the last scan, in order, with their stamps then. */
+  #leastRecentSlots = new Int32Array(0);
+  #leastRecentStamps = new Float64Array(0);
+  #leastRecentCount = 0;
+  #leastRecentCursor = 0;
   /** The policy object of every call so far, while there has been only one (saves a lookup per write). */
   #onlyPolicy: BucketPolicy | undefined;
   /** The last policy `#isWhole` was asked about, and its answer. */
@@ -141,14 +163,15 @@ export class MemoryStore implements SyncRateLimitStore {
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNew(key, policy, needed, nowMs);
-    this.#recency.moveToHead(slot);
     const state = this.#state;
-    const updatedAtMs = state[2 * slot + 1]!;
+    const at = STRIDE * slot;
+    if (slot !== this.#lastSlot) this.#stamp(slot);
+    const updatedAtMs = state[at + UPDATED_AT]!;
     const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
-    const level = levelAt(state[2 * slot]!, updatedAtMs, atMs, policy);
+    const level = levelAt(state[at + TOKENS]!, updatedAtMs, atMs, policy);
     if (level < needed) return false;
-    state[2 * slot] = level - needed;
-    state[2 * slot + 1] = atMs;
+    state[at + TOKENS] = level - needed;
+    state[at + UPDATED_AT] = atMs;
     if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
     return true;
   }
@@ -160,15 +183,16 @@ export class MemoryStore implements SyncRateLimitStore {
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNewDecision(key, policy, needed, nowMs);
-    this.#recency.moveToHead(slot);
     const state = this.#state;
-    const updatedAtMs = state[2 * slot + 1]!;
+    const at = STRIDE * slot;
+    if (slot !== this.#lastSlot) this.#stamp(slot);
+    const updatedAtMs = state[at + UPDATED_AT]!;
     const atMs = updatedAtMs > nowMs ? updatedAtMs : nowMs;
-    const level = levelAt(state[2 * slot]!, updatedAtMs, atMs, policy);
+    const level = levelAt(state[at + TOKENS]!, updatedAtMs, atMs, policy);
     if (level < needed) return refusedDecision(policy, level, atMs, nowMs, needed);
     const after = level - needed;
-    state[2 * slot] = after;
-    state[2 * slot + 1] = atMs;
+    state[at + TOKENS] = after;
+    state[at + UPDATED_AT] = atMs;
     if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
     return admittedDecision(policy, after, atMs, this.#isWhole(policy) && after === Math.floor(after));
   }
@@ -177,8 +201,9 @@ export class MemoryStore implements SyncRateLimitStore {
   remaining(key: string, policy: BucketPolicy, nowMs: number): number {
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
-    const updatedAtMs = this.#state[2 * slot + 1]!;
-    const level = levelAt(this.#state[2 * slot]!, updatedAtMs, Math.max(nowMs, updatedAtMs), policy);
+    const at = STRIDE * slot;
+    const updatedAtMs = this.#state[at + UPDATED_AT]!;
+    const level = levelAt(this.#state[at + TOKENS]!, updatedAtMs, Math.max(nowMs, updatedAtMs), policy);
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
@@ -203,10 +228,13 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#slotByKey.clear();
     this.#keys.fill(undefined);
     this.#usedSlots = 0;
-    this.#recency.clear();
+    this.#freeHead = NONE;
+    this.#lastSlot = NONE;
     this.#fullAtLowerBoundMs = Infinity;
     this.#candidateCount = 0;
     this.#candidateCursor = 0;
+    this.#leastRecentCount = 0;
+    this.#leastRecentCursor = 0;
   }
 
   #consumeNewDecision(key: string, policy: BucketPolicy, needed: number, nowMs: number): RateLimitDecision {
@@ -231,12 +259,13 @@ export class MemoryStore implements SyncRateLimitStore {
     const policyId = this.#policies.idOf(policy);
     this.#onlyPolicy = this.#policies.size === 1 ? policy : undefined;
     const slot = this.#allocate(nowMs);
-    this.#state[2 * slot] = capacity - needed;
-    this.#state[2 * slot + 1] = nowMs;
-    this.#policyIds[slot] = policyId;
+    const at = STRIDE * slot;
+    this.#state[at + TOKENS] = capacity - needed;
+    this.#state[at + UPDATED_AT] = nowMs;
+    this.#stamp(slot);
+    this.#state[at + POLICY] = policyId;
     this.#keys[slot] = key;
     this.#slotByKey.set(key, slot);
-    this.#recency.pushHead(slot);
     this.#lowerFullAtBound(this.#fullAtMs(slot));
     return true;
   }
@@ -248,9 +277,14 @@ export class MemoryStore implements SyncRateLimitStore {
   #notePolicy(slot: number, policy: BucketPolicy): void {
     const policyId = this.#policies.idOf(policy);
     if (this.#policies.size > 1) this.#onlyPolicy = undefined;
-    if (this.#policyIds[slot] === policyId) return;
-    this.#policyIds[slot] = policyId;
+    if (this.#state[STRIDE * slot + POLICY] === policyId) return;
+    this.#state[STRIDE * slot + POLICY] = policyId;
     this.#lowerFullAtBound(this.#fullAtMs(slot));
+  }
+
+  #stamp(slot: number): void {
+    this.#state[STRIDE * slot + USED] = ++this.#lastStamp;
+    this.#lastSlot = slot;
   }
 
   #lowerFullAtBound(fullAtMs: number): void {
@@ -259,13 +293,14 @@ export class MemoryStore implements SyncRateLimitStore {
 
   /** When the bucket in `slot` is full again, by the arithmetic of its own policy. */
   #fullAtMs(slot: number): number {
-    const policy = this.#policies.policy(this.#policyIds[slot]!);
+    const at = STRIDE * slot;
+    const policy = this.#policies.policy(this.#state[at + POLICY]!);
     const capacity = policy.capacity * policy.refillIntervalMs;
-    return this.#state[2 * slot + 1]! + msUntilLevel(this.#state[2 * slot]!, capacity, policy.refillTokens);
+    return this.#state[at + UPDATED_AT]! + msUntilLevel(this.#state[at + TOKENS]!, capacity, policy.refillTokens);
   }
 
   #allocate(nowMs: number): number {
-    if (!this.#recency.hasFree) {
+    if (this.#freeHead === NONE) {
       if (this.#usedSlots < this.#slotCount) return this.#usedSlots++;
       if (this.#slotCount < this.maxKeys) {
         this.#resize(Math.min(this.maxKeys, this.#slotCount * 2));
@@ -273,21 +308,45 @@ export class MemoryStore implements SyncRateLimitStore {
       }
       this.#reclaim(nowMs);
     }
-    return this.#recency.popFree();
+    const slot = this.#freeHead;
+    this.#freeHead = this.#state[STRIDE * slot + USED]!;
+    return slot;
   }
 
   /** Frees at least one slot: a full bucket if any exists, else the least recently used one. */
   #reclaim(nowMs: number): void {
-    const tail = this.#recency.tail;
-    if (this.#fullAtMs(tail) <= nowMs) return this.#dropFull(tail);
+    const leastRecent = this.#leastRecent();
+    if (this.#fullAtMs(leastRecent) <= nowMs) return this.#dropFull(leastRecent);
     const due = this.#dueCandidate(nowMs);
     if (due !== NONE) return this.#dropFull(due);
     if (nowMs >= this.#fullAtLowerBoundMs) {
       this.#sweep(nowMs);
-      if (this.#recency.hasFree) return;
+      if (this.#freeHead !== NONE) return;
     }
     this.#evictedActive += 1;
-    this.#drop(this.#recency.tail);
+    this.#drop(this.#leastRecent());
+  }
+
+  /**
+   * The least recently used bucket. A scan remembers the {@link LEAST_RECENT} oldest stamps in order;
+   * a remembered slot whose stamp is unchanged is the oldest of all, since every use since the scan
+   * took a newer stamp than any the scan saw. A slot used, dropped or reused since then has another
+   * stamp (or no key) and is passed over; when none is left, a new scan begins.
+   */
+  #leastRecent(): number {
+    const state = this.#state;
+    while (this.#leastRecentCursor < this.#leastRecentCount) {
+      const slot = this.#leastRecentSlots[this.#leastRecentCursor]!;
+      if (this.#keys[slot] !== undefined && state[STRIDE * slot + USED] === this.#leastRecentStamps[this.#leastRecentCursor]) return slot;
+      this.#leastRecentCursor += 1;
+    }
+    const heap = new CandidateHeap(this.#leastRecentSlots, this.#leastRecentStamps);
+    for (let slot = 0; slot < this.#usedSlots; slot++) {
+      if (this.#keys[slot] !== undefined) heap.offer(slot, state[STRIDE * slot + USED]!);
+    }
+    this.#leastRecentCount = heap.sortAscending();
+    this.#leastRecentCursor = 0;
+    return this.#leastRecentSlots[0]!;
   }
 
   /** The next remembered bucket that is full by now, or NONE; stale candidates tighten the bound. */
@@ -328,26 +387,24 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 
   #drop(slot: number): void {
-    this.#recency.remove(slot);
+    if (slot === this.#lastSlot) this.#lastSlot = NONE;
     this.#slotByKey.delete(this.#keys[slot]!);
     this.#keys[slot] = undefined;
-    this.#recency.pushFree(slot);
+    this.#state[STRIDE * slot + USED] = this.#freeHead;
+    this.#freeHead = slot;
   }
 
   #resize(slotCount: number): void {
-    this.#state = copied(this.#state, new Float64Array(2 * slotCount));
-    this.#recency.resize(slotCount);
-    this.#policyIds = copied(this.#policyIds, new Uint16Array(slotCount));
+    const state = new Float64Array(STRIDE * slotCount);
+    state.set(this.#state);
+    this.#state = state;
     this.#keys.length = slotCount;
     this.#slotCount = slotCount;
     if (this.#candidateSlots.length === 0 && slotCount === this.maxKeys) {
       this.#candidateSlots = new Int32Array(Math.min(CANDIDATES, slotCount));
       this.#candidateFullAtMs = new Float64Array(Math.min(CANDIDATES, slotCount));
+      this.#leastRecentSlots = new Int32Array(Math.min(LEAST_RECENT, slotCount));
+      this.#leastRecentStamps = new Float64Array(Math.min(LEAST_RECENT, slotCount));
     }
   }
-}
-
-function copied<T extends Float64Array | Uint16Array>(old: T, fresh: T): T {
-  fresh.set(old);
-  return fresh;
 }

@@ -238,3 +238,99 @@ describe('MemoryStore bound, properties', () => {
     expect(stats.droppedFullBuckets).toBeGreaterThan(500);
   });
 });
+
+/**
+ * The documented bound, modelled plainly on top of the exact unbounded model: when a new key finds
+ * `maxKeys` keys held, a full bucket is forgotten if there is one (which one cannot change a decision:
+ * a full bucket decides as a missing one), else the least recently used key, counted as a loss.
+ * Recency is the insertion order of a Map, each use moving its key to the end.
+ */
+class BoundedReference {
+  readonly #limiter: ReferenceLimiter;
+  readonly #maxKeys: number;
+  /** Held keys from least to most recently used. */
+  readonly #recency = new Set<string>();
+  readonly #fullAtMs = new Map<string, number>();
+  evictedActive = 0;
+
+  constructor(limits: { rate: number; perSeconds: number; burst: number }, maxKeys: number) {
+    this.#limiter = new ReferenceLimiter(limits.rate, limits.perSeconds * 1000, limits.burst);
+    this.#maxKeys = maxKeys;
+  }
+
+  check(key: string, cost: number, nowMs: number): ReturnType<ReferenceLimiter['check']> {
+    if (!this.#recency.has(key) && this.#recency.size === this.#maxKeys) {
+      const full = [...this.#fullAtMs].find(([, fullAtMs]) => fullAtMs <= nowMs);
+      const [victim] = full ?? [...this.#recency];
+      if (full === undefined) this.evictedActive += 1;
+      this.#recency.delete(victim);
+      this.#fullAtMs.delete(victim);
+      this.#limiter.forget(victim);
+    }
+    this.#recency.delete(key);
+    this.#recency.add(key);
+    const decision = this.#limiter.check(key, cost, nowMs);
+    this.#fullAtMs.set(key, decision.resetAtMs);
+    return decision;
+  }
+}
+
+function compareWithBoundedReference(
+  limits: { rate: number; perSeconds: number; burst: number },
+  maxKeys: number,
+  steps: readonly { advanceMs: number; client: number; cost: number }[],
+): MemoryStore {
+  const clock = new ManualClock(START_MS);
+  const store = new MemoryStore({ maxKeys });
+  const limiter = new RateLimiter({ ...limits, clock, store });
+  const reference = new BoundedReference(limits, maxKeys);
+  for (const [index, { advanceMs, client, cost }] of steps.entries()) {
+    clock.advanceMs(advanceMs);
+    const key = `client-${client}`;
+    const checked = Math.min(cost, limits.burst);
+    const expected = reference.check(key, checked, clock.nowMs());
+    // Every third check goes through allowRequest (MemoryStore.tryConsume), the others through check (consume).
+    if (index % 3 === 0) expect(limiter.allowRequest(key, checked)).toBe(expected.allowed);
+    else expect(limiter.check(key, checked)).toEqual(expected);
+    expect(store.evictedActiveBuckets).toBe(reference.evictedActive);
+  }
+  return store;
+}
+
+describe('MemoryStore eviction, properties', () => {
+  it('when full of buckets that carry information, evicts exactly the least recently used one, refused checks counting as uses', () => {
+    const limits = fc.record({ rate: fc.integer({ min: 1, max: 30 }), perSeconds: fc.integer({ min: 1, max: 120 }), burst: fc.integer({ min: 1, max: 5 }) });
+    const steps = fc.array(
+      fc.record({
+        advanceMs: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 50 }), weight: 9 }, { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 1 }),
+        client: fc.integer({ min: 0, max: 12 }),
+        cost: fc.integer({ min: 1, max: 5 }),
+      }),
+      { maxLength: 150 },
+    );
+    let evicted = 0;
+    fc.assert(
+      fc.property(limits, fc.integer({ min: 1, max: 6 }), steps, (policy, maxKeys, schedule) => {
+        evicted += compareWithBoundedReference(policy, maxKeys, schedule).evictedActiveBuckets;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(evicted).toBeGreaterThan(800);
+  });
+
+  it('also past the 1,024 least recently used buckets one scan remembers, with old buckets used again in between', () => {
+    let seed = 987_654;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    let next = 0;
+    const schedule = Array.from({ length: 15_000 }, () => {
+      // Mostly new clients; a third of the checks go back to one of the last 1,500 clients.
+      const client = random() < 0.33 ? Math.max(0, next - 1 - Math.floor(random() * 1500)) : next++;
+      return { advanceMs: Math.floor(random() * 3), client, cost: 1 + Math.floor(random() * 3) };
+    });
+    const store = compareWithBoundedReference({ rate: 1, perSeconds: 600, burst: 3 }, 1200, schedule);
+    expect(store.evictedActiveBuckets).toBeGreaterThan(5000);
+  });
+});

@@ -79,4 +79,9 @@ export class ReferenceLimiter {
   isActive(client: string, nowMs: number): boolean {
     return this.#buckets.has(client) && this.#level(client, BigInt(nowMs)).numerator < this.#full();
   }
+
+  /** Forgets the bucket of `client`, as a store that evicts it does: it starts again from a full one. */
+  forget(client: string): void {
+    this.#buckets.delete(client);
+  }
 }
