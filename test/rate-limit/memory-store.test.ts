@@ -8,6 +8,15 @@ import { ManualClock } from '../../src/testing/manual-clock.js';
 import { ReferenceLimiter } from './reference-limiter.js';
 
 const START_MS = 1_700_000_000_000;
+
+/** A repeatable sequence of numbers in [0, 1) (a linear congruential generator). */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
 const onePerSecond: BucketPolicy = { capacity: 1, refillTokens: 1, refillIntervalMs: 1000 };
 
 describe('MemoryStore', () => {
@@ -222,11 +231,7 @@ describe('MemoryStore bound, properties', () => {
   });
 
   it('also with more buckets than it remembers as candidates: 1,500 keys near the bound, mixed costs, full scans', () => {
-    let seed = 12_345;
-    const random = (): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed / 2_147_483_648;
-    };
+    const random = seededRandom(12_345);
     const schedule = Array.from({ length: 12_000 }, () => ({
       advanceMs: random() < 0.995 ? Math.floor(random() * 3) : Math.floor(random() * 2000),
       client: Math.floor(random() * 4000),
@@ -319,11 +324,7 @@ describe('MemoryStore eviction, properties', () => {
   });
 
   it('also past the 1,024 least recently used buckets one scan remembers, with old buckets used again in between', () => {
-    let seed = 987_654;
-    const random = (): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed / 2_147_483_648;
-    };
+    const random = seededRandom(987_654);
     let next = 0;
     const schedule = Array.from({ length: 15_000 }, () => {
       // Mostly new clients; a third of the checks go back to one of the last 1,500 clients.
