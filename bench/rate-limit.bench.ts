@@ -2,7 +2,10 @@
  * Rate limiting: the cost of one check and the heap per client, side by side with a naive keyed token
  * bucket (a Map of `{ tokens, updatedAtMs }` objects with refill arithmetic) and with the peers:
  * limiter's TokenBucket (one per key in a Map), express-rate-limit's MemoryStore.increment and
- * rate-limiter-flexible's RateLimiterMemory.consume.
+ * rate-limiter-flexible's RateLimiterMemory.consume. The naive bucket answers with a boolean, as
+ * `RateLimiter.allowRequest` does; `EndpointRateLimiter.check` also builds a decision object (five
+ * fields, one of them a boxed double), so a second naive row that builds the same object shows what
+ * that costs on its own.
  *
  * Fairness: every limit is high enough that each check is admitted (the common case, and the only
  * case in which rate-limiter-flexible does not reject a Promise). greenslo and the naive bucket read
@@ -22,6 +25,7 @@ const BIG = 1e9; // tokens: nobody is ever limited during the speed tables
 const ASYNC_BATCH = 100;
 const KEY_COUNT = 100_000;
 const HEAP_KEYS = 1_000_000;
+const NAIVE_DECISIONS = 'naive keyed bucket, answering with a full decision object';
 
 /** The baseline: a Map of small objects and the textbook refill arithmetic. */
 class NaiveKeyedBucket {
@@ -37,7 +41,10 @@ class NaiveKeyedBucket {
   }
 
   allow(key: string): boolean {
-    const nowMs = this.#clock.nowMs();
+    return this.allowAt(key, this.#clock.nowMs());
+  }
+
+  allowAt(key: string, nowMs: number): boolean {
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
       bucket = { tokens: this.#capacity, updatedAtMs: nowMs };
@@ -49,6 +56,19 @@ class NaiveKeyedBucket {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /**
+   * The same check, answered with the figures `EndpointRateLimiter.check` gives (remaining tokens,
+   * when the bucket is full again): context for that row, which pays for building them.
+   */
+  decide(key: string): { allowed: boolean; limit: number; remaining: number; resetAtMs: number; retryAfterMs: number } {
+    const nowMs = this.#clock.nowMs();
+    const allowed = this.allowAt(key, nowMs);
+    const tokens = this.#buckets.get(key)!.tokens;
+    const resetAtMs = nowMs + Math.ceil((this.#capacity - tokens) / this.#refillPerMs);
+    const retryAfterMs = allowed ? 0 : Math.ceil((1 - tokens) / this.#refillPerMs);
+    return { allowed, limit: this.#capacity, remaining: Math.floor(tokens), resetAtMs, retryAfterMs };
   }
 }
 
@@ -66,6 +86,7 @@ interface Contenders {
 
 function contenders(maxKeys: number, clock: Clock = systemClock): Contenders {
   const naive = new NaiveKeyedBucket(BIG, BIG / 1000, clock);
+  const naiveDecisions = new NaiveKeyedBucket(BIG, BIG / 1000, clock);
   const limiter = new RateLimiter({ rate: BIG, perSeconds: 1, maxKeys, clock });
   const endpoints = new EndpointRateLimiter({ rules: { '/embed/multimodal': { rate: BIG, perSeconds: 1 }, '/health/*': 'unlimited' }, maxKeys, clock });
   const buckets = new Map<string, LimiterTokenBucket>();
@@ -76,6 +97,7 @@ function contenders(maxKeys: number, clock: Clock = systemClock): Contenders {
     { name: 'naive keyed bucket', check: (key) => naive.allow(key) },
     { name: 'greenslo RateLimiter.allowRequest', check: (key) => limiter.allowRequest(key) },
     { name: 'greenslo EndpointRateLimiter.check', check: (key) => endpoints.check('/embed/multimodal', key) },
+    { name: NAIVE_DECISIONS, check: (key) => naiveDecisions.decide(key) },
     {
       name: 'limiter TokenBucket (one per key)',
       check: (key) => {
@@ -138,6 +160,13 @@ async function table(title: string, list: readonly Contender[], keys: readonly s
   const measurements = await measureSideBySide(list, keys, 1_000_000, 5);
   report(title, measurements, 'naive keyed bucket');
   reportPaired(measurements, 'naive keyed bucket');
+  const check = measurements.find((m) => m.name === 'greenslo EndpointRateLimiter.check');
+  const naiveDecisions = measurements.find((m) => m.name === NAIVE_DECISIONS);
+  if (check !== undefined && naiveDecisions !== undefined) {
+    const ratios = check.roundsNsPerOp.map((ns, round) => naiveDecisions.roundsNsPerOp[round]! / ns);
+    console.log(`
+EndpointRateLimiter.check against the naive bucket that also answers with a decision: ${median(ratios).toFixed(2)}x (per round: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')})`);
+  }
 }
 
 function shuffledKeys(count: number): string[] {
