@@ -271,20 +271,43 @@ class BoundedReference {
     this.#fullAtMs.set(key, decision.resetAtMs);
     return decision;
   }
+
+  /** Forgets `key`, or every key. */
+  reset(key?: string): void {
+    for (const held of key === undefined ? [...this.#recency] : [key]) {
+      this.#recency.delete(held);
+      this.#fullAtMs.delete(held);
+      this.#limiter.forget(held);
+    }
+  }
+}
+
+/** One step of a schedule: a check of `client` (the default), or a reset of it, or of every client. */
+interface Step {
+  readonly advanceMs: number;
+  readonly client: number;
+  readonly cost: number;
+  readonly action?: 'check' | 'reset' | 'resetAll';
 }
 
 function compareWithBoundedReference(
   limits: { rate: number; perSeconds: number; burst: number },
   maxKeys: number,
-  steps: readonly { advanceMs: number; client: number; cost: number }[],
+  steps: readonly Step[],
 ): MemoryStore {
   const clock = new ManualClock(START_MS);
   const store = new MemoryStore({ maxKeys });
   const limiter = new RateLimiter({ ...limits, clock, store });
   const reference = new BoundedReference(limits, maxKeys);
-  for (const [index, { advanceMs, client, cost }] of steps.entries()) {
+  for (const [index, { advanceMs, client, cost, action }] of steps.entries()) {
     clock.advanceMs(advanceMs);
     const key = `client-${client}`;
+    if (action === 'reset' || action === 'resetAll') {
+      const which = action === 'reset' ? key : undefined;
+      limiter.reset(which);
+      reference.reset(which);
+      continue;
+    }
     const checked = Math.min(cost, limits.burst);
     const expected = reference.check(key, checked, clock.nowMs());
     // Every third check goes through allowRequest (MemoryStore.tryConsume), the others through check (consume).
@@ -296,13 +319,14 @@ function compareWithBoundedReference(
 }
 
 describe('MemoryStore eviction, properties', () => {
-  it('when full of buckets that carry information, evicts exactly the least recently used one, refused checks counting as uses', () => {
+  it('when full of buckets that carry information, evicts exactly the least recently used one, refused checks counting as uses, between resets', () => {
     const limits = fc.record({ rate: fc.integer({ min: 1, max: 30 }), perSeconds: fc.integer({ min: 1, max: 120 }), burst: fc.integer({ min: 1, max: 5 }) });
     const steps = fc.array(
       fc.record({
         advanceMs: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 50 }), weight: 9 }, { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 1 }),
         client: fc.integer({ min: 0, max: 12 }),
         cost: fc.integer({ min: 1, max: 5 }),
+        action: fc.oneof({ arbitrary: fc.constant('check' as const), weight: 30 }, { arbitrary: fc.constant('reset' as const), weight: 2 }, { arbitrary: fc.constant('resetAll' as const), weight: 1 }),
       }),
       { maxLength: 150 },
     );
@@ -319,10 +343,11 @@ describe('MemoryStore eviction, properties', () => {
   it('also past the 1,024 least recently used buckets one scan remembers, with old buckets used again in between', () => {
     const random = seededRandom(987_654);
     let next = 0;
-    const schedule = Array.from({ length: 15_000 }, () => {
-      // Mostly new clients; a third of the checks go back to one of the last 1,500 clients.
+    const schedule = Array.from({ length: 15_000 }, (): Step => {
+      // Mostly new clients; a third of the checks go back to one of the last 1,500 clients; a few resets.
       const client = random() < 0.33 ? Math.max(0, next - 1 - Math.floor(random() * 1500)) : next++;
-      return { advanceMs: Math.floor(random() * 3), client, cost: 1 + Math.floor(random() * 3) };
+      const action = random() < 0.02 ? 'reset' : 'check';
+      return { advanceMs: Math.floor(random() * 3), client, cost: 1 + Math.floor(random() * 3), action };
     });
     const store = compareWithBoundedReference({ rate: 1, perSeconds: 600, burst: 3 }, 1200, schedule);
     expect(store.evictedActiveBuckets).toBeGreaterThan(5000);
