@@ -94,7 +94,8 @@ export class MemoryStore implements SyncRateLimitStore {
   #freeHead = NONE;
   /**
    * The stamp of the latest use, and its slot. A use takes the next stamp, so that stamps order uses
-   * exactly; a use of the slot used last keeps its stamp, which orders it the same way.
+   * exactly (doubles count exactly to 2^53: centuries at any rate of checks); a use of the slot used
+   * last keeps its stamp, which orders it the same way.
    */
   #lastStamp = 0;
   #lastSlot = NONE;
