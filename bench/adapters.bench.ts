@@ -1,7 +1,7 @@
 /**
  * Adapter overhead: each framework bare, with one empty middleware (what any middleware costs),
  * with greenslo's full `guard` (SLO + an allow-all rate limit + energy on the CPU model; default
- * draft header fields, and again with `headers: 'both'`), and with a peer stack (a rate limiter plus
+ * draft header fields, and again with `headers: 'both'` and `'none'`), and with a peer stack (a rate limiter plus
  * a prom-client histogram middleware). The server runs in its own process pinned to one core, autocannon on the
  * other; variants alternate over several rounds and medians are reported, as requests per second
  * and as server CPU microseconds per request (the steadier figure on a shared machine).
@@ -21,12 +21,13 @@ const FRAMEWORKS = [
   { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
   { name: 'fetch', peer: 'rate-limiter-flexible + prom-client Histogram (Hono)' },
 ] as const;
-const VARIANTS = ['bare', 'noop', 'greenslo', 'greenslo-both', 'peer'] as const;
+const VARIANTS = ['bare', 'noop', 'greenslo', 'greenslo-both', 'greenslo-none', 'peer'] as const;
 const VARIANT_NAMES: Record<string, string> = {
   bare: 'bare',
   noop: 'one empty middleware (Fetch: an empty wrapper): the floor of any guard',
   greenslo: "greenslo guard (SLO + limit + energy; draft fields, the default)",
   'greenslo-both': "greenslo guard, `headers: 'both'` (adds the three X-RateLimit fields)",
+  'greenslo-none': "greenslo guard, `headers: 'none'` (no rate-limit fields, as the Koa and Hono peer stacks)",
 };
 
 const canPin = (() => {

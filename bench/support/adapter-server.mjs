@@ -24,7 +24,7 @@ let served = 0;
 
 function greensloParts() {
   return {
-    ...(variant === 'greenslo-both' ? { headers: 'both' } : {}),
+    ...(variant === 'greenslo-both' ? { headers: 'both' } : variant === 'greenslo-none' ? { headers: 'none' } : {}),
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
