@@ -1,10 +1,11 @@
 /**
  * Adapter overhead: each framework bare, with one empty middleware (what any middleware costs),
  * with greenslo's full `guard` (SLO + an allow-all rate limit + energy on the CPU model; default
- * draft header fields, and again with `headers: 'both'` and `'none'`), and with a peer stack (a rate limiter plus
- * a prom-client histogram middleware). The server runs in its own process pinned to one core, autocannon on the
- * other; variants alternate over several rounds and medians are reported, as requests per second
- * and as server CPU microseconds per request (the steadier figure on a shared machine).
+ * draft header fields, and again with `headers: 'both'` and `'none'`), and with a peer stack (a rate
+ * limiter plus a prom-client histogram middleware). The server runs in its own process pinned to one
+ * core, autocannon on the other; variants alternate over several rounds and medians are reported, as
+ * requests per second and as server CPU microseconds per request (the steadier figure on a shared
+ * machine).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
