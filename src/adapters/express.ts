@@ -35,8 +35,9 @@ function proceed(admission: Admission, req: Request, res: Response, next: NextFu
   if (!admission.allowed) return send(res, admission.response);
   setHeaders(res, admission.headers);
   // 'close' follows 'finish' on every response, and also ends the request when the client goes away
-  // first. A closure per request costs less than a property added to every response object.
-  res.once('close', () => admission.finish(res.statusCode, routeOf(req), false));
+  // first. A closure per request costs less than a property added to every response object; 'close'
+  // comes once per response, so `on` does (`once` would wrap the listener in one more function).
+  res.on('close', () => admission.finish(res.statusCode, routeOf(req), false));
   next();
 }
 

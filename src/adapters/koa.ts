@@ -77,7 +77,7 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
     }
     if (!isStream(ctx.body)) return admission.finish(ctx.status, routeOf(ctx));
     // A streamed body is measured until it has been sent (or the client went away).
-    ctx.res.once('close', () => admission.finish(ctx.status, routeOf(ctx)));
+    ctx.res.on('close', () => admission.finish(ctx.status, routeOf(ctx)));
   };
 }
 
