@@ -5,7 +5,7 @@
  * limiter plus a prom-client histogram middleware). The server runs in its own process pinned to one
  * core, autocannon on the other; variants alternate over several rounds and medians are reported, as
  * requests per second and as server CPU microseconds per request (the steadier figure on a shared
- * machine).
+ * machine). Differences to the bare framework and ratios to the peer are compared round by round.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { median } from './harness.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
 const CONNECTIONS = 16;
 const FRAMEWORKS = [
@@ -82,7 +82,7 @@ async function runOnce(framework: string, variant: string): Promise<{ rps: numbe
 export default async function run(): Promise<void> {
   if (canPin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, server ${canPin ? 'pinned to core 0, load to core 1' : 'not pinned'})\n`);
-  console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare | throughput vs peer |');
+  console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare (median of rounds) | throughput vs peer (median of rounds) |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const framework of FRAMEWORKS) {
     const samples = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [] as number[], cpu: [] as number[] }]));
@@ -94,12 +94,16 @@ export default async function run(): Promise<void> {
         samples[variant]!.cpu.push(cpuMicrosPerRequest);
       }
     }
-    const figures = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: median(samples[variant]!.rps), cpu: median(samples[variant]!.cpu) }]));
+    // Added CPU and throughput ratios are medians of per-round comparisons: the variants of one round
+    // ran back to back, so slow drifts of the machine's load cancel out.
+    const paired = (variant: string, other: string, figure: 'rps' | 'cpu', compare: (a: number, b: number) => number): number =>
+      median(samples[variant]![figure].map((value, round) => compare(value, samples[other]![figure][round]!)));
     for (const variant of VARIANTS) {
-      const { rps, cpu } = figures[variant]!;
+      const rps = median(samples[variant]!.rps);
+      const cpu = median(samples[variant]!.cpu);
       const name = variant === 'peer' ? framework.peer : VARIANT_NAMES[variant]!;
-      const added = variant === 'bare' ? '' : (cpu - figures.bare!.cpu).toFixed(1);
-      const versusPeer = variant.startsWith('greenslo') ? `${(rps / figures.peer!.rps).toFixed(2)}x` : '';
+      const added = variant === 'bare' ? '' : paired(variant, 'bare', 'cpu', (a, b) => a - b).toFixed(1);
+      const versusPeer = variant.startsWith('greenslo') ? `${paired(variant, 'peer', 'rps', (a, b) => a / b).toFixed(2)}x` : '';
       console.log(`| ${framework.name} | ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${cpu.toFixed(1)} | ${added} | ${versusPeer} |`);
     }
   }
