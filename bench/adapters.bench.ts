@@ -3,9 +3,10 @@
  * with greenslo's full `guard` (SLO + an allow-all rate limit + energy on the CPU model; default
  * draft header fields, and again with `headers: 'both'` and `'none'`), and with a peer stack (a rate
  * limiter plus a prom-client histogram middleware). The server runs in its own process pinned to one
- * core, autocannon on the other; variants alternate over several rounds and medians are reported, as
- * requests per second and as server CPU microseconds per request (the steadier figure on a shared
- * machine). Differences to the bare framework and ratios to the peer are compared round by round.
+ * core, autocannon on the other, and is measured after a warm-up of a fixed number of requests.
+ * Variants alternate over several rounds and medians are reported, as requests per second and as
+ * server CPU microseconds per request (the steadier figure on a shared machine). Differences to the
+ * bare framework and ratios to the peer are compared round by round.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,12 @@ import { median } from './harness.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
+/**
+ * Requests each server answers before it is measured. A count, not a time: the JIT compiles on other
+ * threads whose CPU time counts, and the slower frameworks need as many requests as the faster ones
+ * for it to settle (after a 1 s warm-up, Express's added CPU read several µs higher).
+ */
+const WARM_UP_REQUESTS = Number(process.env.BENCH_WARM_UP_REQUESTS ?? 60_000);
 const CONNECTIONS = 16;
 const FRAMEWORKS = [
   { name: 'express', peer: 'express-rate-limit + prom-client Histogram' },
@@ -67,7 +74,7 @@ async function runOnce(framework: string, variant: string): Promise<{ rps: numbe
   const server = await startServer(framework, variant);
   try {
     const url = `http://127.0.0.1:${server.port}/hello/42`;
-    await autocannon({ url, connections: CONNECTIONS, duration: 1 }); // warm-up
+    await autocannon({ url, connections: CONNECTIONS, amount: WARM_UP_REQUESTS });
     await server.request('start', 'started');
     const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
     const stats = await server.request<{ cpuMicros: number; served: number }>('stats', 'stats');
@@ -81,7 +88,8 @@ async function runOnce(framework: string, variant: string): Promise<{ rps: numbe
 
 export default async function run(): Promise<void> {
   if (canPin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, server ${canPin ? 'pinned to core 0, load to core 1' : 'not pinned'})\n`);
+  const pinning = canPin ? 'pinned to core 0, load to core 1' : 'not pinned';
+  console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s after ${WARM_UP_REQUESTS.toLocaleString('en-US')} warm-up requests, ${CONNECTIONS} connections, server ${pinning})\n`);
   console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare (median of rounds) | throughput vs peer (median of rounds) |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const framework of FRAMEWORKS) {
