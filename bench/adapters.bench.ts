@@ -13,7 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { median } from './harness.js';
+import { EnergyMonitor } from '../src/energy/energy-monitor.js';
+import { RequestGuard, type AdmittedRequest, type GuardOptions } from '../src/http/request-guard.js';
+import { cpuPowerSource } from '../src/node/cpu-power-source.js';
+import { EndpointRateLimiter } from '../src/rate-limit/endpoint-rate-limiter.js';
+import { SLOTracker } from '../src/slo/slo-tracker.js';
+import { consume, median } from './harness.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
@@ -24,18 +29,27 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
  */
 const WARM_UP_REQUESTS = Number(process.env.BENCH_WARM_UP_REQUESTS ?? 60_000);
 const CONNECTIONS = 16;
+const GUARD_LOOP_REQUESTS = 300_000;
 const FRAMEWORKS = [
   { name: 'express', peer: 'express-rate-limit + prom-client Histogram' },
   { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
   { name: 'fetch', peer: 'rate-limiter-flexible + prom-client Histogram (Hono)' },
 ] as const;
 const VARIANTS = ['bare', 'noop', 'greenslo', 'greenslo-both', 'greenslo-none', 'peer'] as const;
+/**
+ * With `BENCH_ADAPTER_PROBES=1`, Koa also runs two probes: the guard's two draft fields as constants,
+ * set by a middleware of their own, once on the bare app and once after `guard({ headers: 'none' })`.
+ * If costs simply added up, both would add the same to their base.
+ */
+const PROBES = process.env.BENCH_ADAPTER_PROBES === '1' ? (['bare+fields', 'greenslo-none+fields'] as const) : [];
 const VARIANT_NAMES: Record<string, string> = {
   bare: 'bare',
   noop: 'one empty middleware (Fetch: an empty wrapper): the floor of any guard',
   greenslo: "greenslo guard (SLO + limit + energy; draft fields, the default)",
   'greenslo-both': "greenslo guard, `headers: 'both'` (adds the three X-RateLimit fields)",
   'greenslo-none': "greenslo guard, `headers: 'none'` (no rate-limit fields, as the Koa and Hono peer stacks)",
+  'bare+fields': 'probe: bare, plus a middleware that sets the two draft fields as constants',
+  'greenslo-none+fields': "probe: guard with `headers: 'none'`, plus the same middleware",
 };
 
 const canPin = (() => {
@@ -66,7 +80,8 @@ async function startServer(framework: string, variant: string): Promise<Server> 
       if (type) child.send({ type });
     });
   const { port } = await request<{ port: number }>('', 'ready');
-  if (canPin && child.pid) execFileSync('taskset', ['-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+  // -a: every thread of the server, the JIT's and the garbage collector's included.
+  if (canPin && child.pid) execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
   return { child, port, request };
 }
 
@@ -92,10 +107,12 @@ export default async function run(): Promise<void> {
   console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s after ${WARM_UP_REQUESTS.toLocaleString('en-US')} warm-up requests, ${CONNECTIONS} connections, server ${pinning})\n`);
   console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare (median of rounds) | throughput vs peer (median of rounds) |');
   console.log('|---|---|---:|---:|---:|---:|');
+  const probeNotes: string[] = [];
   for (const framework of FRAMEWORKS) {
-    const samples = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [] as number[], cpu: [] as number[] }]));
+    const variants: readonly string[] = framework.name === 'koa' ? [...VARIANTS, ...PROBES] : VARIANTS;
+    const samples = Object.fromEntries(variants.map((variant) => [variant, { rps: [] as number[], cpu: [] as number[] }]));
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      const order = round % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
         const { rps, cpuMicrosPerRequest } = await runOnce(framework.name, variant);
         samples[variant]!.rps.push(rps);
@@ -106,13 +123,58 @@ export default async function run(): Promise<void> {
     // ran back to back, so slow drifts of the machine's load cancel out.
     const paired = (variant: string, other: string, figure: 'rps' | 'cpu', compare: (a: number, b: number) => number): number =>
       median(samples[variant]![figure].map((value, round) => compare(value, samples[other]![figure][round]!)));
-    for (const variant of VARIANTS) {
+    for (const variant of variants) {
       const rps = median(samples[variant]!.rps);
       const cpu = median(samples[variant]!.cpu);
       const name = variant === 'peer' ? framework.peer : VARIANT_NAMES[variant]!;
       const added = variant === 'bare' ? '' : paired(variant, 'bare', 'cpu', (a, b) => a - b).toFixed(1);
-      const versusPeer = variant.startsWith('greenslo') ? `${paired(variant, 'peer', 'rps', (a, b) => a / b).toFixed(2)}x` : '';
+      const versusPeer = variant.startsWith('greenslo') && !variant.includes('+') ? `${paired(variant, 'peer', 'rps', (a, b) => a / b).toFixed(2)}x` : '';
       console.log(`| ${framework.name} | ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${cpu.toFixed(1)} | ${added} | ${versusPeer} |`);
     }
+    if (variants.includes('bare+fields')) {
+      const onBare = paired('bare+fields', 'bare', 'cpu', (a, b) => a - b);
+      const onGuard = paired('greenslo-none+fields', 'greenslo-none', 'cpu', (a, b) => a - b);
+      probeNotes.push(`${framework.name}: the two constant fields add ${onBare.toFixed(1)} µs/request to the bare app and ${onGuard.toFixed(1)} µs/request to the app with the guard (medians of per-round differences)`);
+    }
   }
+  for (const note of probeNotes) console.log(`\nProbe, ${note}.`);
+  guardInProcess();
+}
+
+/**
+ * The guard's own work, without HTTP: `admit` and `finish` of the benchmark's guard, request after
+ * request in one loop. Set against the added CPU above, it shows how much of that is the guard's own
+ * instructions, and how much the cost of running them between the framework's, once per request.
+ */
+function guardInProcess(): void {
+  const guards = {
+    "draft fields (the default)": new RequestGuard<object>('bench guard', guardParts()),
+    "`headers: 'none'`": new RequestGuard<object>('bench guard', { ...guardParts(), headers: 'none' }),
+  };
+  const request = {};
+  const rounds: Record<string, number[]> = {};
+  for (let round = 0; round < 7; round++) {
+    for (const [name, guard] of Object.entries(guards)) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < GUARD_LOOP_REQUESTS; i++) {
+        const admission = guard.admit(request, '/hello/42', '127.0.0.1') as AdmittedRequest;
+        consume(admission.headers);
+        admission.finish(200, '/hello/:id');
+      }
+      (rounds[name] ??= []).push(Number(process.hrtime.bigint() - start) / GUARD_LOOP_REQUESTS);
+    }
+  }
+  console.log(`\n## The guard alone: admit + finish in a loop, without HTTP (7 rounds x ${GUARD_LOOP_REQUESTS.toLocaleString('en-US')} requests)\n`);
+  console.log('| guard (SLO + limit + energy) | µs/request (median) |');
+  console.log('|---|---:|');
+  for (const [name, samples] of Object.entries(rounds)) console.log(`| ${name} | ${(median(samples) / 1000).toFixed(2)} |`);
+}
+
+/** The parts of the benchmark servers' guard (bench/support/adapter-server.mjs). */
+function guardParts(): GuardOptions<object> {
+  return {
+    slo: new SLOTracker(),
+    limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
+    energy: new EnergyMonitor({ powerSource: cpuPowerSource() }),
+  };
 }

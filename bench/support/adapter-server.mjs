@@ -21,10 +21,12 @@ import { cpuPowerSource } from 'greenslo/node';
 
 const [framework, variant] = process.argv.slice(2);
 let served = 0;
+/** The draft fields the guard writes in this benchmark, as constants, for the `+fields` probes. */
+const CONSTANT_FIELDS = { RateLimit: '"default";r=999999999;t=1', 'RateLimit-Policy': '"default";q=1000000000;w=1' };
 
 function greensloParts() {
   return {
-    ...(variant === 'greenslo-both' ? { headers: 'both' } : variant === 'greenslo-none' ? { headers: 'none' } : {}),
+    ...(variant === 'greenslo-both' ? { headers: 'both' } : variant.startsWith('greenslo-none') ? { headers: 'none' } : {}),
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
@@ -60,6 +62,13 @@ function koaApp() {
   const app = new Koa();
   if (variant === 'noop') app.use((ctx, next) => next());
   if (variant.startsWith('greenslo')) app.use(koaAdapter.guard(greensloParts()));
+  if (variant.endsWith('+fields')) {
+    // Probe: the guard's two draft fields, constant, set by a middleware of their own.
+    app.use((ctx, next) => {
+      for (const name in CONSTANT_FIELDS) ctx.res.setHeader(name, CONSTANT_FIELDS[name]);
+      return next();
+    });
+  }
   if (variant === 'peer') {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
