@@ -30,6 +30,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
 const WARM_UP_REQUESTS = Number(process.env.BENCH_WARM_UP_REQUESTS ?? 60_000);
 const CONNECTIONS = 16;
 const GUARD_LOOP_REQUESTS = 300_000;
+const GUARD_LOOP_ROUNDS = 7;
 const FRAMEWORKS = [
   { name: 'express', peer: 'express-rate-limit + prom-client Histogram' },
   { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
@@ -153,7 +154,7 @@ function guardInProcess(): void {
   };
   const request = {};
   const rounds: Record<string, number[]> = {};
-  for (let round = 0; round < 7; round++) {
+  for (let round = 0; round < GUARD_LOOP_ROUNDS; round++) {
     for (const [name, guard] of Object.entries(guards)) {
       const start = process.hrtime.bigint();
       for (let i = 0; i < GUARD_LOOP_REQUESTS; i++) {
@@ -164,7 +165,7 @@ function guardInProcess(): void {
       (rounds[name] ??= []).push(Number(process.hrtime.bigint() - start) / GUARD_LOOP_REQUESTS);
     }
   }
-  console.log(`\n## The guard alone: admit + finish in a loop, without HTTP (7 rounds x ${GUARD_LOOP_REQUESTS.toLocaleString('en-US')} requests)\n`);
+  console.log(`\n## The guard alone: admit + finish in a loop, without HTTP (${GUARD_LOOP_ROUNDS} rounds x ${GUARD_LOOP_REQUESTS.toLocaleString('en-US')} requests)\n`);
   console.log('| guard (SLO + limit + energy) | µs/request (median) |');
   console.log('|---|---:|');
   for (const [name, samples] of Object.entries(rounds)) console.log(`| ${name} | ${(median(samples) / 1000).toFixed(2)} |`);
