@@ -78,3 +78,87 @@ export function clockOption<T extends { nowMs(): number }>(owner: string, value:
   }
   return value;
 }
+
+/** The largest epoch millisecond a clock may return: the last instant a `Date` can hold. */
+export const MAX_CLOCK_MS = 8.64e15;
+
+/**
+ * Checks one clock reading where it was read: a finite number from 0 to {@link MAX_CLOCK_MS}.
+ * Cheap on the hot path (one comparison chain); the message is built only on failure.
+ *
+ * @param owner - the class or method named in the error (`'SLOTracker.record'`)
+ * @param nowMs - the reading to check
+ * @returns `nowMs`, unchanged
+ * @throws RangeError (TypeError for a non-number) naming `clock.nowMs()` and the value received
+ */
+export function clockReading(owner: string, nowMs: number): number {
+  if (nowMs >= 0 && nowMs <= MAX_CLOCK_MS) return nowMs;
+  const Kind = typeof nowMs === 'number' ? RangeError : TypeError;
+  throw new Kind(`${owner}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
+}
+
+/** Names other libraries use for an option, and what to use here instead. */
+export type OptionHints = Readonly<Record<string, string>>;
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function unknownKeyHint(key: string, known: readonly string[], hints: OptionHints | undefined): string {
+  const hint = hints?.[key];
+  if (hint !== undefined) return ` (${hint})`;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 4)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === undefined ? '' : ` (did you mean \`${best}\`?)`;
+}
+
+/**
+ * Refuses an options object holding a key the owner does not know, so that a misspelt or foreign
+ * option (`windowMs`, `max`) is never silently ignored. Call it before checking required options:
+ * an unknown key usually explains a missing one. Keys whose value is `undefined` are refused too.
+ *
+ * @param owner - the class or function named in the error
+ * @param options - the options object as received (already known to be an object)
+ * @param known - every key the owner accepts
+ * @param hints - what to use instead of other libraries' names, keyed by the foreign name
+ * @throws TypeError naming the first unknown key, with a hint or the closest known key
+ * @example
+ * ```ts
+ * rejectUnknownKeys('RateLimiter', options, ['rate', 'perSeconds', 'burst', 'clock', 'store', 'maxKeys'], {
+ *   windowMs: 'use `perSeconds`, in seconds',
+ * });
+ * ```
+ */
+export function rejectUnknownKeys(owner: string, options: object, known: readonly string[], hints?: OptionHints): void {
+  for (const key in options) {
+    if (known.includes(key)) continue;
+    const rest = `known options are ${known.map((name) => `\`${name}\``).join(', ')}`;
+    throw new TypeError(`${owner}: \`${key}\` is not an option${unknownKeyHint(key, known, hints)}; ${rest}.`);
+  }
+}
+
+/** Hints for option names of express-rate-limit, rate-limiter-flexible and @fastify/rate-limit. */
+export const RATE_LIMIT_OPTION_HINTS: OptionHints = Object.freeze({
+  windowMs: 'use `perSeconds`, the window in seconds',
+  timeWindow: 'use `perSeconds`, the window in seconds',
+  duration: 'use `perSeconds`, the window in seconds',
+  max: 'use `rate`, requests per window, and `burst`',
+  limit: 'use `rate`, requests per window',
+  points: 'use `rate`, requests per window',
+  keyGenerator: 'use `clientKey`',
+  standardHeaders: 'use `headers`',
+  legacyHeaders: 'use `headers`',
+});

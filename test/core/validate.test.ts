@@ -8,6 +8,9 @@ import {
   numberInRange,
   oneOf,
   positiveNumber,
+  RATE_LIMIT_OPTION_HINTS,
+  rejectUnknownKeys,
+  clockReading,
 } from '../../src/core/validate.js';
 
 describe('option validation', () => {
@@ -59,5 +62,36 @@ describe('option validation', () => {
       'an array',
       'an object',
     ]);
+  });
+});
+
+describe('rejectUnknownKeys', () => {
+  it('names a foreign option with the hint for it', () => {
+    expect(() => rejectUnknownKeys('RateLimiter', { windowMs: 60000, rate: 1 }, ['rate', 'perSeconds'], RATE_LIMIT_OPTION_HINTS)).toThrow(
+      /RateLimiter: `windowMs` is not an option \(use `perSeconds`/,
+    );
+  });
+
+  it('suggests the closest known key for a misspelling', () => {
+    expect(() => rejectUnknownKeys('SLOTracker', { objectivs: {} }, ['clock', 'windowSize', 'objectives', 'maxEndpoints'])).toThrow(
+      new TypeError('SLOTracker: `objectivs` is not an option (did you mean `objectives`?); known options are `clock`, `windowSize`, `objectives`, `maxEndpoints`.'),
+    );
+  });
+
+  it('accepts known keys, and refuses unknown ones even when undefined', () => {
+    expect(() => rejectUnknownKeys('X', { a: 1, b: undefined }, ['a', 'b'])).not.toThrow();
+    expect(() => rejectUnknownKeys('X', { zzzzzz: undefined }, ['a'])).toThrow(new TypeError('X: `zzzzzz` is not an option; known options are `a`.'));
+  });
+});
+
+describe('clockReading', () => {
+  it('returns readings from 0 to 8.64e15', () => {
+    expect(clockReading('X', 0)).toBe(0);
+    expect(clockReading('X', 8.64e15)).toBe(8.64e15);
+  });
+
+  it.each([Number.NaN, Infinity, -Infinity, -1, 8.64e15 + 1])('refuses %s with a RangeError', (value) => {
+    expect(() => clockReading('SLOTracker.record', value)).toThrow(RangeError);
+    expect(() => clockReading('SLOTracker.record', value)).toThrow(/SLOTracker.record: `clock.nowMs\(\)` must return/);
   });
 });
