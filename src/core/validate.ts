@@ -134,7 +134,7 @@ function unknownKeyHint(key: string, known: readonly string[], hints: OptionHint
  * @param options - the options object as received (already known to be an object)
  * @param known - every key the owner accepts
  * @param hints - what to use instead of other libraries' names, keyed by the foreign name
- * @throws TypeError naming the first unknown key, with a hint or the closest known key
+ * @throws TypeError naming every unknown key, each with a hint or the closest known key
  * @example
  * ```ts
  * rejectUnknownKeys('RateLimiter', options, ['rate', 'perSeconds', 'burst', 'clock', 'store', 'maxKeys'], {
@@ -143,11 +143,33 @@ function unknownKeyHint(key: string, known: readonly string[], hints: OptionHint
  * ```
  */
 export function rejectUnknownKeys(owner: string, options: object, known: readonly string[], hints?: OptionHints): void {
+  let unknown: string[] | undefined;
   for (const key in options) {
-    if (known.includes(key)) continue;
-    const rest = `known options are ${known.map((name) => `\`${name}\``).join(', ')}`;
-    throw new TypeError(`${owner}: \`${key}\` is not an option${unknownKeyHint(key, known, hints)}; ${rest}.`);
+    if (!known.includes(key)) (unknown ??= []).push(`\`${key}\` is not an option${unknownKeyHint(key, known, hints)}`);
   }
+  if (unknown === undefined) return;
+  const rest = `known options are ${known.map((name) => `\`${name}\``).join(', ')}`;
+  throw new TypeError(`${owner}: ${unknown.join('; ')}; ${rest}.`);
+}
+
+/**
+ * Checks an options object as received: an object (not null, not an array) holding only known keys.
+ * Call it first in a constructor, before any option is read, so that unknown keys are reported
+ * before missing required ones.
+ *
+ * @param owner - the class or function named in the error
+ * @param options - the options as received
+ * @param known - every key the owner accepts
+ * @param hints - what to use instead of other libraries' names (see {@link rejectUnknownKeys})
+ * @returns `options`, typed
+ * @throws TypeError when `options` is not an object, or names every unknown key
+ */
+export function optionsObject<T extends object>(owner: string, options: T, known: readonly (keyof T & string)[], hints?: OptionHints): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${owner}: options must be an object, got ${describeValue(options)}.`);
+  }
+  rejectUnknownKeys(owner, options, known, hints);
+  return options;
 }
 
 /** Hints for option names of express-rate-limit, rate-limiter-flexible and @fastify/rate-limit. */

@@ -3,7 +3,7 @@
  * budgets and burn rates, with bounded memory per endpoint and a bounded number of endpoints.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, integerAtLeast, nonEmptyString, nonNegativeNumber, numberInRange, oneOf } from '../core/validate.js';
+import { clockOption, clockReading, describeValue, MAX_CLOCK_MS, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject, type OptionHints } from '../core/validate.js';
 import { AllTimeDigest, DigestScratch, MAX_BATCH_SIZE } from './all-time-digest.js';
 import {
   ERROR_BUDGET_PERIOD_MS,
@@ -65,10 +65,31 @@ export interface SLOTrackerOptions {
 export interface RecordOptions {
   /** Whether the request failed (counts against the error rate). @defaultValue `false` */
   readonly error?: boolean;
+  /**
+   * When the request ended, in epoch milliseconds, for a caller that already read its clock (an
+   * adapter reads it once per request), from 0 to 8.64e15. @defaultValue a reading of the tracker's clock
+   */
+  readonly atMs?: number;
 }
 
 const OWNER = 'SLOTracker';
 const CACHED_RATIOS = [0.5, 0.95, 0.99] as const;
+const KNOWN_OPTIONS = ['clock', 'windowSize', 'objectives', 'maxEndpoints', 'brand', 'latencyBucketsMs'] as const;
+/** prom-client's and other trackers' names for these options. */
+const OPTION_HINTS: OptionHints = Object.freeze({
+  buckets: 'use `latencyBucketsMs`, in milliseconds',
+  slos: 'use `objectives`',
+  maxAgeSeconds: 'the time buckets are fixed: one minute for 6 h, ten minutes for 3 d',
+});
+
+/**
+ * The largest latency {@link SLOTracker.record} accepts, in milliseconds: 2^31 − 1 (about 24.8 days),
+ * so that a latency sum stays an exact integer of milliseconds for billions of requests and never
+ * becomes infinite.
+ *
+ * @defaultValue `2_147_483_647`
+ */
+export const MAX_LATENCY_MS = 2_147_483_647;
 
 /**
  * Tracks request latencies and failures per endpoint and judges them against objectives.
@@ -113,11 +134,13 @@ export class SLOTracker {
 
   /**
    * @param options - see {@link SLOTrackerOptions}
-   * @throws TypeError when an option has the wrong type or an objective has an unknown key
+   * @throws TypeError when an option has the wrong type, an option key is unknown (reported before
+   *   anything else) or an objective has an unknown key
    * @throws RangeError when `windowSize` or `maxEndpoints` is not an integer >= 1, a latency objective
    *   or bucket bound is not a finite number > 0, or an `errorRate` objective is outside 0..1
    */
   constructor(options: SLOTrackerOptions = {}) {
+    optionsObject(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.#clock = clockOption(OWNER, options.clock ?? systemClock);
     this.#windowSize = integerAtLeast(OWNER, 'windowSize', options.windowSize ?? DEFAULT_WINDOW_SIZE, 1);
     this.#objectives = validateObjectives(OWNER, options.objectives ?? DEFAULT_SLOS);
@@ -152,18 +175,21 @@ export class SLOTracker {
    * Records one request. Reads the clock once and allocates nothing on its usual path.
    *
    * @param endpoint - the endpoint name, such as `'/health'` (a route pattern, not a raw URL, keeps names few)
-   * @param latencyMs - how long the request took, in milliseconds
+   * @param latencyMs - how long the request took, in milliseconds, from 0 to {@link MAX_LATENCY_MS}
    * @param options - `{ error: true }` when the request failed
-   * @throws TypeError when `endpoint` is not a non-empty string, `latencyMs` not a number or `error` not a boolean
-   * @throws RangeError when `latencyMs` is NaN, negative or infinite; nothing is recorded then
+   * @throws TypeError when `endpoint` is not a non-empty string, `latencyMs` not a number, `error`
+   *   not a boolean or `options` holds another key
+   * @throws RangeError when `latencyMs` is NaN, negative, infinite or above {@link MAX_LATENCY_MS},
+   *   or the clock reads NaN, ±Infinity, a negative time or one past 8.64e15; nothing is recorded then
    */
   record(endpoint: string, latencyMs: number, options?: RecordOptions): void {
     if (typeof endpoint !== 'string' || endpoint.length === 0) nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
-    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) nonNegativeNumber(`${OWNER}.record`, 'latencyMs', latencyMs);
-    const error = options?.error;
-    if (error !== undefined && typeof error !== 'boolean') throw new TypeError(`${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`);
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= MAX_LATENCY_MS)) numberInRange(`${OWNER}.record`, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
+    const error = options === undefined ? undefined : recordError(options);
+    const atMs = options?.atMs;
+    const nowMs = atMs === undefined ? this.#nowMs('record') : numberInRange(`${OWNER}.record`, 'atMs', atMs, 0, MAX_CLOCK_MS);
     const state = this.#endpoints.get(endpoint) ?? this.#admit(endpoint);
-    state.record(latencyMs, error === true, this.#clock.nowMs());
+    state.record(latencyMs, error === true, nowMs);
     this.#version++;
   }
 
@@ -245,11 +271,12 @@ export class SLOTracker {
 
   /** Every endpoint's statistics and compliance, global statistics and the overall compliance. */
   report(): SloReport {
+    const nowMs = this.#nowMs('report');
     const endpoints = [...this.#endpoints.values()].map((state): EndpointReport => ({ ...this.#statsOf(state), ...this.#complianceOf(state.name) }));
     const judged = endpoints.filter((endpoint) => endpoint.checks.length > 0);
     const folded = this.#foldedNames.estimate();
     return {
-      generatedAt: new Date(this.#clock.nowMs()).toISOString(),
+      generatedAt: new Date(nowMs).toISOString(),
       endpoints,
       global: this.globalStats(),
       overallCompliance: judged.length === 0 ? 1 : judged.filter((endpoint) => endpoint.compliant).length / judged.length,
@@ -260,8 +287,11 @@ export class SLOTracker {
 
   /** Burn rates of each of the endpoint's objectives over 5 m, 30 m, 1 h, 2 h, 6 h, 1 d and 3 d. */
   burnRates(endpoint: string): BurnRateReport {
+    return this.#burnRatesAt(endpoint, this.#nowMs('burnRates'));
+  }
+
+  #burnRatesAt(endpoint: string, nowMs: number): BurnRateReport {
     const state = this.#endpoints.get(endpoint);
-    const nowMs = this.#clock.nowMs();
     const objectives = state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
     const rates = objectives.map((objective, i) =>
       objectiveBurnRates(objective, state?.thresholdIndexes[i] ?? -1, (windowMs) => state?.buckets.totals(nowMs, windowMs)),
@@ -271,7 +301,7 @@ export class SLOTracker {
 
   /** Evaluates the multi-window burn-rate rules ({@link BURN_RATE_ALERT_RULES}) for each objective. */
   alerts(endpoint: string): SloAlerts {
-    const evaluations = this.burnRates(endpoint).objectives.flatMap(evaluateAlertRules);
+    const evaluations = this.#burnRatesAt(endpoint, this.#nowMs('alerts')).objectives.flatMap(evaluateAlertRules);
     const firing = (severity: string): boolean => evaluations.some((e) => e.firing && e.severity === severity);
     return { endpoint, page: firing('page'), ticket: firing('ticket'), evaluations };
   }
@@ -279,7 +309,8 @@ export class SLOTracker {
   /** Budget consumed and remaining for each objective over the last three days ({@link ERROR_BUDGET_PERIOD_MS}). */
   errorBudget(endpoint: string): ErrorBudgetReport {
     const state = this.#endpoints.get(endpoint);
-    const totals = state?.buckets.totals(this.#clock.nowMs(), ERROR_BUDGET_PERIOD_MS);
+    const nowMs = this.#nowMs('errorBudget');
+    const totals = state?.buckets.totals(nowMs, ERROR_BUDGET_PERIOD_MS);
     const objectives = (state?.objectives ?? resolveObjective(this.#objectives[endpoint])).map((objective, i) =>
       objectiveErrorBudget(objective, state?.thresholdIndexes[i] ?? -1, totals),
     );
@@ -303,15 +334,16 @@ export class SLOTracker {
    */
   timeSeries(endpoint: string, resolution: TimeSeriesResolution = 'minute'): TimeSeries | undefined {
     oneOf(`${OWNER}.timeSeries`, 'resolution', resolution, ['minute', 'tenMinutes']);
+    const nowMs = this.#nowMs('timeSeries');
     const state = this.#endpoints.get(endpoint);
     if (state === undefined) return undefined;
     const ring = resolution === 'minute' ? state.buckets.minute : state.buckets.tenMinutes;
-    return { endpoint, bucketMs: ring.widthMs, points: state.buckets.series(this.#clock.nowMs(), resolution) };
+    return { endpoint, bucketMs: ring.widthMs, points: state.buckets.series(nowMs, resolution) };
   }
 
   /** The tracker's state as plain JSON, for {@link SLOTracker.merge} in another process. */
   snapshot(): SloSnapshot {
-    const nowMs = this.#clock.nowMs();
+    const nowMs = this.#nowMs('snapshot');
     const endpoints = [...this.#endpoints.values()].map((state) => {
       state.flush();
       return endpointSnapshot(state, nowMs);
@@ -356,6 +388,12 @@ export class SLOTracker {
     this.#windowQueries.forget();
     this.#globalCache = undefined;
     this.#version++;
+  }
+
+  /** Reads the clock once for `method`, refusing a reading no `Date` can hold. */
+  #nowMs(method: string): number {
+    const nowMs = this.#clock.nowMs();
+    return nowMs >= 0 && nowMs <= MAX_CLOCK_MS ? nowMs : clockReading(`${OWNER}.${method}`, nowMs);
   }
 
   #admit(endpoint: string): EndpointState {
@@ -439,6 +477,14 @@ export class SLOTracker {
       }
     });
   }
+}
+
+function recordError(options: RecordOptions): boolean | undefined {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}.record: \`options\` must be an object, got ${describeValue(options)}.`);
+  for (const key in options) if (key !== 'error' && key !== 'atMs') optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
+  const error = options.error;
+  if (error !== undefined && typeof error !== 'boolean') throw new TypeError(`${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`);
+  return error;
 }
 
 function percentOf(kind: SloObjectiveKind): number {

@@ -69,14 +69,14 @@ describe('SLOTracker.record with bad input', () => {
   for (const [latencyMs, shown] of badLatencies) {
     it(`throws a RangeError showing ${shown} and records nothing`, () => {
       const tracker = new SLOTracker({ clock });
-      expect(() => tracker.record('/api', latencyMs)).toThrow(new RangeError(`SLOTracker.record: \`latencyMs\` must be a finite number >= 0, got ${shown}.`));
+      expect(() => tracker.record('/api', latencyMs)).toThrow(new RangeError(`SLOTracker.record: \`latencyMs\` must be a finite number from 0 to 2147483647, got ${shown}.`));
       expect(tracker.endpoints()).toEqual([]);
     });
   }
 
   it('throws a TypeError for a latency that is not a number', () => {
     const tracker = new SLOTracker({ clock });
-    expect(() => tracker.record('/api', '5' as never)).toThrow(new TypeError('SLOTracker.record: `latencyMs` must be a finite number >= 0, got "5".'));
+    expect(() => tracker.record('/api', '5' as never)).toThrow(new TypeError('SLOTracker.record: `latencyMs` must be a finite number from 0 to 2147483647, got "5".'));
     expect(() => tracker.record('/api', null as never)).toThrow(TypeError);
     expect(tracker.endpoints()).toEqual([]);
   });
