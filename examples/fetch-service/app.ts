@@ -41,9 +41,9 @@ export function createApp(options: AppOptions = {}): { app: Hono<{ Bindings: Htt
 
   const { health, live, ready } = healthHandlers({ lowPower });
   const metrics = metricsHandler({ slo, limits, energy, lowPower });
-  app.get('/health', () => health());
-  app.get('/health/ready', () => ready());
-  app.get('/health/live', () => live());
+  app.get('/health', (c) => health(c.req.raw));
+  app.get('/health/ready', (c) => ready(c.req.raw));
+  app.get('/health/live', (c) => live(c.req.raw));
   app.get('/metrics', (c) => metrics(c.req.raw));
   const status = statusPage({ slo, energy, limits, lowPower });
   app.get('/status', (c) => status(c.req.raw));

@@ -180,28 +180,42 @@ function isPromiseLike(value: unknown): value is PromiseLike<Response> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** The health endpoints' handlers. */
+/** The health endpoints' handlers, each `(request) => Response` like every Fetch handler. */
 export interface FetchHealthHandlers {
   /** `GET /health`: status and uptime. */
-  readonly health: () => Response;
+  readonly health: (request: Request) => Response;
   /** `GET /health/live`: alive, without any I/O. */
-  readonly live: () => Response;
+  readonly live: (request: Request) => Response;
   /** `GET /health/ready`: 200 when every check passes in time, else 503 naming the failing ones. */
-  readonly ready: () => Promise<Response>;
+  readonly ready: (request: Request) => Promise<Response>;
 }
 
 /**
- * Fetch handlers for `GET /health`, `/health/live` and `/health/ready`.
+ * Fetch handlers for `GET /health`, `/health/live` and `/health/ready`, in the same
+ * `(request) => Response` shape as every handler of `greenslo/fetch`, so that each can be a route
+ * of Bun, Deno or a Fetch router as it is.
  *
  * @param options - readiness checks, their timeout and a low-power mode to report
  * @returns `{ health, live, ready }` handlers returning a `Response`
+ * @throws TypeError or RangeError at once for an invalid option
+ * @example
+ * ```ts
+ * import { healthHandlers } from 'greenslo/fetch';
+ *
+ * const { health, live, ready } = healthHandlers({ checks: { cache: () => Promise.resolve() } });
+ * const routes: Record<string, (request: Request) => Response | Promise<Response>> = {
+ *   '/health': health,
+ *   '/health/live': live,
+ *   '/health/ready': ready,
+ * };
+ * ```
  */
 export function healthHandlers(options: HealthOptions = {}): FetchHealthHandlers {
   const endpoints = createHealthEndpoints(options);
   return {
-    health: () => toResponse(endpoints.health()),
-    live: () => toResponse(endpoints.live()),
-    ready: async () => toResponse(await endpoints.ready()),
+    health: (_request) => toResponse(endpoints.health()),
+    live: (_request) => toResponse(endpoints.live()),
+    ready: async (_request) => toResponse(await endpoints.ready()),
   };
 }
 
@@ -213,8 +227,8 @@ export function healthHandlers(options: HealthOptions = {}): FetchHealthHandlers
  * @throws TypeError or RangeError at once for an invalid option
  * @example
  * ```ts
- * app.get('/metrics', (c) => metrics(c.req.raw));
  * const metrics = metricsHandler({ slo, energy, limits });
+ * Bun.serve({ routes: { '/metrics': metrics } });
  * ```
  */
 export function metricsHandler(options: MetricsOptions = {}): (request: Request) => Response {
@@ -231,7 +245,7 @@ export function metricsHandler(options: MetricsOptions = {}): (request: Request)
  * @example
  * ```ts
  * const status = statusPage({ slo, energy, limits });
- * app.get('/status', (c) => status(c.req.raw));
+ * Deno.serve((request) => (new URL(request.url).pathname === '/status' ? status(request) : app.fetch(request)));
  * ```
  */
 export function statusPage(options: StatusPageOptions = {}): (request: Request) => Response {
@@ -240,6 +254,7 @@ export function statusPage(options: StatusPageOptions = {}): (request: Request) 
 }
 
 export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export { fetchClientKeys as clientKeys, type ClientKeys, type FetchClientKey } from '../http/client-keys.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

@@ -106,9 +106,9 @@ const fetchService: StartService = async (parts) => {
     if (route && route.method !== 'ALL') fetchAdapter.reportRoute(c.req.raw, route.path);
   });
   const { health, live, ready } = fetchAdapter.healthHandlers();
-  app.get('/health', () => health());
-  app.get('/health/live', () => live());
-  app.get('/health/ready', () => ready());
+  app.get('/health', (c) => health(c.req.raw));
+  app.get('/health/live', (c) => live(c.req.raw));
+  app.get('/health/ready', (c) => ready(c.req.raw));
   const metrics = fetchAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
   app.get('/metrics', (c) => metrics(c.req.raw));
   const status = fetchAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock });
