@@ -208,6 +208,22 @@ export class MemoryStore implements SyncRateLimitStore {
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
+  /**
+   * {@inheritDoc RateLimitStore.refund}
+   *
+   * Exact without the time: the stored level is the one at the bucket's update time, and refilling
+   * stops at the capacity, so `min(capacity, level + cost)` refills to the same level at any later
+   * time as giving the tokens back then would.
+   */
+  refund(key: string, policy: BucketPolicy, cost: number): void {
+    const slot = this.#slotByKey.get(key);
+    if (slot === undefined) return;
+    const at = STRIDE * slot;
+    const capacity = policy.capacity * policy.refillIntervalMs;
+    this.#state[at + TOKENS] = Math.min(capacity, this.#state[at + TOKENS]! + cost * policy.refillIntervalMs);
+    this.#lowerFullAtBound(this.#fullAtMs(slot));
+  }
+
   /** {@inheritDoc RateLimitStore.reset} */
   reset(key: string): void {
     const slot = this.#slotByKey.get(key);

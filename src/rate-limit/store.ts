@@ -68,6 +68,17 @@ export interface RateLimitStore {
   remaining(key: string, policy: BucketPolicy, nowMs: number): MaybePromise<number>;
 
   /**
+   * Gives `cost` tokens back to the bucket at `key` (a refunded request), capped at the capacity,
+   * atomically; a missing bucket is full already and stays missing. Optional: a limiter asked to
+   * refund on a store without it throws a TypeError.
+   *
+   * @param key - the bucket's key
+   * @param policy - the bucket's parameters
+   * @param cost - tokens to give back, as the admitted `consume` took them
+   */
+  refund?(key: string, policy: BucketPolicy, cost: number): MaybePromise<void>;
+
+  /**
    * Forgets the bucket at `key`, which is full again afterwards.
    *
    * @param key - the bucket's key
@@ -90,6 +101,8 @@ export interface SyncRateLimitStore extends RateLimitStore {
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision;
   /** {@inheritDoc RateLimitStore.remaining} */
   remaining(key: string, policy: BucketPolicy, nowMs: number): number;
+  /** {@inheritDoc RateLimitStore.refund} */
+  refund?(key: string, policy: BucketPolicy, cost: number): void;
   /** {@inheritDoc RateLimitStore.reset} */
   reset(key: string): void;
   /** {@inheritDoc RateLimitStore.clear} */

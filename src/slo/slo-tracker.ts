@@ -128,6 +128,8 @@ export class SLOTracker {
   #endpoints = new Map<string, EndpointState>();
   /** Endpoints that count against `maxEndpoints`: neither in the objectives nor the overflow. */
   #otherEndpointCount = 0;
+  /** Endpoints kept apart like those of the objectives, without objectives of their own. */
+  readonly #reserved = new Set<string>();
   readonly #foldedNames = new DistinctCounter();
   #version = 0;
   #globalCache: { version: number; stats: GlobalStats } | undefined;
@@ -191,6 +193,18 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint) ?? this.#admit(endpoint);
     state.record(latencyMs, error === true, nowMs);
     this.#version++;
+  }
+
+  /**
+   * Keeps `endpoint` apart from {@link OVERFLOW_ENDPOINT} however many other names come, as the
+   * endpoints of the objectives are (the guards reserve the rate-limit rules' exact patterns).
+   * Reserved names do not count against `maxEndpoints`.
+   *
+   * @param endpoint - the endpoint name
+   * @throws TypeError when `endpoint` is not a non-empty string
+   */
+  reserve(endpoint: string): void {
+    this.#reserved.add(nonEmptyString(`${OWNER}.reserve`, 'endpoint', endpoint));
   }
 
   /**
@@ -397,7 +411,7 @@ export class SLOTracker {
   }
 
   #admit(endpoint: string): EndpointState {
-    const hasObjectives = Object.hasOwn(this.#objectives, endpoint);
+    const hasObjectives = Object.hasOwn(this.#objectives, endpoint) || this.#reserved.has(endpoint);
     if (!hasObjectives && endpoint !== OVERFLOW_ENDPOINT) {
       if (this.#otherEndpointCount >= this.#maxEndpoints) {
         this.#foldedNames.add(endpoint);
