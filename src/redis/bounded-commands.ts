@@ -6,7 +6,6 @@
  * @internal
  */
 import { GreensloError, isGreensloError } from '../core/errors.js';
-import { BUCKET_SCRIPT } from './bucket-script.js';
 import type { SendCommand } from './redis-client.js';
 
 /**
@@ -14,9 +13,20 @@ import type { SendCommand } from './redis-client.js';
  * - `store_timeout`: Redis did not answer within `timeoutMs`;
  * - `store_command_failed`: the client or Redis returned an error (connection lost, script error);
  * - `store_invalid_reply`: Redis answered something other than what the script returns;
- * - `store_fallback_failed`: the `onStoreError` limiter or store threw; the check was denied.
+ * - `store_fallback_failed`: the `onStoreError` limiter or store threw; the check was denied;
+ * - `store_key_healed`: a bucket key held something else (another type, unparsable bytes) and was
+ *   replaced by a full bucket;
+ * - `store_breaker_open`: Redis failed repeatedly and checks now go straight to `onStoreError`;
+ * - `store_breaker_closed`: Redis answered a probe and checks go to Redis again.
  */
-export type RedisStoreErrorCode = 'store_timeout' | 'store_command_failed' | 'store_invalid_reply' | 'store_fallback_failed';
+export type RedisStoreErrorCode =
+  | 'store_timeout'
+  | 'store_command_failed'
+  | 'store_invalid_reply'
+  | 'store_fallback_failed'
+  | 'store_key_healed'
+  | 'store_breaker_open'
+  | 'store_breaker_closed';
 
 /**
  * Reads a reply; throws (a `GreensloError` coded `store_invalid_reply`) when it is not what was asked.
@@ -39,8 +49,12 @@ const rethrow: Recover<never> = (error) => {
 };
 const asIs: Decode<unknown> = (reply) => reply;
 
-/** A call in flight, as the queue of deadlines sees it. */
-interface InFlight {
+/**
+ * A call in flight, as the queue of deadlines sees it.
+ *
+ * @internal
+ */
+export interface InFlight {
   /** When the call times out, on the `performance.now()` scale. */
   deadlineMs: number;
   /** Until the call is settled. */
@@ -79,27 +93,18 @@ export class BoundedCommands {
   }
 
   /**
-   * Runs the bucket script with `args` (its SHA-1, `'1'`, the key, then ARGV): `EVALSHA` first, then
-   * `EVAL` with the script's text when Redis has lost it (`NOSCRIPT`, after a restart or
-   * `SCRIPT FLUSH`), all within one deadline. Resolves with `decode(reply)`, or with
-   * `recover(error)` when Redis fails, times out or `decode` throws: one Promise per check.
+   * Sends one command within the deadline (through `send`, a master's sender for `SCAN`, or the
+   * client's); rejects with a `GreensloError` when it fails.
    */
-  runScript<T>(args: string[], decode: Decode<T>, recover: Recover<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#start(new BoundedCall(this, 'EVALSHA', args, decode, recover, resolve, reject));
-    });
-  }
-
-  /** Sends one command within the deadline; rejects with a `GreensloError` when it fails. */
-  command(command: string, args: string[]): Promise<unknown> {
+  command(command: string, args: string[], send: SendCommand = this.#send): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      this.#start(new BoundedCall(this, command, args, asIs, rethrow, resolve, reject));
+      this.start(new BoundedCall(this, send, command, args, asIs, rethrow, resolve, reject));
     });
   }
 
-  /** Sends a command for `call`, which settles it with the reply or the failure. */
-  send(call: InFlight, command: string, args: string[]): void {
-    this.#send(command, args).then(
+  /** Sends a command for `call` (routed by `firstKey` on a cluster), which settles it with the reply or the failure. */
+  send(call: InFlight, command: string, args: string[], firstKey?: string, send: SendCommand = this.#send): void {
+    send(command, args, firstKey).then(
       (reply) => call.answer(reply),
       (error: unknown) => call.fail(error),
     );
@@ -117,7 +122,8 @@ export class BoundedCommands {
     if (oldest === undefined) this.#newest = undefined;
   }
 
-  #start(call: InFlight): void {
+  /** Queues `call` with its deadline, `timeoutMs` from now, and sends it. */
+  start(call: InFlight): void {
     call.deadlineMs = performance.now() + this.#timeoutMs;
     if (this.#newest === undefined) this.#oldest = call;
     else this.#newest.next = call;
@@ -131,8 +137,17 @@ export class BoundedCommands {
     unrefTimer(this.#timer);
   }
 
-  /** The timer fired: re-arms it for the oldest call still in time, then times out the others. */
+  /**
+   * The timer fired. Replies that reached the socket while the process was busy have not been read
+   * yet: the check waits for the next turn of the event loop, after I/O, so that a deadline measures
+   * Redis and not the process's own queue.
+   */
   #expire(): void {
+    deferAfterIo(() => this.#expireNow());
+  }
+
+  /** Re-arms the timer for the oldest call still in time, then times out the others. */
+  #expireNow(): void {
     this.#timer = undefined;
     const nowMs = performance.now();
     const late: InFlight[] = [];
@@ -155,9 +170,8 @@ class BoundedCall<T> implements InFlight {
   deadlineMs = 0;
   pending = true;
   next: InFlight | undefined;
-  /** Whether the script's text was already sent after `NOSCRIPT`. */
-  #resent = false;
   readonly #commands: BoundedCommands;
+  readonly #send: SendCommand;
   readonly #command: string;
   readonly #args: string[];
   readonly #decode: Decode<T>;
@@ -165,8 +179,18 @@ class BoundedCall<T> implements InFlight {
   readonly #resolve: (value: T) => void;
   readonly #reject: (error: unknown) => void;
 
-  constructor(commands: BoundedCommands, command: string, args: string[], decode: Decode<T>, recover: Recover<T>, resolve: (value: T) => void, reject: (error: unknown) => void) {
+  constructor(
+    commands: BoundedCommands,
+    send: SendCommand,
+    command: string,
+    args: string[],
+    decode: Decode<T>,
+    recover: Recover<T>,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ) {
     this.#commands = commands;
+    this.#send = send;
     this.#command = command;
     this.#args = args;
     this.#decode = decode;
@@ -177,7 +201,7 @@ class BoundedCall<T> implements InFlight {
 
   /** Sends the command; its reply or failure comes back to `answer` or `fail`. */
   send(): void {
-    this.#commands.send(this, this.#command, this.#args);
+    this.#commands.send(this, this.#command, this.#args, this.#args[0], this.#send);
   }
 
   /** Redis answered: resolves with the decoded reply, or with the recovery when it is not one. */
@@ -193,25 +217,15 @@ class BoundedCall<T> implements InFlight {
     this.#resolve(value);
   }
 
-  /**
-   * The command failed: after `NOSCRIPT` to the bucket script's `EVALSHA` (only `runScript` sends
-   * one), sends the script's text once by `EVAL`; otherwise resolves with the recovery.
-   */
+  /** The command failed: resolves with the recovery. */
   fail(error: unknown): void {
     if (!this.pending) return;
-    if (this.#command === 'EVALSHA' && !this.#resent && isNoScript(error)) {
-      this.#resent = true;
-      const withText = this.#args.slice();
-      withText[0] = BUCKET_SCRIPT;
-      this.#commands.send(this, 'EVAL', withText);
-      return;
-    }
     this.#settleByRecovery(commandFailed(error));
   }
 
   /** The deadline passed first: resolves with the recovery from a `store_timeout` error. */
   timeOut(timeoutMs: number): void {
-    this.#settleByRecovery(new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`));
+    this.#settleByRecovery(timeoutError(timeoutMs));
   }
 
   #settleByRecovery(error: GreensloError): void {
@@ -235,12 +249,37 @@ function unrefTimer(timer: unknown): void {
   if (typeof unref === 'function') unref.call(timer);
 }
 
-function isNoScript(error: unknown): boolean {
+/** Runs `task` after pending I/O callbacks (`setImmediate` where there is one). */
+function deferAfterIo(task: () => void): void {
+  if (typeof setImmediate === 'function') setImmediate(task);
+  else setTimeout(task, 0);
+}
+
+/**
+ * The failure of a call that Redis did not answer within `timeoutMs`.
+ *
+ * @internal
+ */
+export function timeoutError(timeoutMs: number): GreensloError {
+  return new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`);
+}
+
+/**
+ * Whether `error` is Redis' `NOSCRIPT` (the script cache lost the script).
+ *
+ * @internal
+ */
+export function isNoScript(error: unknown): boolean {
   const message = (error as { message?: unknown } | null)?.message;
   return typeof message === 'string' && message.startsWith('NOSCRIPT');
 }
 
-function commandFailed(error: unknown): GreensloError {
+/**
+ * A client's or Redis' failure as a `store_command_failed` error (a `GreensloError` passes as is).
+ *
+ * @internal
+ */
+export function commandFailed(error: unknown): GreensloError {
   if (isGreensloError(error)) return error;
   const message = (error as { message?: unknown } | null)?.message;
   const reason = typeof message === 'string' ? message : String(error);

@@ -9,6 +9,7 @@
  */
 export {
   DEFAULT_REDIS_CLOCK,
+  DEFAULT_REDIS_MAX_BATCH,
   DEFAULT_REDIS_PREFIX,
   DEFAULT_REDIS_TIMEOUT_MS,
   RedisStore,
@@ -17,4 +18,5 @@ export {
   type RedisStoreOptions,
 } from './redis-store.js';
 export { DEFAULT_STORE_ERROR_POLICY, type InsuranceRateLimiter, type RedisStoreErrorPolicy } from './store-error-policy.js';
-export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './redis-client.js';
+export type { IoRedisClientLike, NodeRedisClientLike, NodeRedisClusterLike, RedisClientLike } from './redis-client.js';
+export { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS, type RedisBreakerOptions, type RedisBreakerState } from './breaker.js';

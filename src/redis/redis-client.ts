@@ -5,8 +5,9 @@
 import { describeValue } from '../core/validate.js';
 
 /**
- * The one method of an ioredis client (`new Redis()`, v5 or later) that `RedisStore` uses: `call`,
- * which sends any command with its arguments.
+ * The methods of an ioredis client that `RedisStore` uses: `call`, which sends any command with its
+ * arguments (a `Redis` or a `Cluster`, v5 or later), and on a `Cluster` its `isCluster` flag and
+ * `nodes('master')`, through which `clear` scans every master.
  */
 export interface IoRedisClientLike {
   /**
@@ -16,10 +17,14 @@ export interface IoRedisClientLike {
    * @param args - the command's arguments, as strings
    */
   call(command: string, args: string[]): Promise<unknown>;
+  /** `true` on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
+  /** The cluster's nodes of one role (`Cluster` only). */
+  nodes?(role: 'master'): readonly IoRedisClientLike[];
 }
 
 /**
- * The one method of a node-redis client (`createClient()`, v4 or later) that `RedisStore` uses:
+ * The method of a node-redis client (`createClient()`, v4 or later) that `RedisStore` uses:
  * `sendCommand`, which sends any command as an array of strings.
  *
  * `RedisStore` passes `{ timeout: 0 }` as the command options: its own `timeoutMs` bounds every
@@ -37,41 +42,83 @@ export interface NodeRedisClientLike {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
-/** A connected ioredis or node-redis client, seen through the one method `RedisStore` uses. */
-export type RedisClientLike = IoRedisClientLike | NodeRedisClientLike;
+/**
+ * The methods of a node-redis cluster (`createCluster()`, v4 or later) that `RedisStore` uses:
+ * `sendCommand` routed by the first key, and `getSlotMaster`, whose presence marks a cluster.
+ * `clear` scans every master through `masters` (v5) or `getMasters()` (v4) and `nodeClient`.
+ */
+export interface NodeRedisClusterLike {
+  /**
+   * Sends a command to the master of `firstKey`'s slot.
+   *
+   * @param firstKey - the key that routes the command
+   * @param isReadonly - whether a replica may answer (`false` here)
+   * @param args - the command's name and arguments, as strings
+   */
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  /**
+   * The master serving `slot`.
+   *
+   * @param slot - a hash slot, 0 to 16383
+   */
+  getSlotMaster(slot: number): unknown;
+}
+
+/** A connected ioredis or node-redis client or cluster, seen through the methods `RedisStore` uses. */
+export type RedisClientLike = IoRedisClientLike | NodeRedisClientLike | NodeRedisClusterLike;
 
 /**
- * Sends one command and resolves with the reply; never throws synchronously.
+ * Sends one command, routed on a cluster by `firstKey`, and resolves with the reply; never throws
+ * synchronously.
  *
  * @internal
  */
-export type SendCommand = (command: string, args: string[]) => Promise<unknown>;
+export type SendCommand = (command: string, args: string[], firstKey?: string) => Promise<unknown>;
 
 /**
- * Checks that `client` has the shape of an ioredis or node-redis client and returns a function
- * that sends commands through it.
+ * How the store talks to one client: a sender, whether it is a cluster (checks are then batched per
+ * hash slot), and the senders of every master for `SCAN` (one, the client itself, on a single node).
  *
  * @internal
- * @throws TypeError when `client` has neither a `call` nor a `sendCommand` method
  */
-export function commandSender(owner: string, client: unknown): SendCommand {
-  const candidate = client as Partial<IoRedisClientLike & NodeRedisClientLike> | null;
-  if (typeof candidate === 'object' && candidate !== null) {
-    if (typeof candidate.call === 'function') return ioRedisSender(candidate as IoRedisClientLike);
-    if (typeof candidate.sendCommand === 'function') return nodeRedisSender(candidate as NodeRedisClientLike);
+export interface RedisConnection {
+  readonly send: SendCommand;
+  readonly cluster: boolean;
+  masters(): Promise<SendCommand[]>;
+}
+
+type Candidate = Partial<Record<'call' | 'sendCommand' | 'getSlotMaster' | 'nodes' | 'masters' | 'getMasters' | 'nodeClient' | 'isCluster', unknown>>;
+
+/**
+ * Checks that `client` has the methods of an ioredis or node-redis client or cluster and returns
+ * the connection the store uses.
+ *
+ * @internal
+ * @throws TypeError naming the missing methods when `client` has neither `call` nor `sendCommand`,
+ *   or is an ioredis `Cluster` without `nodes`
+ */
+export function redisConnection(owner: string, client: unknown): RedisConnection {
+  if (typeof client !== 'object' || client === null) {
+    throw new TypeError(`${owner}: \`client\` must be an ioredis or node-redis client or cluster, got ${describeValue(client)}.`);
   }
-  const rule = 'an ioredis client (with `call`) or a node-redis v4+ client (with `sendCommand`)';
-  throw new TypeError(`${owner}: \`client\` must be ${rule}, got ${describeValue(client)}.`);
+  const candidate = client as Candidate;
+  if (typeof candidate.call === 'function') return ioRedisConnection(owner, client as IoRedisClientLike);
+  if (typeof candidate.sendCommand === 'function') {
+    return typeof candidate.getSlotMaster === 'function' ? nodeRedisClusterConnection(client as NodeRedisClusterLike) : nodeRedisConnection(client as NodeRedisClientLike);
+  }
+  throw new TypeError(`${owner}: \`client\` lacks \`call\` (ioredis) and \`sendCommand\` (node-redis): it must be an ioredis or node-redis v4+ client or cluster.`);
+}
+
+function ioRedisConnection(owner: string, client: IoRedisClientLike): RedisConnection {
+  const send = ioRedisSender(client);
+  if (client.isCluster !== true) return { send, cluster: false, masters: () => Promise.resolve([send]) };
+  if (typeof client.nodes !== 'function') throw new TypeError(`${owner}: \`client\` is an ioredis Cluster but lacks \`nodes\`.`);
+  const nodes = client.nodes.bind(client);
+  return { send, cluster: true, masters: () => Promise.resolve(nodes('master').map(ioRedisSender)) };
 }
 
 function ioRedisSender(client: IoRedisClientLike): SendCommand {
-  return (command, args) => {
-    try {
-      return Promise.resolve(client.call(command, args));
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  };
+  return (command, args) => settle(() => client.call(command, args));
 }
 
 /** `sendCommand` as node-redis declares it, with command options. */
@@ -84,15 +131,39 @@ const NO_CLIENT_TIMEOUT = Object.freeze({ timeout: 0 });
 
 function nodeRedisSender(client: NodeRedisClientLike): SendCommand {
   const withOptions = client as NodeRedisWithOptions;
-  return (command, args) => {
-    try {
-      return Promise.resolve(withOptions.sendCommand([command, ...args], NO_CLIENT_TIMEOUT));
-    } catch (error) {
-      return Promise.reject(asError(error));
-    }
-  };
+  return (command, args) => settle(() => withOptions.sendCommand([command, ...args], NO_CLIENT_TIMEOUT));
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+function nodeRedisConnection(client: NodeRedisClientLike): RedisConnection {
+  const send = nodeRedisSender(client);
+  return { send, cluster: false, masters: () => Promise.resolve([send]) };
+}
+
+/** A node-redis cluster's `sendCommand`, with command options. */
+interface NodeRedisClusterWithOptions {
+  sendCommand(firstKey: string | undefined, isReadonly: boolean, args: string[], options: { readonly timeout: number }): Promise<unknown>;
+  readonly masters?: readonly unknown[];
+  getMasters?(): readonly unknown[];
+  nodeClient?(node: unknown): Promise<NodeRedisClientLike> | NodeRedisClientLike;
+}
+
+function nodeRedisClusterConnection(client: NodeRedisClusterLike): RedisConnection {
+  const cluster = client as unknown as NodeRedisClusterWithOptions;
+  const send: SendCommand = (command, args, firstKey) => settle(() => cluster.sendCommand(firstKey, false, [command, ...args], NO_CLIENT_TIMEOUT));
+  const masters = async (): Promise<SendCommand[]> => {
+    const nodes = cluster.masters ?? cluster.getMasters?.() ?? [];
+    if (typeof cluster.nodeClient !== 'function') throw new TypeError('RedisStore: the node-redis cluster lacks `nodeClient`, needed to scan its masters.');
+    const clients = await Promise.all(nodes.map((node) => Promise.resolve(cluster.nodeClient!(node))));
+    return clients.map(nodeRedisSender);
+  };
+  return { send, cluster: true, masters };
+}
+
+/** Calls `start` and turns a synchronous throw into a rejected Promise. */
+function settle(start: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return Promise.resolve(start());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

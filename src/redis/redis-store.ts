@@ -2,12 +2,15 @@
  * Token buckets in Redis, shared by every process that uses the same server and prefix.
  */
 import { GreensloError, isGreensloError } from '../core/errors.js';
-import { nonEmptyString, numberInRange, oneOf, optionalFunction } from '../core/validate.js';
+import { clockReading, describeValue, nonEmptyString, numberInRange, oneOf, optionalFunction, rejectUnknownKeys } from '../core/validate.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { BucketPolicy, RateLimitDecision } from '../rate-limit/types.js';
+import { ConsumeEntry, RefundEntry, RemainingEntry, type EntryHost } from './batch-entries.js';
 import { BoundedCommands } from './bounded-commands.js';
-import { BUCKET_SCRIPT_SHA1, decodeDecision, decodeRemaining } from './bucket-script.js';
-import { commandSender, type RedisClientLike } from './redis-client.js';
+import { Breaker, breakerSettings, type BreakerTransition, type RedisBreakerOptions, type RedisBreakerState } from './breaker.js';
+import { DenyCache } from './deny-cache.js';
+import { redisConnection, type RedisClientLike, type RedisConnection, type SendCommand } from './redis-client.js';
+import { ScriptBatcher } from './script-batcher.js';
 import { DEFAULT_STORE_ERROR_POLICY, emptyBucketDecision, storeErrorPolicy, type Fallback, type RedisStoreErrorPolicy } from './store-error-policy.js';
 
 const OWNER = 'RedisStore';
@@ -43,6 +46,27 @@ export type RedisClockSource = 'server' | 'client';
  */
 export const DEFAULT_REDIS_CLOCK: RedisClockSource = 'server';
 
+/**
+ * Most checks one script call carries: past it a batch is sent at once, and the next one starts.
+ *
+ * @defaultValue 128
+ */
+export const DEFAULT_REDIS_MAX_BATCH = 128;
+
+/** The largest `maxBatch` accepted. */
+const MAX_BATCH_LIMIT = 4096;
+
+const OPTION_NAMES = ['client', 'prefix', 'timeoutMs', 'onError', 'onStoreError', 'clock', 'maxBatch', 'denyCache', 'breaker'] as const;
+
+/** What to use here for the options of rate-limiter-flexible's `RateLimiterRedis`. */
+const OPTION_HINTS = Object.freeze({
+  storeClient: 'use `client`',
+  keyPrefix: 'use `prefix`',
+  insuranceLimiter: 'use `onStoreError` with an in-memory RateLimiter',
+  useRedisPackage: 'not needed: node-redis clients are recognised',
+  rejectIfRedisNotReady: 'use `timeoutMs` and `breaker`',
+});
+
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /** A connected ioredis or node-redis (v4 or later) client; the store never connects or closes it. */
@@ -63,6 +87,22 @@ export interface RedisStoreOptions {
   readonly onStoreError?: RedisStoreErrorPolicy;
   /** Whose clock times the buckets; defaults to {@link DEFAULT_REDIS_CLOCK} (`'server'`). */
   readonly clock?: RedisClockSource;
+  /**
+   * Most checks one script call carries (an integer from 1 to 4096): checks made in the same tick of
+   * the event loop share one call (one per hash slot on a cluster). Defaults to
+   * {@link DEFAULT_REDIS_MAX_BATCH}.
+   */
+  readonly maxBatch?: number;
+  /**
+   * Whether a client known to be refused is refused in process until its `retryAfterMs`, without
+   * asking Redis (exact: see the class documentation). Defaults to `true`.
+   */
+  readonly denyCache?: boolean;
+  /**
+   * The circuit breaker: `true` (the default) for {@link RedisBreakerOptions}' defaults, an object
+   * to tune it, or `false` to always wait for Redis.
+   */
+  readonly breaker?: boolean | RedisBreakerOptions;
 }
 
 export type { RedisStoreErrorCode } from './bounded-commands.js';
@@ -122,29 +162,45 @@ export class RedisStore implements RateLimitStore {
   readonly timeoutMs: number;
   /** Whose clock times the buckets. */
   readonly clock: RedisClockSource;
+  /** Most checks one script call carries. */
+  readonly maxBatch: number;
+  readonly #connection: RedisConnection;
   readonly #commands: BoundedCommands;
+  readonly #batcher: ScriptBatcher;
   readonly #fallback: Fallback;
   readonly #onError: (error: GreensloError) => void;
+  readonly #denyCache: DenyCache | undefined;
+  readonly #breaker: Breaker | undefined;
+  readonly #host: EntryHost;
   /** The last policy seen and its numbers as text: limiters pass the same policy object every time. */
   #policy: BucketPolicy | undefined;
   #policyText: readonly [string, string, string] = ['', '', ''];
   #failureCount = 0;
 
   /**
-   * @param options - client, prefix, timeout, error callback, failure policy, clock
-   * @throws TypeError when an option has the wrong type (`client` without `call` or `sendCommand`)
-   * @throws RangeError when `timeoutMs` is not a number from 1 to 2^31 − 1, or `clock` or
-   *   `onStoreError` is an unknown string
+   * @param options - client, prefix, timeout, error callback, failure policy, clock, batch size,
+   *   deny cache, breaker
+   * @throws TypeError when an option is unknown or has the wrong type (`client` without `call` or
+   *   `sendCommand`)
+   * @throws RangeError when `timeoutMs` is not a number from 1 to 2^31 − 1, `maxBatch` not an
+   *   integer from 1 to 4096, or `clock` or `onStoreError` is an unknown string
    */
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: \`options\` must be an object with a \`client\`, got ${String(options)}.`);
-    const send = commandSender(OWNER, options.client);
+    rejectUnknownKeys(OWNER, options, OPTION_NAMES, OPTION_HINTS);
+    this.#connection = redisConnection(OWNER, options.client);
     this.prefix = nonEmptyString(OWNER, 'prefix', options.prefix ?? DEFAULT_REDIS_PREFIX);
     this.timeoutMs = numberInRange(OWNER, 'timeoutMs', options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
     this.clock = oneOf(OWNER, 'clock', options.clock ?? DEFAULT_REDIS_CLOCK, ['server', 'client']);
+    this.maxBatch = batchSize(options.maxBatch ?? DEFAULT_REDIS_MAX_BATCH);
     this.#fallback = storeErrorPolicy(OWNER, options.onStoreError ?? DEFAULT_STORE_ERROR_POLICY);
     this.#onError = optionalFunction(OWNER, 'onError', options.onError) ?? warnOncePerCode();
-    this.#commands = new BoundedCommands(send, this.timeoutMs);
+    this.#denyCache = booleanOption('denyCache', options.denyCache ?? true) ? new DenyCache() : undefined;
+    const breaker = breakerSettings(OWNER, options.breaker);
+    this.#breaker = breaker && new Breaker(breaker.failures, breaker.openMs, (transition) => this.#breakerMoved(transition));
+    this.#commands = new BoundedCommands(this.#connection.send, this.timeoutMs);
+    this.#batcher = new ScriptBatcher(this.#commands, { maxBatch: this.maxBatch, cluster: this.#connection.cluster, onOutcome: (answered) => this.#outcome(answered) });
+    this.#host = this.#entryHost();
   }
 
   /**
@@ -157,22 +213,35 @@ export class RedisStore implements RateLimitStore {
   }
 
   /**
+   * The circuit breaker's state: `'closed'` while checks go to Redis (always, with `breaker: false`),
+   * `'open'` while they go straight to `onStoreError`, `'half-open'` while one probe is under way.
+   * For monitoring: the `redisBreaker` source of `renderPrometheus` and of the status page.
+   */
+  get breakerState(): RedisBreakerState {
+    return this.#breaker?.state ?? 'closed';
+  }
+
+  /**
    * Takes `cost` tokens from the bucket at `prefix + key` if it holds that many, in one atomic script
-   * run, and returns the decision `decideBucket` would give. Never rejects: when Redis fails, the
-   * failure goes to `onError` and `onStoreError` decides.
+   * run shared with the other checks of this tick, and returns the decision `decideBucket` would
+   * give. Never rejects: when Redis fails, the failure goes to `onError` and `onStoreError` decides.
    *
    * @param key - the bucket's key (the limiter's key prefix and client id)
    * @param policy - the bucket's parameters
    * @param cost - tokens to take, `0 < cost <= policy.capacity`
    * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
+   * @throws RangeError with `clock: 'client'` when `nowMs` is not a clock reading
    */
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
-    const args = this.#scriptArguments(key, policy, cost, nowMs);
-    return this.#commands.runScript(
-      args,
-      (reply) => decodeDecision(reply, policy.capacity),
-      (error) => this.#consumeInstead(error, key, policy, cost, nowMs),
-    );
+    const localMs = this.#localNowMs(nowMs);
+    const bucket = this.prefix + key;
+    const cached = this.#denyCache?.lookup(bucket, policy, cost, localMs);
+    if (cached !== undefined) return Promise.resolve(cached);
+    if (this.#breaker?.admits() === false) return Promise.resolve(this.#fallbackDecision(key, policy, cost, nowMs));
+    const policyText = this.#textOf(policy);
+    return new Promise((resolve) => {
+      this.#batcher.add(new ConsumeEntry(this.#host, bucket, key, policy, policyText, cost, nowMs, localMs, resolve), this.#timeArgument(nowMs));
+    });
   }
 
   /**
@@ -182,23 +251,27 @@ export class RedisStore implements RateLimitStore {
    * @param key - the bucket's key
    * @param policy - the bucket's parameters
    * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
+   * @throws RangeError with `clock: 'client'` when `nowMs` is not a clock reading
    */
   remaining(key: string, policy: BucketPolicy, nowMs: number): Promise<number> {
-    const args = this.#scriptArguments(key, policy, '', nowMs);
-    return this.#commands.runScript(args, decodeRemaining, (error) => {
-      this.#report(error);
-      return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
+    this.#localNowMs(nowMs);
+    if (this.#breaker?.admits() === false) return Promise.resolve(this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0));
+    const policyText = this.#textOf(policy);
+    return new Promise((resolve) => {
+      this.#batcher.add(new RemainingEntry(this.#host, this.prefix + key, key, policy, policyText, nowMs, resolve), this.#timeArgument(nowMs));
     });
   }
 
   /**
-   * Deletes the bucket at `prefix + key` (and forgets it in the insurance limiter or store), which
-   * is full again afterwards. Resolves also when Redis fails, after reporting to `onError`.
+   * Deletes the bucket at `prefix + key` (and forgets it in the deny cache and in the insurance
+   * limiter or store), which is full again afterwards. Resolves also when Redis fails, after
+   * reporting to `onError`.
    *
    * @param key - the bucket's key
    */
   async reset(key: string): Promise<void> {
     this.#guarded(() => this.#fallback.reset(key), () => undefined);
+    this.#denyCache?.forget(this.prefix + key);
     try {
       await this.#commands.command('DEL', [this.prefix + key]);
     } catch (error) {
@@ -207,46 +280,88 @@ export class RedisStore implements RateLimitStore {
   }
 
   /**
-   * Deletes every bucket whose key starts with `prefix + keyPrefix` (and forgets them in the
-   * insurance limiter or store). Walks the keys with `SCAN` (never `KEYS`) and deletes them with
-   * `UNLINK`, some hundreds at a time. Resolves also when Redis fails, after reporting to `onError`.
+   * Deletes every bucket whose key starts with `prefix + keyPrefix` (and forgets them in the deny
+   * cache and in the insurance limiter or store). Walks the keys with `SCAN` (never `KEYS`), on
+   * every master of a cluster, and deletes them with `UNLINK` (one key per call on a cluster), some
+   * hundreds at a time. Resolves also when Redis fails, after reporting to `onError`.
    *
    * @param keyPrefix - the prefix, after the store's own, of the keys to delete; `''` for all of this store's keys
    */
   async clear(keyPrefix: string): Promise<void> {
     this.#guarded(() => this.#fallback.clear(keyPrefix), () => undefined);
+    this.#denyCache?.forgetPrefix(this.prefix + keyPrefix);
     const pattern = `${escapeGlob(this.prefix + keyPrefix)}*`;
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = scanReply(await this.#commands.command('SCAN', [cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]));
-        if (keys.length > 0) await this.#commands.command('UNLINK', keys);
-        cursor = next;
-      } while (cursor !== '0');
+      for (const master of await this.#connection.masters()) await this.#clearOn(master, pattern);
     } catch (error) {
       this.#report(error);
     }
   }
 
-  /**
-   * The script's SHA-1, `numkeys`, the key, then ARGV: the policy, the cost (left out when it is 1
-   * and the server clock is used, the most common check) and the time only with the client clock.
-   */
-  #scriptArguments(key: string, policy: BucketPolicy, cost: number | '', nowMs: number): string[] {
+  async #clearOn(master: SendCommand, pattern: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = scanReply(await this.#commands.command('SCAN', [cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT], master));
+      if (this.#connection.cluster) await Promise.all(keys.map((key) => this.#commands.command('UNLINK', [key])));
+      else if (keys.length > 0) await this.#commands.command('UNLINK', keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  /** The deny cache's time: the client's reading (checked) with the client clock, else the process's monotonic ms. */
+  #localNowMs(nowMs: number): number {
+    if (this.clock === 'client') return clockReading(`${OWNER} (clock: 'client')`, nowMs);
+    return performance.now();
+  }
+
+  #timeArgument(nowMs: number): string {
+    return this.clock === 'client' ? String(nowMs) : '';
+  }
+
+  /** The policy's numbers as script arguments, cached for the last policy seen. */
+  #textOf(policy: BucketPolicy): readonly [string, string, string] {
     if (policy !== this.#policy) {
       this.#policy = policy;
       this.#policyText = [String(policy.capacity), String(policy.refillTokens), String(policy.refillIntervalMs)];
     }
-    const [capacity, refillTokens, refillIntervalMs] = this.#policyText;
-    const bucket = this.prefix + key;
-    if (this.clock === 'client') return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs, String(cost), String(nowMs)];
-    if (cost === 1) return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs];
-    return [BUCKET_SCRIPT_SHA1, '1', bucket, capacity, refillTokens, refillIntervalMs, String(cost)];
+    return this.#policyText;
   }
 
-  #consumeInstead(error: GreensloError, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
-    this.#report(error);
+  #entryHost(): EntryHost {
+    return {
+      report: (error) => this.#report(error),
+      healed: (bucket) => this.#report(new GreensloError('store_key_healed', `${OWNER}: the key ${JSON.stringify(bucket)} held no bucket (another type or unreadable bytes); it was replaced by a full bucket.`)),
+      consumeInstead: (error, key, policy, cost, nowMs) => {
+        this.#report(error);
+        return this.#fallbackDecision(key, policy, cost, nowMs);
+      },
+      remainingInstead: (error, key, policy, nowMs) => {
+        this.#report(error);
+        return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
+      },
+      decided: (check, decision) => this.#denyCache?.remember(check.key, check.policy, check.cost, decision, check.madeAtMs, this.#localNowMs(check.nowMs)),
+      refund: (check) => {
+        this.#denyCache?.forget(check.key);
+        this.#batcher.add(new RefundEntry(check), this.#timeArgument(check.nowMs));
+      },
+    };
+  }
+
+  #fallbackDecision(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
     return this.#guarded(() => this.#fallback.consume(key, policy, cost, nowMs), () => emptyBucketDecision(policy, cost, nowMs));
+  }
+
+  #outcome(answered: boolean): void {
+    if (answered) this.#breaker?.answered();
+    else this.#breaker?.failed();
+  }
+
+  #breakerMoved(transition: BreakerTransition): void {
+    const message =
+      transition === 'open'
+        ? `${OWNER}: Redis failed repeatedly; checks go to \`onStoreError\` without waiting, and Redis is probed now and then.`
+        : `${OWNER}: Redis answered a probe; checks go to Redis again.`;
+    this.#report(new GreensloError(`store_breaker_${transition}`, message), false);
   }
 
   /** Runs a failure policy's answer; should it throw, reports that and answers `otherwise()`. */
@@ -259,14 +374,25 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
-  #report(error: unknown): void {
-    this.#failureCount += 1;
+  #report(error: unknown, failure = true): void {
+    if (failure) this.#failureCount += 1;
     try {
       this.#onError(asStoreError(error));
     } catch {
       // The callback's own failure must not turn a decision into a rejection.
     }
   }
+}
+
+function batchSize(value: unknown): number {
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_BATCH_LIMIT) return value as number;
+  const Kind = typeof value === 'number' ? RangeError : TypeError;
+  throw new Kind(`${OWNER}: \`maxBatch\` must be an integer from 1 to ${MAX_BATCH_LIMIT}, got ${describeValue(value)}.`);
+}
+
+function booleanOption(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${OWNER}: \`${name}\` must be true or false, got ${describeValue(value)}.`);
+  return value;
 }
 
 /** Reports the first failure of each code with `console.warn`, the default `onError`. */

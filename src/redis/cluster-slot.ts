@@ -1,0 +1,39 @@
+/**
+ * The Redis Cluster hash slot of a key: CRC16 (XMODEM: polynomial 0x1021, initial value 0) of the
+ * key's UTF-8 bytes, or of its hash tag (the text between the first `{` and the next `}`, when not
+ * empty), modulo 16384.
+ *
+ * @internal
+ */
+
+const TABLE = crcTable();
+
+function crcTable(): Uint16Array {
+  const table = new Uint16Array(256);
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    table[byte] = crc;
+  }
+  return table;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The hash slot, 0 to 16383, that Redis Cluster assigns to `key`.
+ *
+ * @param key - the full key, prefix included
+ * @example `clusterSlot('123456789')` is 12739 (CRC16/XMODEM of those digits is 0x31C3).
+ * @internal
+ */
+export function clusterSlot(key: string): number {
+  const open = key.indexOf('{');
+  if (open !== -1) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) key = key.slice(open + 1, close);
+  }
+  let crc = 0;
+  for (const byte of encoder.encode(key)) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
+  return crc & 0x3fff;
+}

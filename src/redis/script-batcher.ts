@@ -1,0 +1,222 @@
+/**
+ * Batches of checks for the bucket script: the checks made in one tick of the event loop share one
+ * `EVALSHA` (per hash slot on a cluster, per time argument with the client clock), at most
+ * `maxBatch` each. After `NOSCRIPT` the script is loaded once (one `EVAL`) and the other waiting
+ * batches are sent again by `EVALSHA` when it has run.
+ *
+ * @internal
+ */
+import type { GreensloError } from '../core/errors.js';
+import { batchReplies, BUCKET_SCRIPT, BUCKET_SCRIPT_SHA1 } from './bucket-script.js';
+import { commandFailed, isNoScript, timeoutError, type BoundedCommands, type InFlight } from './bounded-commands.js';
+import { clusterSlot } from './cluster-slot.js';
+
+/**
+ * One check (or refund) waiting for its batch: its key and four script arguments, and what to do
+ * with Redis' answer.
+ *
+ * @internal
+ */
+export interface BatchEntry {
+  /** The bucket's full key (the store's prefix included). */
+  readonly key: string;
+  /** capacity, refillTokens, refillIntervalMs, cost (see the bucket script). */
+  readonly args: readonly string[];
+  /** Redis' reply for this check; `healed` when its key held something else and was replaced. */
+  answer(reply: unknown, healed: boolean): void;
+  /** The batch failed or timed out. */
+  fail(error: GreensloError): void;
+  /** Redis applied the check after it had failed (timed out): its reply, for a refund. */
+  late(reply: unknown): void;
+}
+
+/** How batches are formed and what is told of their outcome. @internal */
+export interface BatcherOptions {
+  readonly maxBatch: number;
+  /** Whether keys are grouped by hash slot. */
+  readonly cluster: boolean;
+  /** A batch's outcome: Redis answered (`true`), or failed or timed out (`false`). */
+  readonly onOutcome: (answered: boolean) => void;
+}
+
+/** Collects checks and sends them in batches through `commands`. @internal */
+export class ScriptBatcher {
+  readonly #commands: BoundedCommands;
+  readonly #options: BatcherOptions;
+  /** Batches being filled, by slot and time argument. */
+  #open = new Map<string, BatchCall>();
+  #flushScheduled = false;
+  /** Settles when the `EVAL` sent after a `NOSCRIPT` has its answer. */
+  #loading: Promise<void> | undefined;
+
+  constructor(commands: BoundedCommands, options: BatcherOptions) {
+    this.#commands = commands;
+    this.#options = options;
+  }
+
+  /**
+   * Adds a check to the batch of its slot and time, sent at the end of this tick or once full.
+   *
+   * @param entry - the check
+   * @param nowArgument - the time argument: `''` for the server clock, else the client's ms as text
+   */
+  add(entry: BatchEntry, nowArgument: string): void {
+    const group = this.#options.cluster ? `${clusterSlot(entry.key)} ${nowArgument}` : nowArgument;
+    let batch = this.#open.get(group);
+    if (batch === undefined) {
+      batch = new BatchCall(this, this.#commands, nowArgument);
+      this.#open.set(group, batch);
+    }
+    batch.push(entry);
+    if (batch.entries.length >= this.#options.maxBatch) {
+      this.#open.delete(group);
+      this.#commands.start(batch);
+    } else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      afterThisTick(() => this.#flush());
+    }
+  }
+
+  /** Sends every batch being filled. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batches = this.#open;
+    this.#open = new Map();
+    for (const batch of batches.values()) this.#commands.start(batch);
+  }
+
+  /** Called by a batch once it knows its outcome. */
+  outcome(answered: boolean): void {
+    this.#options.onOutcome(answered);
+  }
+
+  /**
+   * `NOSCRIPT` for `batch`: it waits for the load already under way and sends `EVALSHA` again, or
+   * (when none is under way, or it already waited) loads the script itself with `EVAL`.
+   */
+  noScript(batch: BatchCall): void {
+    const loading = this.#loading;
+    if (loading !== undefined && !batch.waitedForLoad) {
+      batch.waitedForLoad = true;
+      void loading.then(() => batch.resend());
+      return;
+    }
+    let loaded: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => (loaded = resolve));
+    this.#loading = promise;
+    batch.sendWithText(() => {
+      loaded();
+      if (this.#loading === promise) this.#loading = undefined;
+    });
+  }
+}
+
+/** One batch: a single `EVALSHA` (or `EVAL`) carrying several checks, settled together. */
+class BatchCall implements InFlight {
+  deadlineMs = 0;
+  pending = true;
+  next: InFlight | undefined;
+  waitedForLoad = false;
+  readonly entries: BatchEntry[] = [];
+  readonly #keys: string[] = [];
+  readonly #argv: string[];
+  readonly #batcher: ScriptBatcher;
+  readonly #commands: BoundedCommands;
+  /** Called once the `EVAL` this batch sent has an answer; `undefined` before and after. */
+  #onTextAnswered: (() => void) | undefined;
+  #sentText = false;
+
+  constructor(batcher: ScriptBatcher, commands: BoundedCommands, nowArgument: string) {
+    this.#batcher = batcher;
+    this.#commands = commands;
+    this.#argv = [nowArgument];
+  }
+
+  push(entry: BatchEntry): void {
+    this.entries.push(entry);
+    this.#keys.push(entry.key);
+    for (const arg of entry.args) this.#argv.push(arg);
+  }
+
+  send(): void {
+    this.#sendScript(BUCKET_SCRIPT_SHA1, 'EVALSHA');
+  }
+
+  /** Sends `EVALSHA` again after another batch loaded the script, unless already settled. */
+  resend(): void {
+    if (this.pending) this.send();
+  }
+
+  /** Sends the script's text by `EVAL`; `answered` runs when Redis answers it. */
+  sendWithText(answered: () => void): void {
+    this.#sentText = true;
+    this.#onTextAnswered = answered;
+    this.#sendScript(BUCKET_SCRIPT, 'EVAL');
+  }
+
+  #sendScript(script: string, command: 'EVALSHA' | 'EVAL'): void {
+    this.#commands.send(this, command, [script, String(this.#keys.length), ...this.#keys, ...this.#argv], this.#keys[0]);
+  }
+
+  answer(reply: unknown): void {
+    this.#textAnswered();
+    if (!this.pending) return this.#late(reply);
+    let parsed: ReturnType<typeof batchReplies>;
+    try {
+      parsed = batchReplies(reply, this.entries.length);
+    } catch (error) {
+      return this.#failAll(commandFailed(error), true);
+    }
+    this.#settle();
+    this.#batcher.outcome(true);
+    const { replies, healed } = parsed;
+    this.entries.forEach((entry, i) => entry.answer(replies[i], healed.includes(i)));
+  }
+
+  fail(error: unknown): void {
+    this.#textAnswered();
+    if (!this.pending) return;
+    if (isNoScript(error) && !this.#sentText) return this.#batcher.noScript(this);
+    this.#failAll(commandFailed(error), false);
+  }
+
+  timeOut(timeoutMs: number): void {
+    this.#failAll(timeoutError(timeoutMs), false);
+  }
+
+  /** Settles every check with `error`; a reply Redis sent (a malformed one) still counts as answered. */
+  #failAll(error: GreensloError, answered: boolean): void {
+    this.#settle();
+    this.#batcher.outcome(answered);
+    for (const entry of this.entries) entry.fail(error);
+  }
+
+  /** Redis applied the batch after its deadline: each check's reply goes to `late`. */
+  #late(reply: unknown): void {
+    let replies: readonly unknown[];
+    try {
+      replies = batchReplies(reply, this.entries.length).replies;
+    } catch {
+      return;
+    }
+    this.entries.forEach((entry, i) => entry.late(replies[i]));
+  }
+
+  #textAnswered(): void {
+    const answered = this.#onTextAnswered;
+    this.#onTextAnswered = undefined;
+    answered?.();
+  }
+
+  #settle(): void {
+    this.pending = false;
+    this.#commands.settled();
+  }
+}
+
+/** Runs `task` once the current tick's callbacks and Promise reactions have all run. */
+function afterThisTick(task: () => void): void {
+  const nextTick = (globalThis as { process?: { nextTick?: (task: () => void) => void } }).process?.nextTick;
+  if (typeof nextTick === 'function') nextTick(task);
+  else queueMicrotask(task);
+}
