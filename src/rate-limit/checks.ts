@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { describeValue } from '../core/validate.js';
+import { describeValue, MAX_CLOCK_MS } from '../core/validate.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy } from './types.js';
 
@@ -13,16 +13,32 @@ export function failClientId(owner: string, clientId: unknown): never {
   throw new TypeError(`${owner}: \`clientId\` must be a non-empty string, got ${describeValue(clientId)}.`);
 }
 
-/** Throws the TypeError or RangeError for a cost that is not a number in `(0, capacity]`. */
+/**
+ * The smallest cost, as a share of the capacity, that a bucket accepts: 2^-52. A smaller cost could
+ * leave a full bucket's level unchanged in floating point (a request charged nothing); at or above
+ * it, taking the cost changes every level it is taken from.
+ */
+export const MIN_COST_SHARE = 2 ** -52;
+
+/**
+ * Whether `cost` is a number from `capacity × 2^-52` to `capacity`: large enough to change any level
+ * it is taken from, never more than the bucket holds. NaN and non-numbers are not.
+ */
+export function isCost(cost: unknown, capacity: number): cost is number {
+  return typeof cost === 'number' && cost <= capacity && cost * 4_503_599_627_370_496 >= capacity;
+}
+
+/** Throws the TypeError or RangeError for a cost that {@link isCost} refuses. */
 export function failCost(owner: string, name: string, cost: unknown, capacity: number): never {
-  const rule = `a finite number > 0 and <= ${capacity}`;
+  const tiny = typeof cost === 'number' && cost > 0 && cost <= capacity;
+  const rule = tiny ? `at least ${capacity} × 2^-52 (a smaller cost would take nothing from the bucket)` : `a finite number > 0 and <= ${capacity}`;
   const Kind = typeof cost === 'number' ? RangeError : TypeError;
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(cost)}.`);
 }
 
-/** Throws the RangeError for a clock that returned something other than a finite number. */
+/** Throws the RangeError for a clock reading that is not a finite number from 0 to 8.64e15. */
 export function failClock(owner: string, nowMs: unknown): never {
-  throw new RangeError(`${owner}: \`clock.nowMs()\` must return a finite number, got ${describeValue(nowMs)}.`);
+  throw new RangeError(`${owner}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
 }
 
 /**

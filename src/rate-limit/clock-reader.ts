@@ -4,10 +4,12 @@
  * @internal
  */
 import { systemClock, type Clock } from '../core/clock.js';
+import { MAX_CLOCK_MS } from '../core/validate.js';
 import { failClock } from './checks.js';
 
 /**
- * A clock as the limiters read it: floored to whole milliseconds, a NaN or infinite reading refused.
+ * A clock as the limiters read it: floored to whole milliseconds; a reading that is not a finite
+ * number from 0 to 8.64e15 (the last instant a `Date` holds) refused.
  *
  * For `systemClock` it computes what `systemClock.nowMs()` computes, `performance.timeOrigin +
  * performance.now()`, but with `performance` and `timeOrigin` (fixed for the life of the process)
@@ -32,12 +34,12 @@ export class ClockReader {
    * The clock's time, floored to whole epoch milliseconds.
    *
    * @param owner - the class named in the error
-   * @throws RangeError when the clock returns NaN or an infinite number
+   * @throws RangeError when the clock returns NaN, an infinite or negative number, or one past 8.64e15
    */
   nowMs(owner: string): number {
     const direct = this.#performance;
     const nowMs = Math.floor(direct === undefined ? this.#clock.nowMs() : this.#timeOriginMs + direct.now());
-    if (nowMs - nowMs !== 0) failClock(owner, nowMs);
+    if (!(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) failClock(owner, nowMs);
     return nowMs;
   }
 }

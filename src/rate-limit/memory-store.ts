@@ -1,7 +1,8 @@
 /**
  * The built-in, synchronous, bounded store of token buckets.
  */
-import { integerAtLeast } from '../core/validate.js';
+import { integerAtLeast, optionsObject } from '../core/validate.js';
+import { failCost, isCost } from './checks.js';
 import { levelAt, msUntilLevel, wholeTokens } from './bucket-math.js';
 import { admittedDecision, isWholePolicy, refusedDecision } from './decision.js';
 import { CandidateHeap } from './candidate-heap.js';
@@ -121,10 +122,11 @@ export class MemoryStore implements SyncRateLimitStore {
 
   /**
    * @param options - `maxKeys`, the bound on buckets kept
-   * @throws TypeError when `maxKeys` is not a number
+   * @throws TypeError when `maxKeys` is not a number, or an option key is unknown
    * @throws RangeError when `maxKeys` is not an integer >= 1
    */
   constructor(options: MemoryStoreOptions = {}) {
+    optionsObject('MemoryStore', options, ['maxKeys']);
     this.maxKeys = integerAtLeast('MemoryStore', 'maxKeys', options.maxKeys ?? DEFAULT_MAX_KEYS, 1);
     this.#resize(Math.min(this.maxKeys, FIRST_SLOTS));
   }
@@ -156,11 +158,13 @@ export class MemoryStore implements SyncRateLimitStore {
    *
    * @param key - the bucket's key
    * @param policy - the bucket's parameters
-   * @param cost - tokens to take, `0 < cost <= policy.capacity`
+   * @param cost - tokens to take, from `policy.capacity × 2^-52` to `policy.capacity`
    * @param nowMs - the time of the check, whole epoch milliseconds
-   * @throws RangeError when more than 65,536 distinct policies share the store
+   * @throws RangeError when `cost` is out of that range (a smaller cost would take nothing), or
+   *   more than 65,536 distinct policies share the store
    */
   tryConsume(key: string, policy: BucketPolicy, cost: number, nowMs: number): boolean {
+    if (!isCost(cost, policy.capacity)) failCost('MemoryStore', 'cost', cost, policy.capacity);
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNew(key, policy, needed, nowMs);
@@ -181,6 +185,7 @@ export class MemoryStore implements SyncRateLimitStore {
   // The first steps are tryConsume's, written out again on purpose: one pass that decides and
   // describes costs less than calling it and reading the bucket back.
   consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
+    if (!isCost(cost, policy.capacity)) failCost('MemoryStore', 'cost', cost, policy.capacity);
     const needed = cost * policy.refillIntervalMs;
     const slot = this.#slotByKey.get(key);
     if (slot === undefined) return this.#consumeNewDecision(key, policy, needed, nowMs);

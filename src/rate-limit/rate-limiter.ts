@@ -2,14 +2,15 @@
  * A token bucket per client, kept in a store.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
+import { clockOption, describeValue, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS } from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
-import { bucketPolicy, failClientId, failCost, storeOption } from './checks.js';
+import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'RateLimiter';
+const KNOWN_OPTIONS = ['rate', 'perSeconds', 'burst', 'clock', 'store', 'maxKeys', 'keyPrefix'] as const;
 const MS_PER_SECOND = 1000;
 
 /** Options of {@link RateLimiter}. */
@@ -67,11 +68,13 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
 
   /**
    * @param options - rate, period, burst, clock, store
-   * @throws TypeError when an option has the wrong type
+   * @throws TypeError when an option has the wrong type or an option key is unknown (reported first,
+   *   with the option to use for express-rate-limit's and rate-limiter-flexible's names)
    * @throws RangeError when `rate`, `perSeconds` or `burst` is not a finite number > 0, or
    *   `maxKeys` is not an integer >= 1
    */
   constructor(options: RateLimiterOptions<S>) {
+    optionsObject(OWNER, options, KNOWN_OPTIONS, RATE_LIMIT_OPTION_HINTS);
     this.rate = positiveNumber(OWNER, 'rate', options.rate);
     this.perSeconds = positiveNumber(OWNER, 'perSeconds', options.perSeconds);
     this.burst = positiveNumber(OWNER, 'burst', options.burst ?? this.rate);
@@ -87,10 +90,12 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    * With a `MemoryStore` and no `keyPrefix` it allocates nothing.
    *
    * @param clientId - the client's key (see `normalizeClientAddress` for IP addresses)
-   * @param cost - tokens the request costs, `0 < cost <= burst`
+   * @param cost - tokens the request costs, from `burst × 2^-52` to `burst`
    * @returns whether the request is allowed (a Promise of it with an asynchronous store)
    * @throws TypeError when `clientId` is not a non-empty string
-   * @throws RangeError when `cost` is not a finite number in `(0, burst]`
+   * @throws RangeError when `cost` is not a finite number in `(0, burst]` or so small that it would
+   *   take nothing (below `burst × 2^-52`), or when the clock reads NaN, ±Infinity, a negative time
+   *   or one past 8.64e15; nothing changes then
    */
   allowRequest(clientId: string, cost = 1): StoreAnswer<S, boolean> {
     this.#checkArguments(clientId, cost);
@@ -106,11 +111,11 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    * Admits or refuses one request of `cost` tokens from `clientId` and describes the outcome.
    *
    * @param clientId - the client's key
-   * @param cost - tokens the request costs, `0 < cost <= burst`
+   * @param cost - tokens the request costs, from `burst × 2^-52` to `burst`
    * @returns the decision `{ allowed, limit, remaining, resetAtMs, retryAfterMs }` (a Promise of it
    *   with an asynchronous store); `limit` is `burst`
    * @throws TypeError when `clientId` is not a non-empty string
-   * @throws RangeError when `cost` is not a finite number in `(0, burst]`
+   * @throws RangeError as {@link RateLimiter.allowRequest} does
    */
   check(clientId: string, cost = 1): StoreAnswer<S, RateLimitDecision> {
     this.#checkArguments(clientId, cost);
@@ -151,7 +156,7 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
 
   #checkArguments(clientId: string, cost: number): void {
     if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
-    if (typeof cost !== 'number' || !(cost > 0 && cost <= this.burst)) failCost(OWNER, 'cost', cost, this.burst);
+    if (!isCost(cost, this.burst)) failCost(OWNER, 'cost', cost, this.burst);
   }
 }
 

@@ -23,8 +23,10 @@ import type { BucketPolicy, MaybePromise, RateLimitDecision } from './types.js';
  *   an authoritative clock of its own (Redis `TIME`: `seconds × 1000 + floor(microseconds / 1000)`)
  *   may use that in place of `nowMs`, consistently for every call; decisions then carry times on
  *   that clock.
- * - **Arguments are valid.** The limiter has already checked `0 < cost <= policy.capacity` and that
- *   `key` is a non-empty string; stores need not check again.
+ * - **Arguments are valid.** The limiter has already checked `policy.capacity × 2^-52 <= cost <=
+ *   policy.capacity` (`isCost`: a smaller cost could take nothing from a full bucket) and that `key`
+ *   is a non-empty string; stores need not check again (`MemoryStore` checks the cost anyway, since
+ *   it may be called directly).
  * - **Synchronous or not.** `synchronous: true` promises that every method returns its answer
  *   directly, never a Promise (the limiter then returns plain values too and never awaits). With
  *   `synchronous: false` methods may return a Promise or a value; the limiter always hands its caller

@@ -2,13 +2,22 @@
  * A single token bucket, for throttling one resource (an outgoing API, a job queue).
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, nonNegativeNumber, positiveNumber } from '../core/validate.js';
+import { clockOption, nonNegativeNumber, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS, type OptionHints } from '../core/validate.js';
 import { decideBucket, levelAt, msUntilLevel } from './bucket-math.js';
-import { bucketPolicy, failCost } from './checks.js';
+import { bucketPolicy, failCost, isCost } from './checks.js';
 import { ClockReader } from './clock-reader.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'TokenBucket';
+const KNOWN_OPTIONS = ['capacity', 'refillPerSecond', 'clock', 'initialTokens'] as const;
+/** limiter's and other buckets' names for these options. */
+const TOKEN_BUCKET_HINTS: OptionHints = Object.freeze({
+  bucketSize: 'use `capacity`',
+  size: 'use `capacity`',
+  tokensPerInterval: 'use `refillPerSecond`, tokens per second',
+  refillRate: 'use `refillPerSecond`, tokens per second',
+  interval: 'use `refillPerSecond`, tokens per second',
+});
 const MS_PER_SECOND = 1000;
 
 /** Options of {@link TokenBucket}. */
@@ -47,11 +56,12 @@ export class TokenBucket {
 
   /**
    * @param options - capacity, refill rate, clock and initial tokens
-   * @throws TypeError when an option has the wrong type
+   * @throws TypeError when an option has the wrong type or an option key is unknown (reported first)
    * @throws RangeError when `capacity` or `refillPerSecond` is not a finite number > 0, or
    *   `initialTokens` is not within `0..capacity`
    */
   constructor(options: TokenBucketOptions) {
+    optionsObject(OWNER, options, KNOWN_OPTIONS, { ...RATE_LIMIT_OPTION_HINTS, ...TOKEN_BUCKET_HINTS });
     this.capacity = positiveNumber(OWNER, 'capacity', options.capacity);
     this.refillPerSecond = positiveNumber(OWNER, 'refillPerSecond', options.refillPerSecond);
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
@@ -65,12 +75,14 @@ export class TokenBucket {
   /**
    * Takes `tokens` tokens if the bucket holds that many.
    *
-   * @param tokens - tokens to take, `0 < tokens <= capacity`
+   * @param tokens - tokens to take, from `capacity × 2^-52` to `capacity`
    * @returns `true` when taken, `false` (and nothing taken) otherwise
-   * @throws RangeError when `tokens` is not a finite number in `(0, capacity]`
+   * @throws RangeError when `tokens` is not a finite number in `(0, capacity]`, or is so small that
+   *   it would take nothing (below `capacity × 2^-52`); or when the clock reads NaN, ±Infinity, a
+   *   negative time or one past 8.64e15 (nothing changes then)
    */
   tryConsume(tokens = 1): boolean {
-    if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
+    if (!isCost(tokens, this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
     const nowMs = this.#clock.nowMs(OWNER);
     const atMs = nowMs > this.#updatedAtMs ? nowMs : this.#updatedAtMs;
     const level = levelAt(this.#scaledTokens, this.#updatedAtMs, atMs, this.policy);
@@ -84,13 +96,13 @@ export class TokenBucket {
   /**
    * Takes `tokens` tokens if the bucket holds that many and describes the outcome.
    *
-   * @param tokens - tokens to take, `0 < tokens <= capacity`
+   * @param tokens - tokens to take, from `capacity × 2^-52` to `capacity`
    * @returns the decision: `limit` is `capacity`, `remaining` whole tokens left, `resetAtMs` when the
    *   bucket is full again, `retryAfterMs` until `tokens` tokens are available (0 when allowed)
-   * @throws RangeError when `tokens` is not a finite number in `(0, capacity]`
+   * @throws RangeError as {@link TokenBucket.tryConsume} does
    */
   consume(tokens = 1): RateLimitDecision {
-    if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
+    if (!isCost(tokens, this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
     const nowMs = this.#clock.nowMs(OWNER);
     const state = { scaledTokens: this.#scaledTokens, updatedAtMs: this.#updatedAtMs };
     const { decision, next } = decideBucket(state, this.policy, tokens, nowMs);
@@ -113,7 +125,7 @@ export class TokenBucket {
    * @throws RangeError when `tokens` is not a finite number in `(0, capacity]`
    */
   msUntilAvailable(tokens = 1): number {
-    if (typeof tokens !== 'number' || !(tokens > 0 && tokens <= this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
+    if (!isCost(tokens, this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
     const nowMs = this.#clock.nowMs(OWNER);
     const atMs = nowMs > this.#updatedAtMs ? nowMs : this.#updatedAtMs;
     const waitMs = msUntilLevel(this.#levelNow(nowMs), tokens * MS_PER_SECOND, this.refillPerSecond);

@@ -188,7 +188,7 @@ describe('RateLimiter bad input', () => {
 
   it('refuses a clock that returns NaN instead of deciding on it', () => {
     const limiter = new RateLimiter({ rate: 1, perSeconds: 1, clock: { nowMs: () => Number.NaN } });
-    expect(() => limiter.allowRequest('c')).toThrow(new RangeError('RateLimiter: `clock.nowMs()` must return a finite number, got NaN.'));
+    expect(() => limiter.allowRequest('c')).toThrow(new RangeError('RateLimiter: `clock.nowMs()` must return a finite number from 0 to 8640000000000000, got NaN.'));
   });
 });
 
