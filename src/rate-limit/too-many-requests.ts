@@ -1,9 +1,11 @@
 /**
  * The 429 Too Many Requests response of a limited request.
  */
-import { describeValue, nonEmptyString, nonNegativeNumber, positiveNumber } from '../core/validate.js';
+import { describeValue, nonEmptyString, nonNegativeNumber, optionsObject, positiveNumber } from '../core/validate.js';
 
 const OWNER = 'create429Response';
+/** The largest `Retry-After` written: 12 digits (about 31,700 years), so that it is always a plain integer. */
+const MAX_RETRY_AFTER_SECONDS = 999_999_999_999;
 
 /**
  * Window used in the 429 message unless told otherwise: one minute.
@@ -14,7 +16,7 @@ export const DEFAULT_WINDOW_SECONDS = 60;
 
 /** Input of {@link create429Response}. */
 export interface TooManyRequestsOptions {
-  /** Seconds until the client may retry; rounded up to whole seconds. */
+  /** Seconds until the client may retry; rounded up to whole seconds, at most 999,999,999,999. */
   readonly retryAfterSeconds: number;
   /** Requests allowed per window, as shown to the client. */
   readonly limit: number;
@@ -61,7 +63,7 @@ export interface TooManyRequestsResponse {
  * seconds, and "per N seconds" otherwise; a limit of 1 reads "1 request".
  *
  * @param options - retry delay, limit, endpoint, window and brand
- * @throws TypeError when an option has the wrong type
+ * @throws TypeError when an option has the wrong type or an option key is unknown
  * @throws RangeError when `retryAfterSeconds` is negative, `limit` or `windowSeconds` is not > 0, or
  *   a number is not finite
  * @example
@@ -71,7 +73,8 @@ export interface TooManyRequestsResponse {
  * ```
  */
 export function create429Response(options: TooManyRequestsOptions): TooManyRequestsResponse {
-  const retryAfter = Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds));
+  optionsObject(OWNER, options, ['retryAfterSeconds', 'limit', 'endpoint', 'windowSeconds', 'brand']);
+  const retryAfter = Math.min(Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds)), MAX_RETRY_AFTER_SECONDS);
   const limit = positiveNumber(OWNER, 'limit', options.limit);
   const endpoint = nonEmptyString(OWNER, 'endpoint', options.endpoint);
   const windowSeconds = positiveNumber(OWNER, 'windowSeconds', options.windowSeconds ?? DEFAULT_WINDOW_SECONDS);

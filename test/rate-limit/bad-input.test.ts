@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/rate-limit/memory-store.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import { TokenBucket } from '../../src/rate-limit/token-bucket.js';
+import { create429Response } from '../../src/rate-limit/too-many-requests.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 const START_MS = 1_700_000_000_000;
@@ -122,3 +123,15 @@ function captureError(run: () => unknown): Error {
   }
   throw new Error('expected a throw');
 }
+
+describe('create429Response', () => {
+  it('never writes a Retry-After of more than 12 digits', () => {
+    const response = create429Response({ retryAfterSeconds: 1e308, limit: 60, endpoint: '/e' });
+    expect(response.headers['Retry-After']).toBe('999999999999');
+    expect(response.body.retry_after).toBe(999_999_999_999);
+  });
+
+  it('refuses an unknown option key', () => {
+    expect(() => create429Response({ retryAfterSeconds: 1, limit: 60, endpoint: '/e', windowMs: 60_000 } as never)).toThrow(/^create429Response: `windowMs` is not an option/);
+  });
+});
