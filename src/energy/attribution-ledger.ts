@@ -47,6 +47,8 @@ export class AttributionLedger {
   interval: LedgerInterval;
   /** Rate used for the part of a request since the last sample: the last settled interval's rate. */
   estimateRateJPerMs = 0;
+  /** Whether an interval of non-zero length has been settled, so that `estimateRateJPerMs` is measured. */
+  rateKnown = false;
   totalJ = 0;
   attributedJ = 0;
   unattributedJ = 0;
@@ -86,6 +88,7 @@ export class AttributionLedger {
       this.unattributedJ += rateJPerMs * open.idleMs;
       this.correctionJ += (rateJPerMs - this.estimateRateJPerMs) * open.endedShareMs;
       this.estimateRateJPerMs = rateJPerMs;
+      this.rateKnown = true;
       endPerRequestJ = open.startPerRequestJ + rateJPerMs * intervalShareMs;
     } else {
       // Energy reported within an instant goes to the requests in flight at that instant.

@@ -1,5 +1,6 @@
 import { EnergyMonitor } from './energy-monitor.js';
 import type { MeasuredReduction } from './low-power-mode.js';
+import { knownOptions } from './options.js';
 import { constantPower } from './power-source.js';
 import type { PowerProfile } from './power-profiles.js';
 import type { EnergyMetrics, TrackedRequestEnergy } from './types.js';
@@ -116,9 +117,10 @@ export interface SustainabilityReport {
  * ```
  */
 export function generateSustainabilityReport(options: SustainabilityReportOptions = {}): SustainabilityReport {
-  const monitor = options.monitor ?? defaultEnergyMonitor();
+  const given = knownOptions('generateSustainabilityReport', options, ['monitor', 'lowPowerMode']);
+  const monitor = given.monitor ?? defaultEnergyMonitor();
   const energy = monitor.metrics();
-  const mode = options.lowPowerMode;
+  const mode = given.lowPowerMode;
   const lowPower = mode === undefined ? undefined : { enabled: mode.enabled, reason: mode.reason, settings: mode.settings, measuredReduction: mode.measuredReduction() };
   return { generatedAt: new Date(monitor.clock.nowMs()).toISOString(), energy, lowPower };
 }

@@ -1,12 +1,13 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, nonNegativeNumber, numberInRange, positiveNumber } from '../core/validate.js';
+import { clockOption, clockReading, nonNegativeNumber, numberInRange, positiveNumber, rejectUnknownKeys } from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE } from './carbon.js';
+import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { numberAtLeast, powerSourceOption } from './options.js';
 import type { PowerSource } from './power-source.js';
 import { PowerWindows } from './power-windows.js';
-import { checkNowMs, RequestEnergyHandle } from './request-energy-handle.js';
+import { requestTime, RequestEnergyHandle } from './request-energy-handle.js';
 import { TrackingSession, type SessionHooks } from './tracking-session.js';
-import type { EnergyFault, EnergyFaultCode, EnergyMetrics, EnergyWarning, PowerWindow, TrackedRequestEnergy, TrackingSummary } from './types.js';
+import type { CarbonFigures, EnergyFault, EnergyFaultCode, EnergyMetrics, EnergyWarning, PowerWindow, TrackedRequestEnergy, TrackingSummary } from './types.js';
 
 /**
  * Default minimum time between two readings of the power source by an {@link EnergyMonitor}, in ms.
@@ -34,8 +35,35 @@ export const DEFAULT_WARNING_HYSTERESIS_RATIO = 0.1;
 /** Number of completed power windows that {@link EnergyMonitor.powerHistory} keeps. */
 export const POWER_HISTORY_SIZE = 60;
 
+/**
+ * Default minimum time between two requests of an {@link EnergyMonitor} to its carbon intensity
+ * provider, in ms (the provider's own cache decides how often it goes to the network).
+ *
+ * @defaultValue `60_000`
+ */
+export const DEFAULT_CARBON_INTENSITY_REFRESH_MS = 60_000;
+
 const JOULES_PER_WH = 3600;
+const MS_PER_HOUR = 3_600_000;
 const OWNER = 'EnergyMonitor';
+const KNOWN_OPTIONS = [
+  'powerSource',
+  'clock',
+  'carbonIntensityGPerKWh',
+  'carbonIntensityRefreshMs',
+  'pue',
+  'embodiedGPerHour',
+  'powerThresholdW',
+  'sampleIntervalMs',
+  'powerWindowMs',
+  'warningHysteresisRatio',
+] as const;
+const OPTION_HINTS = {
+  carbonIntensity: 'use `carbonIntensityGPerKWh`, in gCO2e/kWh, or a provider from greenslo/carbon',
+  country_iso_code: 'use `carbonIntensityGPerKWh`, for instance from carbonIntensityForCountry() in greenslo/node',
+  measure_power_secs: 'use `sampleIntervalMs`, in milliseconds',
+  source: 'use `powerSource`',
+};
 
 /** Options of {@link EnergyMonitor}. */
 export interface EnergyMonitorOptions {
@@ -47,10 +75,26 @@ export interface EnergyMonitorOptions {
    */
   readonly clock?: Clock;
   /**
-   * Grid carbon intensity in gCO2e per kilowatt-hour, a finite number >= 0.
+   * Grid carbon intensity in gCO2e per kilowatt-hour: a finite number >= 0, or a
+   * {@link CarbonIntensityProvider} (such as those of `greenslo/carbon`) asked in the background.
+   * With a provider, each interval between two readings of the power source is charged at the
+   * figure the provider gave when that interval opened (the latest figure received, until the answer
+   * asked for at its opening arrives).
    * @defaultValue {@link DEFAULT_CARBON_INTENSITY_G_PER_KWH} (475)
    */
-  readonly carbonIntensityGPerKWh?: number;
+  readonly carbonIntensityGPerKWh?: number | CarbonIntensityProvider;
+  /**
+   * Minimum time between two requests to a carbon intensity provider, in ms; the requests are made
+   * when the power source is read, never on a request's path.
+   * @defaultValue {@link DEFAULT_CARBON_INTENSITY_REFRESH_MS} (60 000)
+   */
+  readonly carbonIntensityRefreshMs?: number;
+  /**
+   * Embodied emissions of the hardware apportioned to this service, in gCO2e per hour of running
+   * (the `M` of the Software Carbon Intensity); counted in `sciGPerRequest`.
+   * @defaultValue `0`
+   */
+  readonly embodiedGPerHour?: number;
   /**
    * Power usage effectiveness of the facility, a finite number >= 1; multiplies emissions, not energy.
    * @defaultValue {@link DEFAULT_PUE} (1)
@@ -83,16 +127,26 @@ export interface EnergyMonitorOptions {
  * `sampleIntervalMs`, on a `beginRequest()` or `end()` that finds the last reading that old (and on
  * `metrics()` and `stopTracking()`). Power is taken as constant within each interval between two
  * readings. A request's energy is exact up to the last reading; its part since then is estimated at
- * the previous interval's average power. The next reading settles that part: the difference goes into
- * `estimateCorrectionWh`, so that whenever totals are read, `attributedWh + unattributedWh` equals the
- * energy the source reported, exactly; request energies and totals are never negative (only the
+ * the previous interval's average power. Until an interval has been measured (right after
+ * `startTracking()`), there is no previous power to estimate with, so the first `end()` reads the
+ * source itself: the first requests get the energy measured, not 0. The next reading settles each
+ * estimate: the difference (non-zero only when the power changed between the two intervals) goes into
+ * `estimateCorrectionWh`, so that whenever totals are read, `attributedWh + unattributedWh` equals
+ * the energy the source reported, exactly, and `requestsEnergyWh + inFlightEnergyWh +
+ * estimateCorrectionWh = attributedWh`. Request energies and totals are never negative (only the
  * correction is signed). With `sampleIntervalMs: 0` every request's own figures are exact.
  *
  * **Cost per request.** `beginRequest()` and `end()` each read the clock once unless given the time,
  * do O(1) arithmetic and allocate the handle only; the source is read on a request only when a
  * sample is due, so at most once per `sampleIntervalMs` whatever the traffic.
  *
- * **Emissions** = energy x `pue` x `carbonIntensityGPerKWh`.
+ * **Emissions** = energy x `pue` x `carbonIntensityGPerKWh`, each interval between two readings at
+ * its own intensity when a provider gives it (see {@link EnergyMonitorOptions.carbonIntensityGPerKWh});
+ * a request's emissions use the intensity in force when it ended. `metrics().sciGPerRequest` is the
+ * Software Carbon Intensity per request, `(E x I + M) / R`.
+ *
+ * **Clock readings** are checked where they are read: a reading that is not a finite number from 0
+ * to 8.64e15 makes the method that read it throw a `RangeError` before it changes anything.
  *
  * @example
  * ```ts
@@ -107,17 +161,19 @@ export interface EnergyMonitorOptions {
 export class EnergyMonitor {
   /** The power source read by this monitor. */
   readonly powerSource: PowerSource;
-  /** Grid carbon intensity used, in gCO2e per kilowatt-hour. */
-  readonly carbonIntensityGPerKWh: number;
+  /** The carbon intensity provider, when one was given instead of a number. */
+  readonly carbonIntensityProvider: CarbonIntensityProvider | undefined;
   /** Power usage effectiveness used. */
   readonly pue: number;
+  /** Embodied emissions counted per hour of tracking, in gCO2e. */
+  readonly embodiedGPerHour: number;
   /** The warning threshold in watts, if any. */
   readonly powerThresholdW: number | undefined;
   /** Minimum time between two readings of the power source, in ms. */
   readonly sampleIntervalMs: number;
   /** The clock this monitor reads. */
   readonly clock: Clock;
-  readonly #gramsPerJoule: number;
+  readonly #intensity: IntensityFeed;
   readonly #clearBelowW: number;
   readonly #windows: PowerWindows;
   readonly #hooks: SessionHooks;
@@ -131,27 +187,42 @@ export class EnergyMonitor {
 
   /**
    * @param options - see {@link EnergyMonitorOptions}
-   * @throws TypeError when `powerSource` or `clock` has the wrong shape or a number option is not a number
+   * @throws TypeError when an option key is unknown, `powerSource`, `clock` or the intensity provider
+   *   has the wrong shape, or a number option is not a number
    * @throws RangeError when a number option is NaN, infinite or out of range (negative intensity,
    *   `pue` < 1, `powerThresholdW` <= 0, negative `sampleIntervalMs`, `powerWindowMs` <= 0)
    */
   constructor(options: EnergyMonitorOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: \`options\` must be an object with a \`powerSource\`.`);
+    rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.powerSource = powerSourceOption(OWNER, options.powerSource);
     this.clock = clockOption(OWNER, options.clock ?? systemClock);
-    this.carbonIntensityGPerKWh = nonNegativeNumber(OWNER, 'carbonIntensityGPerKWh', options.carbonIntensityGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH);
+    const refreshMs = nonNegativeNumber(OWNER, 'carbonIntensityRefreshMs', options.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS);
+    this.#intensity = new IntensityFeed(OWNER, 'carbonIntensityGPerKWh', options.carbonIntensityGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH, refreshMs, {
+      updated: (value, askedAtMs) => this.#intensityArrived(value, askedAtMs),
+      failed: (message, atMs, cause) => this.#fault('carbon_intensity_failed', message, atMs, cause),
+    });
+    this.carbonIntensityProvider = this.#intensity.provider;
     this.pue = numberAtLeast(OWNER, 'pue', options.pue ?? DEFAULT_PUE, 1);
+    this.embodiedGPerHour = nonNegativeNumber(OWNER, 'embodiedGPerHour', options.embodiedGPerHour ?? 0);
     this.powerThresholdW = options.powerThresholdW === undefined ? undefined : positiveNumber(OWNER, 'powerThresholdW', options.powerThresholdW);
     this.sampleIntervalMs = nonNegativeNumber(OWNER, 'sampleIntervalMs', options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS);
     const windowMs = positiveNumber(OWNER, 'powerWindowMs', options.powerWindowMs ?? DEFAULT_POWER_WINDOW_MS);
     const hysteresis = numberInRange(OWNER, 'warningHysteresisRatio', options.warningHysteresisRatio ?? DEFAULT_WARNING_HYSTERESIS_RATIO, 0, 1);
     this.#clearBelowW = (this.powerThresholdW ?? 0) * (1 - hysteresis);
-    this.#gramsPerJoule = (this.pue * this.carbonIntensityGPerKWh) / (JOULES_PER_WH * 1000);
     this.#windows = new PowerWindows(windowMs, POWER_HISTORY_SIZE);
     this.#hooks = {
       settled: (atMs, durationMs, energyJ) => this.#settled(atMs, durationMs, energyJ),
       fault: (code, message, atMs, cause) => this.#fault(code, message, atMs, cause),
     };
+  }
+
+  /**
+   * The grid carbon intensity in force, in gCO2e per kilowatt-hour: the fixed figure, or the latest
+   * figure the provider gave (its `fallbackGPerKWh` until the first answer).
+   */
+  get carbonIntensityGPerKWh(): number {
+    return this.#intensity.latestGPerKWh;
   }
 
   /** Whether the monitor is tracking (between `startTracking()`, or the first request, and `stopTracking()`). */
@@ -162,9 +233,11 @@ export class EnergyMonitor {
   /**
    * Starts a tracking session: reads the power source once and starts counting from zero. Does
    * nothing while already tracking. `beginRequest()` starts a session itself when none is running.
+   *
+   * @throws RangeError when the clock's reading is not a finite number from 0 to 8.64e15 (nothing starts)
    */
   startTracking(): void {
-    if (!this.tracking) this.#start(this.clock.nowMs());
+    if (!this.tracking) this.#start(clockReading('EnergyMonitor.startTracking', this.clock.nowMs()));
   }
 
   /**
@@ -173,18 +246,19 @@ export class EnergyMonitor {
    * same summary.
    *
    * @returns the session's duration, energy, emissions and average power (zeros if it never started)
+   * @throws RangeError when the clock's reading is not a finite number from 0 to 8.64e15 (tracking goes on)
    */
   stopTracking(): TrackingSummary {
     const session = this.#session;
     if (session === undefined) return { startedAtMs: undefined, durationMs: 0, energyWh: 0, emissionsG: 0, averagePowerW: 0 };
-    session.stop(this.clock.nowMs());
+    if (session.stoppedAtMs === undefined) session.stop(clockReading('EnergyMonitor.stopTracking', this.clock.nowMs()));
     const durationMs = session.ledger.interval.startMs - session.startedAtMs;
     const energyJ = session.ledger.totalJ;
     return {
       startedAtMs: session.startedAtMs,
       durationMs,
       energyWh: energyJ / JOULES_PER_WH,
-      emissionsG: energyJ * this.#gramsPerJoule,
+      emissionsG: session.emissionsG,
       averagePowerW: durationMs > 0 ? (energyJ / durationMs) * 1000 : 0,
     };
   }
@@ -196,10 +270,11 @@ export class EnergyMonitor {
    * @param nowMs - the begin time in epoch milliseconds, when the caller has already read its clock
    *   (as adapters do); otherwise the monitor's clock is read once
    * @returns the request's handle
-   * @throws RangeError when `nowMs` is given and is not a finite number
+   * @throws RangeError when `nowMs` (or the clock's reading) is not a finite number from 0 to
+   *   8.64e15; nothing is recorded
    */
   beginRequest(nowMs?: number): RequestEnergyHandle {
-    const beginMs = nowMs === undefined ? this.clock.nowMs() : checkNowMs('EnergyMonitor.beginRequest', nowMs);
+    const beginMs = requestTime('EnergyMonitor.beginRequest', nowMs, this.clock);
     let session = this.#session;
     if (session === undefined || session.stoppedAtMs !== undefined) session = this.#start(beginMs);
     session.at(beginMs);
@@ -245,13 +320,13 @@ export class EnergyMonitor {
    */
   metrics(): EnergyMetrics {
     const session = this.#session;
-    session?.refresh(this.clock.nowMs());
+    if (session !== undefined && session.stoppedAtMs === undefined) session.refresh(clockReading('EnergyMonitor.metrics', this.clock.nowMs()));
     const ledger = session?.ledger;
     const durationMs = session === undefined ? 0 : session.ledger.interval.startMs - session.startedAtMs;
     const totalJ = ledger?.totalJ ?? 0;
     const requestsTracked = ledger?.completedCount ?? 0;
     const requestsJ = ledger?.completedJ ?? 0;
-    const totalEmissionsG = totalJ * this.#gramsPerJoule;
+    const totalEmissionsG = session?.emissionsG ?? 0;
     const energyPerRequestJ = requestsTracked > 0 ? requestsJ / requestsTracked : 0;
     return {
       tracking: this.tracking,
@@ -266,19 +341,33 @@ export class EnergyMonitor {
       requestsInFlight: ledger?.inFlight ?? 0,
       requestsEnergyWh: requestsJ / JOULES_PER_WH,
       energyPerRequestWh: energyPerRequestJ / JOULES_PER_WH,
-      emissionsPerRequestG: energyPerRequestJ * this.#gramsPerJoule,
+      emissionsPerRequestG: requestsTracked > 0 ? session!.requestsEmissionsG / requestsTracked : 0,
       requestsPerWh: totalJ > 0 ? (requestsTracked * JOULES_PER_WH) / totalJ : 0,
       attributedWh: (ledger?.attributedJ ?? 0) / JOULES_PER_WH,
       unattributedWh: (ledger?.unattributedJ ?? 0) / JOULES_PER_WH,
       inFlightEnergyWh: (ledger?.inFlightJ() ?? 0) / JOULES_PER_WH,
       estimateCorrectionWh: (ledger?.correctionJ ?? 0) / JOULES_PER_WH,
       powerSource: this.powerSource.name,
-      carbonIntensityGPerKWh: this.carbonIntensityGPerKWh,
+      ...this.#carbonFigures(totalJ, totalEmissionsG, durationMs, requestsTracked),
       pue: this.pue,
       powerThresholdW: this.powerThresholdW,
       overThreshold: this.#overThreshold,
       faults: this.#faultCount,
       lastFault: this.#lastFault,
+    };
+  }
+
+  /** The intensity figures and the Software Carbon Intensity per request: (E x I + M) / R. */
+  #carbonFigures(totalJ: number, totalEmissionsG: number, durationMs: number, requests: number): CarbonFigures {
+    const embodiedEmissionsG = (this.embodiedGPerHour * durationMs) / MS_PER_HOUR;
+    const kWhAtMeter = (totalJ * this.pue) / (JOULES_PER_WH * 1000);
+    return {
+      carbonIntensityGPerKWh: this.#intensity.latestGPerKWh,
+      carbonIntensitySource: this.#intensity.sourceName,
+      averageCarbonIntensityGPerKWh: kWhAtMeter > 0 ? totalEmissionsG / kWhAtMeter : this.#intensity.latestGPerKWh,
+      embodiedGPerHour: this.embodiedGPerHour,
+      embodiedEmissionsG,
+      sciGPerRequest: requests > 0 ? (totalEmissionsG + embodiedEmissionsG) / requests : 0,
     };
   }
 
@@ -335,15 +424,32 @@ export class EnergyMonitor {
   }
 
   #start(startMs: number): TrackingSession {
-    this.#session = new TrackingSession(this.powerSource, this.clock, startMs, this.sampleIntervalMs, this.#gramsPerJoule, this.#hooks);
-    return this.#session;
+    const session = new TrackingSession(this.powerSource, this.clock, startMs, this.sampleIntervalMs, this.#gramsPerJoule(), this.#hooks);
+    this.#session = session;
+    this.#intensity.refresh(startMs);
+    return session;
+  }
+
+  /** Grams of CO2e per joule at the intensity in force: `pue x intensity / 3.6e6`. */
+  #gramsPerJoule(): number {
+    return (this.pue * this.#intensity.latestGPerKWh) / (JOULES_PER_WH * 1000);
+  }
+
+  /** A provider's answer: it applies to the interval that opened when it was asked, if still open. */
+  #intensityArrived(intensityGPerKWh: number, askedAtMs: number): void {
+    const session = this.#session;
+    if (session === undefined || session.stoppedAtMs !== undefined || session.ledger.interval.startMs !== askedAtMs) return;
+    session.gramsPerJoule = (this.pue * intensityGPerKWh) / (JOULES_PER_WH * 1000);
   }
 
   #settled(atMs: number, durationMs: number, energyJ: number): void {
+    const session = this.#session;
+    if (session !== undefined) session.gramsPerJoule = this.#gramsPerJoule();
+    this.#intensity.refresh(atMs);
     const window = this.#windows.add(atMs, durationMs, energyJ);
     if (window === undefined) return;
     this.#checkThreshold(window);
-    for (const listener of this.#windowListeners) this.#call(listener, window);
+    for (const listener of this.#windowListeners) this.#call(listener, window, atMs);
   }
 
   #checkThreshold(window: PowerWindow): void {
@@ -356,14 +462,14 @@ export class EnergyMonitor {
     if (window.powerW <= thresholdW) return;
     this.#overThreshold = true;
     const warning: EnergyWarning = { ...window, thresholdW };
-    for (const listener of this.#warningListeners) this.#call(listener, warning);
+    for (const listener of this.#warningListeners) this.#call(listener, warning, window.endMs);
   }
 
-  #call<V>(listener: (value: V) => void, value: V): void {
+  #call<V>(listener: (value: V) => void, value: V, atMs: number): void {
     try {
       listener(value);
     } catch (error) {
-      this.#fault('listener_failed', `an energy listener threw: ${error instanceof Error ? error.message : String(error)}`, this.clock.nowMs(), error);
+      this.#fault('listener_failed', `an energy listener threw: ${error instanceof Error ? error.message : String(error)}`, atMs, error);
     }
   }
 

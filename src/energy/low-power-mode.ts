@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, nonNegativeNumber, numberInRange, positiveNumber } from '../core/validate.js';
-import type { EnergyMonitor } from './energy-monitor.js';
+import { clockOption, clockReading, nonNegativeNumber, numberInRange, positiveNumber, rejectUnknownKeys } from '../core/validate.js';
+import { DEFAULT_CARBON_INTENSITY_REFRESH_MS, type EnergyMonitor } from './energy-monitor.js';
+import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { ModeEnergyMeter } from './mode-energy-meter.js';
 import { booleanOption, optionalObject } from './options.js';
 import { buildProfile, DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, type PowerProfile, type PowerProfileInput, type ProfileSettings } from './power-profiles.js';
@@ -35,6 +36,8 @@ export const DEFAULT_AUTO_HYSTERESIS_RATIO = 0.1;
 export const DEFAULT_MIN_MEASUREMENT_MS = 60_000;
 
 const OWNER = 'LowPowerMode';
+const KNOWN_OPTIONS = ['normal', 'lowPower', 'targetReduction', 'energy', 'auto', 'clock', 'enabled', 'minMeasurementMs'] as const;
+const KNOWN_AUTO_OPTIONS = ['maxPowerW', 'maxCarbonIntensityGPerKWh', 'minDwellMs', 'hysteresisRatio', 'carbonIntensityGPerKWh', 'carbonIntensityRefreshMs'] as const;
 
 /** When `LowPowerMode` switches by itself. At least one limit is required. */
 export interface LowPowerAutoOptions {
@@ -52,6 +55,19 @@ export interface LowPowerAutoOptions {
    * @defaultValue {@link DEFAULT_AUTO_HYSTERESIS_RATIO} (0.1)
    */
   readonly hysteresisRatio?: number;
+  /**
+   * The carbon intensity compared with `maxCarbonIntensityGPerKWh`: a number in gCO2e/kWh, or a
+   * {@link CarbonIntensityProvider} asked in the background (on each power window of the monitor and
+   * each `evaluate()`, at most once per `carbonIntensityRefreshMs`); each answer is evaluated as it
+   * arrives.
+   * @defaultValue the `energy` monitor's intensity in force
+   */
+  readonly carbonIntensityGPerKWh?: number | CarbonIntensityProvider;
+  /**
+   * Minimum time between two requests to the provider, in ms.
+   * @defaultValue {@link DEFAULT_CARBON_INTENSITY_REFRESH_MS} (60 000)
+   */
+  readonly carbonIntensityRefreshMs?: number;
 }
 
 /** Options of {@link LowPowerMode}. `Extra` holds the application's own profile fields. */
@@ -140,6 +156,7 @@ export interface MeasuredReduction {
 }
 
 interface AutoRule {
+  readonly intensity: IntensityFeed | undefined;
   readonly maxPowerW: number | undefined;
   readonly maxCarbonIntensityGPerKWh: number | undefined;
   readonly minDwellMs: number;
@@ -185,17 +202,19 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
 
   /**
    * @param options - see {@link LowPowerModeOptions}
-   * @throws TypeError when an option has the wrong type, or `auto` sets neither limit
+   * @throws TypeError when an option key is unknown, an option has the wrong type, or `auto` sets
+   *   neither limit
    * @throws RangeError when a number is out of range (`targetReduction` outside 0..1, a batch size
    *   below 1, a negative dwell or cache lifetime, a limit <= 0)
    */
   constructor(options: LowPowerModeOptions<Extra> = {}) {
+    if (optionalObject(OWNER, 'options', options) !== undefined) rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS);
     this.normal = buildProfile<Extra>(OWNER, 'normal', options.normal, DEFAULT_NORMAL_PROFILE);
     this.lowPower = buildProfile<Extra>(OWNER, 'lowPower', options.lowPower as (PowerProfileInput & Partial<Extra>) | undefined, DEFAULT_LOW_POWER_PROFILE, this.normal);
     this.targetReduction = numberInRange(OWNER, 'targetReduction', options.targetReduction ?? DEFAULT_TARGET_REDUCTION, 0, 1);
     this.#energy = energyOption(options.energy);
     this.#clock = clockOption(OWNER, options.clock ?? this.#energy?.clock ?? systemClock);
-    this.#auto = autoRule(options.auto);
+    this.#auto = autoRule(options.auto, (intensity) => this.#intensityArrived(intensity));
     this.#minMeasurementMs = nonNegativeNumber(OWNER, 'minMeasurementMs', options.minMeasurementMs ?? DEFAULT_MIN_MEASUREMENT_MS);
     this.#enabled = booleanOption(OWNER, 'enabled', options.enabled ?? false);
     this.#meter = this.#energy === undefined ? undefined : new ModeEnergyMeter(this.#energy);
@@ -223,9 +242,10 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *
    * @param reason - why, for listeners and reports
    * @returns whether the mode changed
+   * @throws RangeError when the clock's reading is not a finite number from 0 to 8.64e15 (nothing changes)
    */
   enable(reason?: string): boolean {
-    return this.#switch(true, reason, false);
+    return this.#switch(true, reason, false, 'LowPowerMode.enable');
   }
 
   /**
@@ -233,9 +253,10 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *
    * @param reason - why, for listeners and reports
    * @returns whether the mode changed
+   * @throws RangeError when the clock's reading is not a finite number from 0 to 8.64e15 (nothing changes)
    */
   disable(reason?: string): boolean {
-    return this.#switch(false, reason, false);
+    return this.#switch(false, reason, false, 'LowPowerMode.disable');
   }
 
   /**
@@ -257,16 +278,20 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    * Applies the automatic rule to the current signals (no-op without `auto`). Called by itself on each
    * completed power window of the monitor; call it yourself to feed a live carbon intensity.
    *
-   * @param signals - current power and carbon intensity; missing ones come from the monitor
+   * @param signals - current power and carbon intensity; missing ones come from `auto`'s intensity
+   *   and the monitor
    * @returns whether low-power mode is on afterwards
-   * @throws RangeError when a signal is negative or not finite
+   * @throws RangeError when a signal is negative or not finite, or the clock's reading is not a
+   *   finite number from 0 to 8.64e15 (nothing changes)
    */
   evaluate(signals: LowPowerSignals = {}): boolean {
     const auto = this.#auto;
     if (auto === undefined) return this.#enabled;
+    if (optionalObject('LowPowerMode.evaluate', 'signals', signals) !== undefined) rejectUnknownKeys('LowPowerMode.evaluate', signals, ['powerW', 'carbonIntensityGPerKWh']);
     const powerW = signalOption('powerW', signals.powerW) ?? this.#energy?.recentPowerW;
-    const intensity = signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ?? this.#energy?.carbonIntensityGPerKWh;
-    const nowMs = this.#clock.nowMs();
+    const intensity = signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ?? auto.intensity?.latestGPerKWh ?? this.#energy?.carbonIntensityGPerKWh;
+    const nowMs = clockReading('LowPowerMode.evaluate', this.#clock.nowMs());
+    auto.intensity?.refresh(nowMs);
     if (nowMs - this.#changedAtMs < auto.minDwellMs) return this.#enabled;
     const verdict = judge(auto, powerW, intensity);
     if (this.#enabled ? verdict.clear : verdict.over) this.#switch(!this.#enabled, verdict.reason, true, nowMs);
@@ -306,9 +331,19 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
     this.#detach();
   }
 
-  #switch(enabled: boolean, reason: string | undefined, automatic: boolean, nowMs = this.#clock.nowMs()): boolean {
+  /** Evaluates a provider's answer as it arrives; there is no caller to throw to, so a failure is logged. */
+  #intensityArrived(intensityGPerKWh: number): void {
+    try {
+      this.evaluate({ carbonIntensityGPerKWh: intensityGPerKWh });
+    } catch (error) {
+      console.warn(`${OWNER}: switching on a new carbon intensity failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #switch(enabled: boolean, reason: string | undefined, automatic: boolean, at: number | string): boolean {
     if (reason !== undefined && typeof reason !== 'string') throw new TypeError(`${OWNER}: \`reason\` must be a string, got ${typeof reason}.`);
     if (this.#enabled === enabled) return false;
+    const nowMs = typeof at === 'number' ? at : clockReading(at, this.#clock.nowMs());
     this.#meter?.close(this.#enabled);
     this.#enabled = enabled;
     this.#reason = reason;
@@ -336,18 +371,33 @@ function energyOption(energy: EnergyMonitor | undefined): EnergyMonitor | undefi
   return monitor;
 }
 
-function autoRule(auto: LowPowerAutoOptions | undefined): AutoRule | undefined {
+function autoRule(auto: LowPowerAutoOptions | undefined, arrived: (intensityGPerKWh: number) => void): AutoRule | undefined {
   if (optionalObject(OWNER, 'auto', auto) === undefined) return undefined;
   const given = auto!;
+  rejectUnknownKeys('LowPowerMode.auto', given, KNOWN_AUTO_OPTIONS);
   const maxPowerW = given.maxPowerW === undefined ? undefined : positiveNumber(OWNER, 'auto.maxPowerW', given.maxPowerW);
   const maxIntensity = given.maxCarbonIntensityGPerKWh === undefined ? undefined : positiveNumber(OWNER, 'auto.maxCarbonIntensityGPerKWh', given.maxCarbonIntensityGPerKWh);
   if (maxPowerW === undefined && maxIntensity === undefined) throw new TypeError(`${OWNER}: \`auto\` must set \`maxPowerW\` or \`maxCarbonIntensityGPerKWh\`.`);
   return {
+    intensity: autoIntensity(given, arrived),
     maxPowerW,
     maxCarbonIntensityGPerKWh: maxIntensity,
     minDwellMs: nonNegativeNumber(OWNER, 'auto.minDwellMs', given.minDwellMs ?? DEFAULT_MIN_DWELL_MS),
     keepRatio: 1 - numberInRange(OWNER, 'auto.hysteresisRatio', given.hysteresisRatio ?? DEFAULT_AUTO_HYSTERESIS_RATIO, 0, 1),
   };
+}
+
+function autoIntensity(given: LowPowerAutoOptions, arrived: (intensityGPerKWh: number) => void): IntensityFeed | undefined {
+  const refreshMs = nonNegativeNumber(OWNER, 'auto.carbonIntensityRefreshMs', given.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS);
+  if (given.carbonIntensityGPerKWh === undefined) return undefined;
+  let warned = false;
+  return new IntensityFeed(OWNER, 'auto.carbonIntensityGPerKWh', given.carbonIntensityGPerKWh, refreshMs, {
+    updated: (value) => arrived(value),
+    failed: (message) => {
+      if (!warned) console.warn(`${OWNER}: ${message}`);
+      warned = true;
+    },
+  });
 }
 
 function signalOption(name: string, value: number | undefined): number | undefined {

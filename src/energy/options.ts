@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { describeValue } from '../core/validate.js';
+import { describeValue, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
 import type { PowerSource } from './power-source.js';
 
 /** A finite number >= `min`. */
@@ -12,6 +12,20 @@ export function numberAtLeast(owner: string, name: string, value: unknown, min: 
   if (typeof value !== 'number') throw new TypeError(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
   if (!Number.isFinite(value) || value < min) throw new RangeError(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
   return value;
+}
+
+/**
+ * An options object (`undefined` is taken as `{}`) holding only known keys.
+ *
+ * @throws TypeError when `options` is not an object or holds a key not in `known`
+ */
+export function knownOptions<T extends object>(owner: string, options: T | undefined, known: readonly string[], hints?: OptionHints): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${owner}: \`options\` must be an object, got ${describeValue(options)}.`);
+  }
+  rejectUnknownKeys(owner, options, known, hints);
+  return options;
 }
 
 /** A boolean. */

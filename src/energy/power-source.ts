@@ -1,5 +1,6 @@
 import { GreensloError } from '../core/errors.js';
 import { nonEmptyString, nonNegativeNumber, optionalFunction } from '../core/validate.js';
+import { knownOptions } from './options.js';
 
 /**
  * Where energy figures come from: a cumulative energy counter in joules.
@@ -56,7 +57,7 @@ export interface PowerFromWattsOptions {
  * @param watts - the constant power in watts, a finite number >= 0
  * @param options - see {@link ConstantPowerOptions}
  * @returns a {@link PowerSource} whose first reading is 0 J
- * @throws TypeError or RangeError when `watts` is not a finite number >= 0
+ * @throws TypeError or RangeError when `watts` is not a finite number >= 0, TypeError for an unknown option
  *
  * @example
  * ```ts
@@ -65,7 +66,7 @@ export interface PowerFromWattsOptions {
  */
 export function constantPower(watts: number, options: ConstantPowerOptions = {}): PowerSource {
   const powerW = nonNegativeNumber('constantPower', 'watts', watts);
-  const name = nonEmptyString('constantPower', 'name', options.name ?? 'constant');
+  const name = nonEmptyString('constantPower', 'name', knownOptions('constantPower', options, ['name']).name ?? 'constant');
   let originMs = Number.NaN;
   let latestMs = Number.NaN;
   return {
@@ -89,7 +90,7 @@ export function constantPower(watts: number, options: ConstantPowerOptions = {})
  * @param options - see {@link PowerFromWattsOptions}
  * @returns a {@link PowerSource}; its `readJoules` throws a `GreensloError` with code
  *   `'invalid_power_reading'` when `readW` returns a negative or non-finite number
- * @throws TypeError when `readW` is not a function
+ * @throws TypeError when `readW` is not a function or an option is unknown
  *
  * @example
  * ```ts
@@ -100,7 +101,7 @@ export function powerFromWatts(readW: (nowMs: number) => number, options: PowerF
   if (optionalFunction('powerFromWatts', 'readW', readW) === undefined) {
     throw new TypeError('powerFromWatts: `readW` must be a function, got undefined.');
   }
-  const name = nonEmptyString('powerFromWatts', 'name', options.name ?? 'watts');
+  const name = nonEmptyString('powerFromWatts', 'name', knownOptions('powerFromWatts', options, ['name']).name ?? 'watts');
   let previousMs = Number.NaN;
   let previousW = 0;
   let joules = 0;

@@ -1,13 +1,19 @@
+import { clockReading, MAX_CLOCK_MS } from '../core/validate.js';
 import type { LedgerInterval } from './attribution-ledger.js';
 import type { TrackingSession } from './tracking-session.js';
 import type { RequestEnergy } from './types.js';
 
 const JOULES_PER_WH = 3600;
 
-/** Throws when a time passed in by the caller is not a finite number. */
-export function checkNowMs(owner: string, nowMs: number): number {
-  if (typeof nowMs === 'number' && Number.isFinite(nowMs)) return nowMs;
-  throw new RangeError(`${owner}: \`nowMs\` must be a finite number, got ${String(nowMs)}.`);
+/**
+ * The time of a begin or an end: `nowMs` when the caller passed it, else a reading of `clock`, each
+ * checked (a finite number from 0 to 8.64e15).
+ */
+export function requestTime(owner: string, nowMs: number | undefined, clock: { nowMs(): number }): number {
+  if (nowMs === undefined) return clockReading(owner, clock.nowMs());
+  if (typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_CLOCK_MS) return nowMs;
+  const Kind = typeof nowMs === 'number' ? RangeError : TypeError;
+  throw new Kind(`${owner}: \`nowMs\` must be a finite number from 0 to ${MAX_CLOCK_MS}, got ${String(nowMs)}.`);
 }
 
 /**
@@ -53,17 +59,19 @@ export class RequestEnergyHandle implements RequestEnergy {
    * @param nowMs - the end time in epoch milliseconds, when the caller has already read its clock
    *   (adapters pass the time they measure latency with); otherwise the monitor's clock is read once
    * @returns this handle, as the request's {@link RequestEnergy}
-   * @throws RangeError when `nowMs` is given and is not a finite number
+   * @throws RangeError when `nowMs` (or the clock's reading) is not a finite number from 0 to
+   *   8.64e15; the request then stays in flight, unchanged
    */
   end(nowMs?: number): RequestEnergy {
     if (this.ended) return this;
     const session = this.#session;
-    const endMs = nowMs === undefined ? session.clock.nowMs() : checkNowMs('RequestEnergyHandle.end', nowMs);
-    session.at(endMs);
+    const endMs = requestTime('RequestEnergyHandle.end', nowMs, session.clock);
+    session.atEnd(endMs);
     const energyJ = session.ledger.finish(this.#beganIn, this.#beginShareMs);
     this.ended = true;
     this.energyWh = energyJ / JOULES_PER_WH;
     this.emissionsG = energyJ * session.gramsPerJoule;
+    session.requestsEmissionsG += this.emissionsG;
     this.durationMs = Math.max(0, endMs - this.beginMs);
     return this;
   }

@@ -10,6 +10,7 @@ import type { EnergyFaultCode } from './types.js';
  * @internal
  */
 export interface SessionHooks {
+  /** An interval was settled at `atMs`; the hook may set `gramsPerJoule` for the next one. */
   settled(atMs: number, durationMs: number, energyJ: number): void;
   fault(code: EnergyFaultCode, message: string, atMs: number, cause?: unknown): void;
 }
@@ -25,13 +26,19 @@ export class TrackingSession {
   readonly startedAtMs: number;
   stoppedAtMs: number | undefined;
   readonly clock: Clock;
-  /** Grams of CO2e per joule: `pue x intensity / 3.6e6`. */
-  readonly gramsPerJoule: number;
+  /** Grams of CO2e per joule charged for the open interval: `pue x intensity / 3.6e6`. */
+  gramsPerJoule: number;
+  /** Emissions of the settled intervals, each at its own intensity, in grams. */
+  emissionsG = 0;
+  /** Sum of the emissions returned to ended requests, in grams. */
+  requestsEmissionsG = 0;
   readonly #source: PowerSource;
   readonly #sampleIntervalMs: number;
   readonly #hooks: SessionHooks;
   /** Last accepted reading of the source, in joules; NaN until one succeeded. */
   #baselineJ = Number.NaN;
+  /** Whether the latest attempt to read the source gave a number. */
+  #lastReadOk = false;
   #nextSampleMs: number;
 
   constructor(source: PowerSource, clock: Clock, startMs: number, sampleIntervalMs: number, gramsPerJoule: number, hooks: SessionHooks) {
@@ -55,6 +62,19 @@ export class TrackingSession {
     return ledger.lastMs;
   }
 
+  /**
+   * Moves the session to `nowMs` for a request that ends there. Besides the schedule of {@link at},
+   * reads the source when no interval has been settled yet (so no power rate is known), so that a
+   * request ending before the first scheduled sample is charged the energy measured, not an estimate.
+   */
+  atEnd(nowMs: number): void {
+    const ledger = this.ledger;
+    if (this.stoppedAtMs !== undefined) return;
+    ledger.advance(nowMs);
+    if (ledger.lastMs >= this.#nextSampleMs) this.sample();
+    else if (!ledger.rateKnown && this.#lastReadOk && ledger.lastMs > ledger.interval.startMs) this.sample();
+  }
+
   /** Brings the totals up to `nowMs` with a fresh reading. */
   refresh(nowMs: number): void {
     if (this.stoppedAtMs !== undefined) return;
@@ -75,6 +95,7 @@ export class TrackingSession {
     const atMs = ledger.lastMs;
     this.#nextSampleMs = atMs + this.#sampleIntervalMs;
     const readingJ = this.#read(atMs);
+    this.#lastReadOk = readingJ !== undefined;
     if (readingJ === undefined) return;
     const baselineJ = this.#baselineJ;
     this.#baselineJ = readingJ;
@@ -85,8 +106,10 @@ export class TrackingSession {
       return;
     }
     const durationMs = atMs - ledger.interval.startMs;
-    ledger.settle(readingJ - baselineJ);
-    this.#hooks.settled(atMs, durationMs, readingJ - baselineJ);
+    const energyJ = readingJ - baselineJ;
+    ledger.settle(energyJ);
+    this.emissionsG += energyJ * this.gramsPerJoule;
+    this.#hooks.settled(atMs, durationMs, energyJ);
   }
 
   #read(atMs: number): number | undefined {

@@ -31,12 +31,12 @@ export interface TrackingSummary {
 }
 
 /** Machine-readable kinds of {@link EnergyFault}. */
-export type EnergyFaultCode = 'power_source_failed' | 'invalid_power_reading' | 'decreasing_power_reading' | 'listener_failed';
+export type EnergyFaultCode = 'power_source_failed' | 'invalid_power_reading' | 'decreasing_power_reading' | 'listener_failed' | 'carbon_intensity_failed';
 
 /**
  * A problem an `EnergyMonitor` met and worked around: the power source threw, returned a non-finite
- * number or went back (its energy for that interval is dropped, never counted negative), or a
- * listener threw.
+ * number or went back (its energy for that interval is dropped, never counted negative), a
+ * listener threw, or the carbon intensity provider failed (the latest figure stays in force).
  */
 export interface EnergyFault {
   /** What went wrong. */
@@ -65,8 +65,32 @@ export interface EnergyWarning extends PowerWindow {
   readonly thresholdW: number;
 }
 
+/**
+ * The carbon intensity an `EnergyMonitor` uses and its Software Carbon Intensity (ISO/IEC 21031:2024)
+ * per request: `SCI = (E x I + M) / R`, with `E x I` the emissions of all the energy measured (idle
+ * time included, each interval at its own intensity, times PUE), `M` the embodied emissions of the
+ * period and `R` the requests that ended.
+ */
+export interface CarbonFigures {
+  /** Carbon intensity in force now, in gCO2e per kilowatt-hour. */
+  readonly carbonIntensityGPerKWh: number;
+  /** Where the intensity comes from: the provider's name, or `'fixed'`. */
+  readonly carbonIntensitySource: string;
+  /**
+   * Intensity averaged over the energy measured (`totalEmissionsG / (kWh x pue)`), in gCO2e/kWh; the
+   * intensity in force while no energy has been measured.
+   */
+  readonly averageCarbonIntensityGPerKWh: number;
+  /** Embodied emissions counted per hour of tracking, in gCO2e. */
+  readonly embodiedGPerHour: number;
+  /** Embodied emissions of the time covered (`embodiedGPerHour x durationMs / 3 600 000`), in gCO2e. */
+  readonly embodiedEmissionsG: number;
+  /** `(totalEmissionsG + embodiedEmissionsG) / requestsTracked`, in gCO2e per request; 0 before a request ended. */
+  readonly sciGPerRequest: number;
+}
+
 /** Everything an `EnergyMonitor` knows, as `metrics()` returns it. */
-export interface EnergyMetrics {
+export interface EnergyMetrics extends CarbonFigures {
   /** Whether the monitor is tracking now. */
   readonly tracking: boolean;
   /** When the current (or last) session started, in epoch milliseconds. */
@@ -75,7 +99,7 @@ export interface EnergyMetrics {
   readonly durationMs: number;
   /** Energy measured by the power source, in watt-hours. */
   readonly totalEnergyWh: number;
-  /** Emissions of `totalEnergyWh`, in grams of CO2-equivalent. */
+  /** Emissions of `totalEnergyWh` (each settled interval at its own intensity), in grams of CO2-equivalent. */
   readonly totalEmissionsG: number;
   /** Emissions of `totalEnergyWh`, in kilograms of CO2-equivalent. */
   readonly totalEmissionsKg: number;
@@ -91,7 +115,7 @@ export interface EnergyMetrics {
   readonly requestsEnergyWh: number;
   /** Mean energy of an ended request (`requestsEnergyWh / requestsTracked`), in watt-hours; 0 when none ended. */
   readonly energyPerRequestWh: number;
-  /** Emissions of `energyPerRequestWh`, in grams of CO2-equivalent. */
+  /** Mean emissions of an ended request (each at the intensity in force when it ended), in grams of CO2-equivalent. */
   readonly emissionsPerRequestG: number;
   /**
    * Ended requests per watt-hour of all energy measured, idle time included
@@ -113,8 +137,6 @@ export interface EnergyMetrics {
   readonly estimateCorrectionWh: number;
   /** Name of the power source. */
   readonly powerSource: string;
-  /** Carbon intensity used, in gCO2e per kilowatt-hour. */
-  readonly carbonIntensityGPerKWh: number;
   /** Power usage effectiveness used. */
   readonly pue: number;
   /** The warning threshold, in watts, when one is set. */

@@ -56,8 +56,9 @@ function chosen(choice: PowerSourceChoice, reason: string, rapl: RaplProbe, sour
  */
 export function autoPowerSource(options: AutoPowerSourceOptions = {}): AutoPowerSource {
   const constantW = nonNegativeNumber('autoPowerSource', 'constantW', options.constantW ?? DEFAULT_ASSUMED_POWER_W);
-  const rapl = probeRapl(options);
-  if (rapl.available) return chosen('rapl', `measured: ${rapl.reason}`, rapl, raplPowerSource(options));
+  const raplOptions: RaplOptions = { ...(options.root === undefined ? {} : { root: options.root }), ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }) };
+  const rapl = probeRapl(raplOptions);
+  if (rapl.available) return chosen('rapl', `measured: ${rapl.reason}`, rapl, raplPowerSource(raplOptions));
   if (options.cpu !== false && typeof process.cpuUsage === 'function') {
     const cpu = cpuPowerSource(options.cpu ?? {});
     const model = `modelled from process.cpuUsage(): ${cpu.wattsPerCore} W per busy core + ${cpu.idleW} W idle`;

@@ -1,5 +1,6 @@
 import { GreensloError } from '../core/errors.js';
 import { lookupCarbonIntensity, type AverageIntensityModule } from '../energy/index.js';
+import { knownOptions } from '../energy/options.js';
 import { errorCode } from './sysfs.js';
 
 /** Options of {@link carbonIntensityForCountry}. */
@@ -37,9 +38,10 @@ function loadCo2(): Promise<unknown> {
  * ```
  */
 export async function carbonIntensityForCountry(isoCode: string, options: CarbonIntensityOptions = {}): Promise<number> {
+  const { load } = knownOptions('carbonIntensityForCountry', options, ['load']);
   let co2: unknown;
   try {
-    co2 = await (options.load ?? loadCo2)();
+    co2 = await (load ?? loadCo2)();
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {

@@ -1,5 +1,6 @@
 import { nonNegativeNumber, optionalFunction } from '../core/validate.js';
 import type { PowerSource } from '../energy/index.js';
+import { knownOptions } from '../energy/options.js';
 
 /**
  * Default power of one fully busy CPU core (hardware thread) in the CPU model, in watts: the figure
@@ -91,6 +92,7 @@ export interface CpuPowerSource extends PowerSource {
  */
 export function cpuPowerSource(options: CpuPowerSourceOptions = {}): CpuPowerSource {
   const owner = 'cpuPowerSource';
+  knownOptions(owner, options, ['wattsPerCore', 'idleW', 'sampleIntervalMs', 'cpuUsage']);
   const wattsPerCore = nonNegativeNumber(owner, 'wattsPerCore', options.wattsPerCore ?? DEFAULT_WATTS_PER_CORE);
   const idleW = nonNegativeNumber(owner, 'idleW', options.idleW ?? DEFAULT_IDLE_W);
   const sampleIntervalMs = nonNegativeNumber(owner, 'sampleIntervalMs', options.sampleIntervalMs ?? DEFAULT_CPU_SAMPLE_INTERVAL_MS);

@@ -4,6 +4,7 @@ import { nonEmptyString } from '../core/validate.js';
 import type { PowerSource } from '../energy/index.js';
 import { chooseRaplZones, type RaplUnavailableCode, type RaplZone } from './rapl-zones.js';
 import { errorCode, nodeSysfsReader, type SysfsReader } from './sysfs.js';
+import { knownOptions } from '../energy/options.js';
 
 /**
  * Where Linux exposes powercap zones.
@@ -55,6 +56,9 @@ export interface RaplUnavailable {
 /** The outcome of {@link probeRapl}: the zones to sum, or why RAPL cannot be used, with the fix. */
 export type RaplProbe = RaplAvailable | RaplUnavailable;
 
+/** The keys of {@link RaplOptions}. */
+export const RAPL_OPTIONS = ['root', 'sysfs'] as const;
+
 /** A {@link PowerSource} on RAPL energy counters, as {@link raplPowerSource} returns it. */
 export interface RaplPowerSource extends PowerSource {
   /** The zones summed. */
@@ -88,9 +92,10 @@ function permissionReason(root: string, layout: string, zone: RaplZone): string 
  *
  * @param options - see {@link RaplOptions}
  * @returns the probe's outcome
- * @throws TypeError when `root` is not a non-empty string
+ * @throws TypeError when `root` is not a non-empty string or an option is unknown
  */
 export function probeRapl(options: RaplOptions = {}): RaplProbe {
+  knownOptions('probeRapl', options, RAPL_OPTIONS);
   const root = nonEmptyString('probeRapl', 'root', options.root ?? DEFAULT_POWERCAP_ROOT);
   const reader = options.sysfs ?? nodeSysfsReader;
   const choice = chooseRaplZones(root, reader);
@@ -131,6 +136,7 @@ export function probeRapl(options: RaplOptions = {}): RaplProbe {
  * ```
  */
 export function raplPowerSource(options: RaplOptions = {}): RaplPowerSource {
+  knownOptions('raplPowerSource', options, RAPL_OPTIONS);
   const probe = probeRapl(options);
   if (!probe.available) throw new GreensloError('rapl_unavailable', `raplPowerSource: ${probe.reason}.`);
   return new RaplCounters(probe.selected, probe.layout, options.sysfs ?? nodeSysfsReader);

@@ -1,0 +1,119 @@
+import { describeValue, nonNegativeNumber } from '../core/validate.js';
+import { DEFAULT_CARBON_INTENSITY_G_PER_KWH } from './carbon.js';
+
+/**
+ * Where a live grid carbon intensity comes from (Electricity Maps, WattTime, the UK Carbon Intensity
+ * API, or your own). `greenslo/carbon` has providers for those APIs, each with a cache, a timeout and
+ * a fallback figure, so that its promise always settles to a finite number.
+ *
+ * An `EnergyMonitor` or a `LowPowerMode` never awaits a provider on a request's path: it asks in the
+ * background, at most once per refresh period, and uses the latest figure it received.
+ *
+ * @example
+ * ```ts
+ * const provider: CarbonIntensityProvider = {
+ *   name: 'my-grid',
+ *   fallbackGPerKWh: 300,
+ *   intensityGPerKWh: async () => (await fetch('https://grid.example/now').then((r) => r.json())).g,
+ * };
+ * ```
+ */
+export interface CarbonIntensityProvider {
+  /** A short name for reports and labels, such as `'electricity-maps:DE'`. */
+  readonly name: string;
+  /**
+   * The grid carbon intensity now.
+   *
+   * @param nowMs - the current time in epoch milliseconds, from the caller's clock (for caches)
+   * @returns gCO2e per kilowatt-hour, a finite number >= 0
+   */
+  intensityGPerKWh(nowMs: number): Promise<number>;
+  /** The figure used until the first answer arrives, in gCO2e/kWh (default: 475). */
+  readonly fallbackGPerKWh?: number;
+}
+
+/** Whether `value` has the shape of a {@link CarbonIntensityProvider}. */
+export function isCarbonIntensityProvider(value: unknown): value is CarbonIntensityProvider {
+  const candidate = value as Partial<CarbonIntensityProvider> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.intensityGPerKWh === 'function' && typeof candidate.name === 'string';
+}
+
+/** What an {@link IntensityFeed} tells its owner. */
+export interface IntensityFeedHooks {
+  /** A new figure arrived for the request made at `askedAtMs`. */
+  updated(intensityGPerKWh: number, askedAtMs: number): void;
+  /** The provider threw, rejected or answered something that is not a finite number >= 0. */
+  failed(message: string, askedAtMs: number, cause?: unknown): void;
+}
+
+/**
+ * A carbon intensity that is either a fixed number or the latest answer of a provider, asked in the
+ * background at most once per `refreshMs` and never twice at once.
+ *
+ * @internal
+ */
+export class IntensityFeed {
+  readonly provider: CarbonIntensityProvider | undefined;
+  /** The latest figure, in gCO2e/kWh; never NaN. */
+  latestGPerKWh: number;
+  readonly #refreshMs: number;
+  readonly #hooks: IntensityFeedHooks;
+  #pending = false;
+  #nextAskMs = Number.NEGATIVE_INFINITY;
+
+  constructor(owner: string, name: string, value: number | CarbonIntensityProvider, refreshMs: number, hooks: IntensityFeedHooks) {
+    this.#refreshMs = refreshMs;
+    this.#hooks = hooks;
+    if (typeof value === 'number') {
+      this.latestGPerKWh = nonNegativeNumber(owner, name, value);
+      return;
+    }
+    if (!isCarbonIntensityProvider(value)) {
+      throw new TypeError(`${owner}: \`${name}\` must be a finite number >= 0 or a CarbonIntensityProvider (an object with a name and an intensityGPerKWh(nowMs) method), got ${describeValue(value)}.`);
+    }
+    this.provider = value;
+    this.latestGPerKWh = nonNegativeNumber(owner, `${name}.fallbackGPerKWh`, value.fallbackGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH);
+  }
+
+  /** Where the figure comes from: the provider's name, or `'fixed'`. */
+  get sourceName(): string {
+    return this.provider?.name ?? 'fixed';
+  }
+
+  /** Asks the provider in the background when one is set, none is pending and the last ask is `refreshMs` old. */
+  refresh(nowMs: number): void {
+    const provider = this.provider;
+    if (provider === undefined || this.#pending || nowMs < this.#nextAskMs) return;
+    this.#pending = true;
+    this.#nextAskMs = nowMs + this.#refreshMs;
+    let answer: Promise<number>;
+    try {
+      answer = Promise.resolve(provider.intensityGPerKWh(nowMs));
+    } catch (error) {
+      this.#pending = false;
+      this.#hooks.failed(`carbon intensity provider "${provider.name}" threw: ${reason(error)}`, nowMs, error);
+      return;
+    }
+    answer.then(
+      (value) => this.#received(value, nowMs),
+      (error: unknown) => {
+        this.#pending = false;
+        this.#hooks.failed(`carbon intensity provider "${provider.name}" failed: ${reason(error)}`, nowMs, error);
+      },
+    );
+  }
+
+  #received(value: unknown, askedAtMs: number): void {
+    this.#pending = false;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      this.#hooks.failed(`carbon intensity provider "${this.provider!.name}" answered ${describeValue(value)} instead of a finite number >= 0 of gCO2e/kWh; the figure ${this.latestGPerKWh} stays.`, askedAtMs);
+      return;
+    }
+    this.latestGPerKWh = value;
+    this.#hooks.updated(value, askedAtMs);
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
