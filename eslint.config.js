@@ -32,6 +32,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noFrameworks] }] },
   },
   {
+    // The build marks Object.freeze and Object.fromEntries as pure (tsup.config.ts): a call whose
+    // result is unused would be dropped from the build.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "ExpressionStatement > CallExpression[callee.object.name='Object'][callee.property.name=/^(freeze|fromEntries)$/]",
+        message: 'The build treats Object.freeze and Object.fromEntries as pure: use the result (const frozen = Object.freeze(x)).',
+      }],
+    },
+  },
+  {
     files: ['src/adapters/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, frameworkTypesOnly, noSiblingAdapters] }] },
   },

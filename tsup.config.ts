@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 /** One entry per public subpath; `splitting` keeps one copy of each class shared between them. */
@@ -7,10 +8,44 @@ export const entry = {
   express: 'src/adapters/express.ts',
   koa: 'src/adapters/koa.ts',
   fetch: 'src/adapters/fetch.ts',
+  http: 'src/http/index.ts',
   redis: 'src/redis/index.ts',
   prometheus: 'src/prometheus/index.ts',
   testing: 'src/testing/index.ts',
 };
+
+/**
+ * Packages compiled into `dist/` so that the published package has no runtime dependencies; their
+ * licences travel with it in `dist/THIRD-PARTY-NOTICES.md`.
+ */
+export const bundledPackages = ['tdigest', 'bintrees'];
+
+/** Writes the licence notice of every bundled package next to the build. */
+function writeThirdPartyNotices(): void {
+  const sections = bundledPackages.map((name) => {
+    const manifest = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string; license: string; repository: { url: string } };
+    const licence = readFileSync(`node_modules/${name}/LICENSE`, 'utf8').trim();
+    return `## ${name} ${manifest.version} (${manifest.license})\n\nSource: ${manifest.repository.url}\n\n\`\`\`text\n${licence}\n\`\`\`\n`;
+  });
+  const intro = '# Third-party notices\n\ngreenslo bundles the following packages into `dist/`.\n';
+  writeFileSync('dist/THIRD-PARTY-NOTICES.md', [intro, ...sections].join('\n'));
+}
+
+/**
+ * Marks the CommonJS wrappers of the bundled packages as pure, so that an application bundling
+ * greenslo leaves them out unless it uses the SLO tracker. esbuild emits `var require_x =
+ * __commonJS(...)` and `var import_x = __toESM(require_x(), 1)` unannotated, and a bundler must
+ * otherwise keep calls it cannot prove free of side effects.
+ */
+function markInteropPure(): void {
+  for (const file of readdirSync('dist').filter((name) => name.endsWith('.js'))) {
+    const code = readFileSync(`dist/${file}`, 'utf8');
+    const marked = code
+      .replace(/^var (require_\w+) = __commonJS\(/gm, 'var $1 = /* @__PURE__ */ __commonJS(')
+      .replace(/^var (import_\w+) = __toESM\((require_\w+)\(\), 1\);$/gm, 'var $1 = /* @__PURE__ */ __toESM(/* @__PURE__ */ $2(), 1);');
+    if (marked !== code) writeFileSync(`dist/${file}`, marked);
+  }
+}
 
 export default defineConfig({
   entry,
@@ -22,4 +57,16 @@ export default defineConfig({
   platform: 'node',
   treeshake: true,
   outDir: 'dist',
+  noExternal: bundledPackages,
+  // Frozen constants cost nothing to drop when unused; without this, every module-level
+  // `Object.freeze(...)` would stay in every bundle. (A statement `Object.freeze(x);` would be
+  // dropped too: eslint forbids that form.)
+  esbuildOptions(options) {
+    options.pure = ['Object.freeze', 'Object.fromEntries'];
+  },
+  onSuccess: () => {
+    markInteropPure();
+    writeThirdPartyNotices();
+    return Promise.resolve();
+  },
 });

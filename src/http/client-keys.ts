@@ -98,8 +98,8 @@ const deno: FetchClientKey = (_request, info) => {
  * ```
  */
 export const fetchClientKeys: ClientKeys<FetchClientKey> = Object.freeze<ClientKeys<FetchClientKey>>({
-  cloudflare: fromHeader('cloudflare', 'CF-Connecting-IP'),
-  fly: fromHeader('fly', 'Fly-Client-IP'),
+  cloudflare: /* @__PURE__ */ fromHeader('cloudflare', 'CF-Connecting-IP'),
+  fly: /* @__PURE__ */ fromHeader('fly', 'Fly-Client-IP'),
   node,
   bun,
   deno,

@@ -12,7 +12,7 @@ import { addSample, family, flag, type Labels, type MetricFamily } from './metri
 import { formatLe, sloLabel, type MetricNames } from './names.js';
 
 const PERCENTILES = ['50', '95', '99'] as const;
-const PERCENTILE_LABELS: readonly Labels[] = PERCENTILES.map((percentile) => Object.freeze({ percentile }));
+const PERCENTILE_LABELS: readonly Labels[] = /* @__PURE__ */ PERCENTILES.map((percentile) => Object.freeze({ percentile }));
 const INF_LABELS: Labels = Object.freeze({ le: '+Inf' });
 
 /** Label objects shared by every endpoint of one collection. */

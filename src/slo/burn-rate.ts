@@ -13,6 +13,9 @@ import type { ResolvedObjective, SloObjectiveKind } from './objectives.js';
 /** The windows over which burn rates are computed. */
 export type BurnRateWindow = '5m' | '30m' | '1h' | '2h' | '6h' | '1d' | '3d';
 
+/** Three days: the longest burn-rate window, and the error-budget period. */
+const THREE_DAYS_MS = 72 * 3_600_000;
+
 /**
  * Length of each burn-rate window in milliseconds. Windows up to 6 h are read from one-minute
  * buckets, longer ones from ten-minute buckets; each covers its last whole buckets including the
@@ -27,7 +30,7 @@ export const BURN_RATE_WINDOWS_MS: Readonly<Record<BurnRateWindow, number>> = Ob
   '2h': 2 * 3_600_000,
   '6h': 6 * 3_600_000,
   '1d': 24 * 3_600_000,
-  '3d': 72 * 3_600_000,
+  '3d': THREE_DAYS_MS,
 });
 
 /**
@@ -36,7 +39,7 @@ export const BURN_RATE_WINDOWS_MS: Readonly<Record<BurnRateWindow, number>> = Ob
  *
  * @defaultValue `259200000` (3 days)
  */
-export const ERROR_BUDGET_PERIOD_MS = BURN_RATE_WINDOWS_MS['3d'];
+export const ERROR_BUDGET_PERIOD_MS = THREE_DAYS_MS;
 
 /** How urgent an alert is: `page` wakes someone now, `ticket` can wait for working hours. */
 export type AlertSeverity = 'page' | 'ticket';

@@ -29,7 +29,7 @@ interface CacheEntry {
   readonly status: EndpointStatus;
 }
 
-const PAGE_THRESHOLDS = STATUS_BURN_WINDOWS.map((window) => pageBurnThreshold(window));
+const PAGE_THRESHOLDS = /* @__PURE__ */ STATUS_BURN_WINDOWS.map((window) => pageBurnThreshold(window));
 
 /** Collects endpoint statuses, reusing those whose endpoint and minute have not changed. */
 export class SloCollector {

@@ -7,7 +7,7 @@
  */
 
 /** The style sheet, byte for byte as sent (its hash depends on every character). */
-export const STATUS_PAGE_STYLE = [
+export const STATUS_PAGE_STYLE = /* @__PURE__ */ [
   ':root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--text:#16191d;--muted:#49515c;--line:#d3d8df;--ok:#11622a;--ok-bg:#dff3e5;--warn:#704300;--warn-bg:#fff0c2;--bad:#9f1418;--bad-bg:#fde2e2;--none:#49515c;--none-bg:#eaedf1;--chart:#1d5bb0;--chart2:#9db6dc;--ref:#9f1418;--allowed:#4f74ad;--limited:#c2410c}',
   '@media (prefers-color-scheme:dark){:root{--bg:#101317;--card:#1a1e23;--text:#e8eaed;--muted:#adb4be;--line:#353b43;--ok:#85e0a3;--ok-bg:#12351f;--warn:#ffd27a;--warn-bg:#3b2c06;--bad:#ffa3a3;--bad-bg:#481316;--none:#adb4be;--none-bg:#2a2f36;--chart:#8ab4f8;--chart2:#44608a;--ref:#ff8f8f;--allowed:#8ab4f8;--limited:#ff9d6b}}',
   '*{box-sizing:border-box}',

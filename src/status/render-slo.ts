@@ -23,8 +23,8 @@ export function characterReference(character: string): string {
 }
 
 /** A verdict as a shape icon named by its word for screen readers and as a tooltip (empty for `unjudged`). */
-export const MARKS: Readonly<Record<Verdict, string>> = Object.fromEntries(
-  (Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => {
+export const MARKS: Readonly<Record<Verdict, string>> = /* @__PURE__ */ Object.fromEntries(
+  /* @__PURE__ */ (Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => {
     const { text, icon } = VERDICT_LABELS[verdict];
     return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${characterReference(icon)}</span>`];
   }),
