@@ -37,51 +37,84 @@ function setUp(answer: Answer, options: Partial<RedisStoreOptions> = {}) {
   return { ...fake, errors, store, limiter };
 }
 
+/** Lets the checks made so far be sent: batches leave at the end of the current tick. */
+const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
 describe('RedisStore commands', () => {
-  it('sends exactly one EVALSHA per check, with the policy, the cost and the client time', async () => {
-    const { limiter, commands, store } = setUp(() => Promise.resolve([2, 11000]));
+  it('sends one EVALSHA for one check, with the client time, the policy and the cost', async () => {
+    const { limiter, commands, store } = setUp(() => Promise.resolve([[2, 11000]]));
     expect(await limiter.check('alice')).toEqual(FULL_BUCKET_AFTER_ONE);
     expect(store.failureCount).toBe(0);
-    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '1', '1000']]);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '1000', '3', '6', '60000', '1']]);
   });
 
-  it('leaves the time argument out with the server clock, so the script reads TIME', async () => {
-    const { limiter, commands } = setUp(() => Promise.resolve('3'), { clock: 'server' });
+  it('sends an empty time with the server clock, so the script reads TIME, and an empty cost to read the remaining tokens', async () => {
+    const { limiter, commands } = setUp(() => Promise.resolve(['3']), { clock: 'server' });
     expect(await limiter.getRemaining('alice')).toBe(3);
-    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '']]);
+    expect(commands).toEqual([['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '', '3', '6', '60000', '']]);
   });
 
-  it('leaves a cost of 1 out too with the server clock, and sends any other cost', async () => {
-    const { limiter, commands } = setUp(() => Promise.resolve([2, 11000]), { clock: 'server' });
-    await limiter.check('alice');
-    await limiter.check('alice', 2);
-    await limiter.check('alice', 0.5);
+  it('sends the checks made in one tick in one EVALSHA, in the order they were made, and gives each its own reply', async () => {
+    const { limiter, commands } = setUp(() => Promise.resolve([[2, 11000], [0, 21000, 5000], '1']), { clock: 'server' });
+    const decisions = await Promise.all([limiter.check('alice'), limiter.check('alice', 2), limiter.getRemaining('bob')]);
+    expect(decisions).toEqual([FULL_BUCKET_AFTER_ONE, { allowed: false, limit: 3, remaining: 0, resetAtMs: 21000, retryAfterMs: 5000 }, 1]);
     expect(commands).toEqual([
-      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000'],
-      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '2'],
-      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:alice', '3', '6', '60000', '0.5'],
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '3', 'greenslo:alice', 'greenslo:alice', 'greenslo:bob', '', '3', '6', '60000', '1', '3', '6', '60000', '2', '3', '6', '60000', ''],
     ]);
+  });
+
+  it('starts a new call once maxBatch checks are waiting', async () => {
+    const { limiter, commands } = setUp((_command, args) => Promise.resolve(Array.from({ length: Number(args[1]) }, () => [2, 11000])), { maxBatch: 2 });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((client) => limiter.check(client)));
+    expect(commands.map((command) => command.slice(3, 3 + Number(command[2])))).toEqual([['greenslo:a', 'greenslo:b'], ['greenslo:c', 'greenslo:d'], ['greenslo:e']]);
   });
 
   it('sends the command as one array to a node-redis-shaped client, without a client-side timeout', async () => {
     const sent: unknown[][] = [];
-    const client = { sendCommand: (...call: unknown[]) => (sent.push(call), Promise.resolve([0, '31000', '10000'])) };
+    const client = { sendCommand: (...call: unknown[]) => (sent.push(call), Promise.resolve([[0, '31000', '10000']])) };
     const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store: new RedisStore({ client, clock: 'client' }) });
     expect(await limiter.check('bob')).toEqual(EMPTY_BUCKET_REFUSAL);
-    expect(sent).toEqual([[['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '3', '6', '60000', '1', '1000'], { timeout: 0 }]]);
+    expect(sent).toEqual([[['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '1000', '3', '6', '60000', '1'], { timeout: 0 }]]);
   });
 
-  it('falls back to EVAL with the script text after NOSCRIPT, and reports nothing', async () => {
-    const { limiter, commands, errors } = setUp((command) =>
-      command === 'EVALSHA' ? Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.')) : Promise.resolve(['2', '11000']),
+  it('routes a node-redis cluster command by its first key', async () => {
+    const sent: unknown[][] = [];
+    const client = { sendCommand: (...call: unknown[]) => (sent.push(call), Promise.resolve([[2, 11000]])), getSlotMaster: () => ({}) };
+    const limiter = new RateLimiter({ rate: 6, perSeconds: 60, burst: 3, clock: new ManualClock(1000), store: new RedisStore({ client, clock: 'client' }) });
+    expect(await limiter.check('bob')).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(sent).toEqual([['greenslo:bob', false, ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:bob', '1000', '3', '6', '60000', '1'], { timeout: 0 }]]);
+  });
+
+  it('loads the script once by EVAL after NOSCRIPT, and sends the other waiting calls again by EVALSHA', async () => {
+    let loaded = false;
+    const { limiter, commands, errors } = setUp(
+      (command, args) => {
+        if (command === 'EVAL') loaded = true;
+        if (command === 'EVALSHA' && !loaded) return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+        return Promise.resolve(Array.from({ length: Number(args[1]) }, () => ['2', '11000']));
+      },
+      { maxBatch: 1 },
     );
-    expect(await limiter.check('carol')).toEqual(FULL_BUCKET_AFTER_ONE);
-    expect(commands.map((command) => command.slice(0, 2))).toEqual([
-      ['EVALSHA', BUCKET_SCRIPT_SHA1],
-      ['EVAL', BUCKET_SCRIPT],
+    const decisions = await Promise.all([limiter.check('carol'), limiter.check('dan'), limiter.check('eve')]);
+    expect(decisions).toEqual([FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE]);
+    expect(commands.map((command) => [command[0], command[1] === BUCKET_SCRIPT, command[3]])).toEqual([
+      ['EVALSHA', false, 'greenslo:carol'],
+      ['EVALSHA', false, 'greenslo:dan'],
+      ['EVALSHA', false, 'greenslo:eve'],
+      ['EVAL', true, 'greenslo:carol'],
+      ['EVALSHA', false, 'greenslo:dan'],
+      ['EVALSHA', false, 'greenslo:eve'],
     ]);
-    expect(commands[1]!.slice(2)).toEqual(commands[0]!.slice(2));
     expect(errors).toEqual([]);
+  });
+
+  it('reports a key that held something else once, as store_key_healed, and decides by what Redis answered', async () => {
+    const { limiter, errors, store } = setUp(() => Promise.resolve([[2, 11000], [1]]));
+    expect(await limiter.check('fay')).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      ['store_key_healed', 'RedisStore: the key "greenslo:fay" held no bucket (another type or unreadable bytes); it was replaced by a full bucket.'],
+    ]);
+    expect(store.failureCount).toBe(1);
   });
 });
 
@@ -149,12 +182,14 @@ describe('RedisStore failure policy', () => {
   });
 
   it('reports a reply that is not a decision as store_invalid_reply and decides by the policy', async () => {
-    for (const reply of ['OK', null, [1], [1, 2, 3, 4], ['many', 1], [1, 'soon'], [0, 1, ''], [0, 1, null]]) {
+    const wrongBatches = ['OK', null, [], [[2, 11000], [1], 'more'], [[2, 11000], 'not a list']];
+    const wrongChecks = ['OK', null, [1], [1, 2, 3, 4], ['many', 1], [1, 'soon'], [0, 1, ''], [0, 1, null]].map((reply) => [reply]);
+    for (const reply of [...wrongBatches, ...wrongChecks]) {
       const { limiter, errors } = setUp(() => Promise.resolve(reply));
       expect(await limiter.check('ivan')).toEqual(EMPTY_BUCKET_REFUSAL);
       expect(errors.map((error) => error.code)).toEqual(['store_invalid_reply']);
     }
-    const { limiter, errors } = setUp(() => Promise.resolve(['1']), { onStoreError: 'allow' });
+    const { limiter, errors } = setUp(() => Promise.resolve([['1']]), { onStoreError: 'allow' });
     expect(await limiter.getRemaining('ivan')).toBe(3);
     expect(errors.map((error) => error.code)).toEqual(['store_invalid_reply']);
   });
@@ -197,9 +232,28 @@ describe('RedisStore failure policy', () => {
   });
 });
 
+/** Advances the fake clock by `ms`, then lets the real event loop turn once (for the deferred deadline checks). */
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('RedisStore deadline on real timers', () => {
+  it('reads a reply that arrived by the deadline before timing the check out', async () => {
+    // The reply's timer starts in the same turn as the store's deadline, just after it: both expire
+    // in the same turn of the event loop, the deadline's first.
+    const { limiter, errors } = setUp(() => new Promise((resolve) => setTimeout(() => resolve([[2, 11000]]), 200)), { timeoutMs: 200 });
+    const decision = limiter.check('opal');
+    expect(await decision).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('RedisStore deadline', () => {
+  // setImmediate stays real: a deadline is decided on the turn of the event loop after its timer
+  // fires, once the replies already received have been read; `advance` lets that turn run.
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -209,9 +263,9 @@ describe('RedisStore deadline', () => {
     const { limiter, errors } = setUp(never, { timeoutMs: 200 });
     let decision: unknown;
     void limiter.check('mia').then((answer) => (decision = answer));
-    await vi.advanceTimersByTimeAsync(199);
+    await advance(199);
     expect(decision).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(decision).toEqual(EMPTY_BUCKET_REFUSAL);
     expect(errors.map((error) => [error.code, error.message])).toEqual([['store_timeout', 'RedisStore: Redis did not answer within 200 ms.']]);
     expect(vi.getTimerCount()).toBe(0);
@@ -221,22 +275,39 @@ describe('RedisStore deadline', () => {
     let answerLate: (reply: unknown) => void = () => undefined;
     const { limiter, errors, commands } = setUp(() => new Promise((resolve) => (answerLate = resolve)), { timeoutMs: 50, onStoreError: 'allow' });
     const decision = limiter.check('noah');
-    await vi.advanceTimersByTimeAsync(50);
+    await advance(50);
     expect(await decision).toEqual(FULL_BUCKET_AFTER_ONE);
-    answerLate([0, 1, 1]);
-    await vi.advanceTimersByTimeAsync(1000);
+    answerLate([[0, 1, 1]]);
+    await advance(1000);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
     expect(commands).toHaveLength(1);
+  });
+
+  it('gives the tokens of a check admitted after its deadline back, with one compensating call', async () => {
+    let answerLate: (reply: unknown) => void = () => undefined;
+    const { limiter, errors, commands } = setUp((command, args) => (args[2] === 'greenslo:noah' && commands.length === 1 ? new Promise((resolve) => (answerLate = resolve)) : Promise.resolve([[3, 1000]])), {
+      timeoutMs: 50,
+    });
+    const decision = limiter.check('noah');
+    await advance(50);
+    expect(await decision).toEqual(EMPTY_BUCKET_REFUSAL);
+    answerLate([[2, 11000]]);
+    await advance(0);
+    expect(commands).toEqual([
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:noah', '1000', '3', '6', '60000', '1'],
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:noah', '1000', '3', '6', '60000', '-1'],
+    ]);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
   });
 
   it('does not fall back to EVAL when NOSCRIPT arrives after the deadline', async () => {
     let failLate: (error: Error) => void = () => undefined;
     const { limiter, commands } = setUp(() => new Promise((_resolve, reject) => (failLate = reject)), { timeoutMs: 50 });
     const decision = limiter.check('olga');
-    await vi.advanceTimersByTimeAsync(50);
+    await advance(50);
     await decision;
     failLate(new Error('NOSCRIPT No matching script. Please use EVAL.'));
-    await vi.advanceTimersByTimeAsync(10);
+    await advance(10);
     expect(commands.map((command) => command[0])).toEqual(['EVALSHA']);
   });
 
@@ -244,17 +315,18 @@ describe('RedisStore deadline', () => {
     const { limiter, errors } = setUp(never, { timeoutMs: 200 });
     const decided: string[] = [];
     void limiter.check('quinn').then(() => decided.push('quinn'));
-    await vi.advanceTimersByTimeAsync(50);
+    await advance(50);
     void limiter.check('rosa').then(() => decided.push('rosa'));
     void limiter.check('sam').then(() => decided.push('sam'));
+    await nextTick();
     expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(149);
+    await advance(149);
     expect(decided).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(decided).toEqual(['quinn']);
-    await vi.advanceTimersByTimeAsync(49);
+    await advance(49);
     expect(decided).toEqual(['quinn']);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(decided).toEqual(['quinn', 'rosa', 'sam']);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout']);
     expect(vi.getTimerCount()).toBe(0);
@@ -264,13 +336,16 @@ describe('RedisStore deadline', () => {
     const answers: ((reply: unknown) => void)[] = [];
     const { limiter, errors } = setUp(() => new Promise((resolve) => answers.push(resolve)), { timeoutMs: 100, onStoreError: 'allow' });
     const first = limiter.check('tina');
+    await nextTick();
     const second = limiter.check('uma');
+    await nextTick();
     const third = limiter.check('vic');
-    answers[2]!([0, 31_000, 10_000]);
-    answers[0]!([1, 21_000]);
+    await nextTick();
+    answers[2]!([[0, 31_000, 10_000]]);
+    answers[0]!([[1, 21_000]]);
     expect(await third).toEqual(EMPTY_BUCKET_REFUSAL);
     expect(await first).toEqual({ allowed: true, limit: 3, remaining: 1, resetAtMs: 21_000, retryAfterMs: 0 });
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(await second).toEqual(FULL_BUCKET_AFTER_ONE);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
   });
@@ -289,9 +364,9 @@ describe('RedisStore deadline', () => {
     late.limiter = limiter;
     const startMs = Date.now();
     void limiter.check('vera').then(record('vera'));
-    await vi.advanceTimersByTimeAsync(50);
+    await advance(50);
     void limiter.check('xena').then(record('xena'));
-    await vi.advanceTimersByTimeAsync(500);
+    await advance(500);
     expect(decided).toEqual([
       ['vera', 200],
       ['xena', 250],
@@ -302,13 +377,13 @@ describe('RedisStore deadline', () => {
   });
 
   it('keeps at most one timer while checks come and go, and none once timeoutMs has passed after the last', async () => {
-    const { limiter } = setUp(() => Promise.resolve(['2', '11000']), { timeoutMs: 200 });
+    const { limiter } = setUp((_command, args) => Promise.resolve(Array.from({ length: Number(args[1]) }, () => ['2', '11000'])), { timeoutMs: 200 });
     await Promise.all([limiter.check('pia'), limiter.check('pia'), limiter.getRemaining('pia')]);
     expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
-    await vi.advanceTimersByTimeAsync(150);
+    await advance(150);
     await limiter.check('pia');
     expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
-    await vi.advanceTimersByTimeAsync(200);
+    await advance(200);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
