@@ -3,7 +3,7 @@
  * (runs the application's checks, each with a timeout).
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
+import { clockOption, describeValue, optionsObject, positiveNumber } from '../core/validate.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { jsonResult, type HttpResult } from './http-result.js';
 
@@ -63,11 +63,12 @@ async function runCheck(name: string, check: ReadinessCheck, timeoutMs: number):
  * Builds the health endpoints. Adapters wrap it as `healthHandlers(options)`.
  *
  * @param options - readiness checks, their timeout, a low-power mode and a clock
- * @throws TypeError when `checks` is not an object of functions
+ * @throws TypeError when `options` holds an unknown key or `checks` is not an object of functions
  * @throws RangeError when `timeoutMs` is not a finite number > 0
  */
 export function createHealthEndpoints(options: HealthOptions = {}): HealthEndpoints {
   const owner = 'healthHandlers';
+  optionsObject(owner, options, ['checks', 'timeoutMs', 'lowPower', 'clock']);
   const clock = clockOption(owner, options.clock ?? systemClock);
   const timeoutMs = positiveNumber(owner, 'timeoutMs', options.timeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS);
   const checks = Object.entries(options.checks ?? {});

@@ -2,12 +2,12 @@
  * The `/metrics` endpoint: Prometheus exposition text by default, and the JSON reports (SLO report,
  * sustainability report, rate-limit decisions) with `?format=json`.
  */
-import { describeValue } from '../core/validate.js';
+import { optionsObject } from '../core/validate.js';
 import { generateSustainabilityReport } from '../energy/default-monitor.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../prometheus/exposition.js';
-import { planExposition } from '../prometheus/sources.js';
+import { EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS } from '../prometheus/sources.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
@@ -50,14 +50,14 @@ export interface MetricsEndpoint {
  * Builds the metrics endpoint. Adapters wrap it as `metricsHandler(options)`.
  *
  * @param options - the sources to export and the metric prefix
- * @throws TypeError when `options` is not an object, a source is of the wrong kind or the prefix is
- *   not a metric-name prefix
+ * @throws TypeError when `options` is not an object or holds an unknown key (`limiter` included: the
+ *   option is `limits`), a source is of the wrong kind or the prefix is not a metric-name prefix
  * @throws RangeError when `maxEndpoints` is not an integer >= 1
  */
 export function createMetricsEndpoint(options: MetricsOptions = {}): MetricsEndpoint {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`metricsHandler: options must be an object, got ${describeValue(options)}.`);
+  optionsObject('metricsHandler', options, [...SOURCE_KEYS, ...EXPOSITION_KEYS], SOURCE_HINTS);
   const { slo, energy, limits, lowPower, storeFaults, prefix, maxEndpoints } = options;
-  const sources = { slo, energy, limiter: limits, lowPower, storeFaults };
+  const sources = { slo, energy, limits, lowPower, storeFaults };
   const exposition = { ...(prefix === undefined ? {} : { prefix }), ...(maxEndpoints === undefined ? {} : { maxEndpoints }) };
   planExposition('metricsHandler', sources, exposition);
   const render = (): string => renderPrometheus({ ...sources, ...exposition });

@@ -3,7 +3,8 @@
  */
 import type { Labels, MetricFamily } from './metric-family.js';
 import { escapeLabelValue } from './names.js';
-import { collectFamilies, planExposition, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
+import { optionsObject } from '../core/validate.js';
+import { collectFamilies, EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
 
 /**
  * The `Content-Type` of {@link renderPrometheus}'s text: Prometheus' text format 0.0.4.
@@ -91,7 +92,8 @@ export function formatFamilies(families: readonly MetricFamily[]): string {
  *
  * @param options - the sources, and `prefix` and `maxEndpoints`
  * @returns the exposition text, each line ending in `\n`; serve it with {@link PROMETHEUS_CONTENT_TYPE}
- * @throws TypeError when a source lacks the methods read from it or `prefix` is invalid
+ * @throws TypeError when an option key is unknown (`limiter` included: the option is `limits`), a
+ *   source lacks the methods read from it or `prefix` is invalid
  * @throws RangeError when `maxEndpoints` is not an integer >= 0
  *
  * @example
@@ -100,9 +102,10 @@ export function formatFamilies(families: readonly MetricFamily[]): string {
  *
  * // With node:http (the adapters' metricsHandler does this for Express, Koa and Fetch handlers):
  * response.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
- * response.end(renderPrometheus({ slo, energy, limiter: limits }));
+ * response.end(renderPrometheus({ slo, energy, limits }));
  * ```
  */
 export function renderPrometheus(options: RenderPrometheusOptions = {}): string {
+  optionsObject('renderPrometheus', options, [...SOURCE_KEYS, ...EXPOSITION_KEYS], SOURCE_HINTS);
   return formatFamilies(collectFamilies(planExposition('renderPrometheus', options, options)));
 }

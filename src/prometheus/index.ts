@@ -13,7 +13,7 @@
  * ```ts
  * import { PROMETHEUS_CONTENT_TYPE, prometheusRules, renderPrometheus } from 'greenslo/prometheus';
  *
- * const body = renderPrometheus({ slo, energy, limiter, lowPower }); // serve at /metrics
+ * const body = renderPrometheus({ slo, energy, limits, lowPower }); // serve at /metrics
  * const rules = prometheusRules(slo.objectives); // write to a file in Prometheus' rule_files
  * ```
  *

@@ -4,7 +4,8 @@
  * methods it needs.
  */
 import { allLabels, type MetricFamily, type MetricType } from './metric-family.js';
-import { collectFamilies, planExposition, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
+import { optionsObject } from '../core/validate.js';
+import { collectFamilies, EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
 
 /**
  * The part of a prom-client `Registry` that {@link collectInto} uses (prom-client 14 and 15 have it;
@@ -72,7 +73,8 @@ function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFami
  * @param sources - the tracker, energy monitor, rate limiter and low-power mode to expose
  * @param options - `prefix` and `maxEndpoints`, as for `renderPrometheus`
  * @returns a function that removes greenslo's metrics from the registry again
- * @throws TypeError when a source lacks the methods read from it or `prefix` is invalid
+ * @throws TypeError when a key of `sources` or `options` is unknown (`limiter` included: the source
+ *   is `limits`), a source lacks the methods read from it or `prefix` is invalid
  * @throws RangeError when `maxEndpoints` is not an integer >= 0
  * @throws Error (from prom-client) when the registry already holds a metric of one of the names;
  *   nothing stays registered then
@@ -83,7 +85,7 @@ function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFami
  * import { collectInto } from 'greenslo/prometheus';
  *
  * collectDefaultMetrics();
- * collectInto(register, { slo, energy, limiter: limits });
+ * collectInto(register, { slo, energy, limits });
  * app.get('/metrics', async (_request, response) => {
  *   response.type(register.contentType).send(await register.metrics());
  * });
@@ -94,6 +96,8 @@ export function collectInto(registry: PromClientRegistry, sources: PrometheusSou
   if (typeof registry !== 'object' || registry === null || typeof registry.registerMetric !== 'function' || typeof registry.removeSingleMetric !== 'function') {
     throw new TypeError(`${owner}: \`registry\` must be a prom-client Registry (with registerMetric() and removeSingleMetric()), got ${registry === null ? 'null' : typeof registry}.`);
   }
+  optionsObject(owner, sources, SOURCE_KEYS, SOURCE_HINTS);
+  optionsObject(owner, options, EXPOSITION_KEYS);
   const plan = planExposition(owner, sources, options);
   let scrape: Map<string, MetricFamily> | undefined;
   const familyNamed = (name: string): MetricFamily | undefined => {

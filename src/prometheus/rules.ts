@@ -1,3 +1,4 @@
+import { optionsObject } from '../core/validate.js';
 import type { SloObjectives } from '../slo/objectives.js';
 import { BURN_RATE_ALERT_RULES, BURN_RATE_WINDOWS_MS, type BurnRateAlertRule, type BurnRateWindow } from '../slo/burn-rate.js';
 import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, escapeLabelValue, formatLe, requestMetricNames, sloLabel } from './names.js';
@@ -158,6 +159,7 @@ function alertGroup(slis: readonly Sli[], hours: number, period: string, recordN
  * ```
  */
 export function prometheusRules(objectives: SloObjectives, options: PrometheusRulesOptions = {}): string {
+  optionsObject('prometheusRules', options, ['period', 'prefix']);
   const prefix = checkPrefix('prometheusRules', options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
   const period = options.period ?? '30d';
   const hours = periodHours(period);

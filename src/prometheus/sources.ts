@@ -2,7 +2,7 @@
  * What the exposition is written from (an SLO tracker, an energy monitor, a rate limiter, a low-power
  * mode), how its options are checked, and the collection of every family from them.
  */
-import { describeValue, integerAtLeast, optionalFunction } from '../core/validate.js';
+import { describeValue, integerAtLeast, optionalFunction, type OptionHints } from '../core/validate.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
 import { energyFamilies, lowPowerFamilies, type EnergySource, type LowPowerSource } from './energy-families.js';
 import type { MetricFamily } from './metric-family.js';
@@ -25,8 +25,8 @@ export interface PrometheusSources {
   readonly slo?: SLOTracker | undefined;
   /** Energy and CO2 counters, power, requests tracked and the power source. */
   readonly energy?: EnergySource | undefined;
-  /** Rate-limit decisions per rule and outcome (an `EndpointRateLimiter`). */
-  readonly limiter?: RateLimitSource | undefined;
+  /** Rate-limit decisions per rule and outcome (an `EndpointRateLimiter`), under the name the adapters use. */
+  readonly limits?: RateLimitSource | undefined;
   /** Low-power mode state, target and measured reduction. */
   readonly lowPower?: LowPowerSource | undefined;
   /**
@@ -52,6 +52,19 @@ export interface PrometheusExpositionOptions {
    */
   readonly maxEndpoints?: number | undefined;
 }
+
+/** The keys of {@link PrometheusSources}. @internal */
+export const SOURCE_KEYS = ['slo', 'energy', 'limits', 'lowPower', 'storeFaults'] as const;
+/** The keys of {@link PrometheusExpositionOptions}. @internal */
+export const EXPOSITION_KEYS = ['prefix', 'maxEndpoints'] as const;
+/** Earlier and other names of the sources. @internal */
+export const SOURCE_HINTS: OptionHints = Object.freeze({
+  limiter: 'use `limits`, the name every options object gives the rate limiter',
+  rateLimiter: 'use `limits`',
+  tracker: 'use `slo`',
+  monitor: 'use `energy`',
+  registry: 'pass the registry to collectInto, not in the sources',
+});
 
 /** Checked options, ready to collect from. @internal */
 export interface ExpositionPlan {
@@ -80,7 +93,7 @@ export function planExposition(owner: string, sources: PrometheusSources, option
   if (typeof sources !== 'object' || sources === null) throw new TypeError(`${owner}: \`sources\` must be an object, got ${describeValue(sources)}.`);
   checkSource(owner, 'slo', sources.slo, 'histogram', 'an SLOTracker');
   checkSource(owner, 'energy', sources.energy, 'metrics', 'an EnergyMonitor');
-  checkSource(owner, 'limiter', sources.limiter, 'decisionCounts', 'an EndpointRateLimiter');
+  checkSource(owner, 'limits', sources.limits, 'decisionCounts', 'an EndpointRateLimiter');
   checkSource(owner, 'lowPower', sources.lowPower, 'measuredReduction', 'a LowPowerMode');
   optionalFunction(owner, 'storeFaults', sources.storeFaults);
   const prefix = checkPrefix(owner, options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
@@ -100,7 +113,7 @@ export function collectFamilies(plan: ExpositionPlan): MetricFamily[] {
   if (sources.slo !== undefined) families.push(...sloFamilies(sources.slo, names, plan.maxEndpoints));
   if (sources.energy !== undefined) families.push(...energyFamilies(sources.energy, names));
   if (sources.lowPower !== undefined) families.push(...lowPowerFamilies(sources.lowPower, names));
-  if (sources.limiter !== undefined) families.push(...rateLimitFamilies(sources.limiter, names));
+  if (sources.limits !== undefined) families.push(...rateLimitFamilies(sources.limits, names));
   if (sources.storeFaults !== undefined) families.push(...storeFaultFamilies(plan.owner, sources.storeFaults, names));
   return families;
 }

@@ -2,7 +2,7 @@
  * Client keys from IP addresses, for adapters: one canonical text per client or IPv6 network.
  * Pure string code (no `node:net`), so it runs in any Fetch runtime.
  */
-import { describeValue } from '../core/validate.js';
+import { describeValue, optionsObject } from '../core/validate.js';
 
 const OWNER = 'normalizeClientAddress';
 const GROUPS = 8;
@@ -20,6 +20,8 @@ export interface ClientAddressOptions {
   /** Leading bits of an IPv6 address kept, an integer `0..128`; defaults to {@link DEFAULT_IPV6_PREFIX_LENGTH}. */
   readonly ipv6PrefixLength?: number;
 }
+
+const NO_OPTIONS: ClientAddressOptions = Object.freeze({});
 
 /**
  * Turns an IP address into a rate-limit client key.
@@ -45,7 +47,8 @@ export interface ClientAddressOptions {
  * normalizeClientAddress('2001:db8::1', { ipv6PrefixLength: 64 }); // '2001:db8::/64'
  * ```
  */
-export function normalizeClientAddress(address: string, options: ClientAddressOptions = {}): string {
+export function normalizeClientAddress(address: string, options: ClientAddressOptions = NO_OPTIONS): string {
+  if (options !== NO_OPTIONS) optionsObject(OWNER, options, ['ipv6PrefixLength']);
   const prefixLength = prefixLengthOption(options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH);
   if (typeof address !== 'string') throw new TypeError(`${OWNER}: \`address\` must be a string, got ${describeValue(address)}.`);
   if (!address.includes(':')) {

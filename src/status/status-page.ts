@@ -3,7 +3,7 @@
  * as JSON.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf } from '../core/validate.js';
+import { clockOption, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
@@ -140,6 +140,7 @@ function countVerdicts(endpoints: StatusSnapshot['endpoints']): Record<Verdict, 
  * @param options - the sources to show and how; see {@link StatusPageOptions}
  * @returns the page; see {@link StatusPage}
  * @throws TypeError when an option has the wrong type (a source without the methods the page reads)
+ *   or an option key is unknown (`limiter` included: the option is `limits`)
  * @throws RangeError when `refreshSeconds` is not an integer >= 0, `warningRatio` is outside 0..1 or
  *   `chartWindowMs` is not whole minutes from 2 minutes to 6 hours
  * @example
@@ -182,7 +183,9 @@ interface Settings {
 }
 
 function resolveOptions(options: StatusPageOptions): Settings {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: options must be an object, got ${describeValue(options)}.`);
+  optionsObject(OWNER, options, ['slo', 'energy', 'limits', 'lowPower', 'title', 'refreshSeconds', 'warningRatio', 'chartWindowMs', 'clock'], {
+    limiter: 'use `limits`, the name every options object gives the rate limiter',
+  });
   return {
     clock: clockOption(OWNER, options.clock ?? systemClock),
     title: nonEmptyString(OWNER, 'title', options.title ?? DEFAULT_STATUS_TITLE),

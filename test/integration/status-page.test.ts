@@ -327,7 +327,7 @@ describe.skipIf(chromiumPath === undefined)('status page of the example Express 
   beforeAll(async () => {
     const parts = createServiceParts({ powerSource: constantPower(65), energySampleIntervalMs: 0 });
     const { app } = createApp({ parts });
-    const page = createStatusPage({ ...parts, title: 'Example service (Express)' });
+    const page = createStatusPage({ slo: parts.slo, energy: parts.energy, limits: parts.limits, lowPower: parts.lowPower, title: 'Example service (Express)' });
     app.get('/status', (req, res) => serve(page, req, res));
     server = app.listen(0, '127.0.0.1');
     url = await listening(server);

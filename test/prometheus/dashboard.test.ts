@@ -56,7 +56,7 @@ function writtenNames(): Set<string> {
   clock.advanceMs(20_000);
   const limiter = new EndpointRateLimiter({ clock });
   limiter.check('/agents/plan', 'c');
-  const parsed = parseExposition(renderPrometheus({ slo, energy, limiter, lowPower, storeFaults: () => 0 }));
+  const parsed = parseExposition(renderPrometheus({ slo, energy, limits: limiter, lowPower, storeFaults: () => 0 }));
   return new Set(parsed.samples.map((sample) => sample.name));
 }
 

@@ -35,7 +35,7 @@ describe('renderPrometheus: the text format', () => {
     slo.record('/a', 4);
     slo.record('/b', 40, { error: true });
     const energy = new EnergyMonitor({ powerSource: constantPower(50), clock });
-    const text = renderPrometheus({ slo, energy, limiter: new EndpointRateLimiter({ clock }), lowPower: new LowPowerMode() });
+    const text = renderPrometheus({ slo, energy, limits: new EndpointRateLimiter({ clock }), lowPower: new LowPowerMode() });
     const parsed = parseExposition(text);
     expect(parsed.duplicateTypes).toEqual([]);
     for (const sample of parsed.samples) expect(familyOf(parsed, sample.name), sample.name).toBeDefined();
@@ -48,7 +48,7 @@ describe('renderPrometheus: the text format', () => {
   it('names counters with _total and units with _seconds, _joules, _grams and _watts', () => {
     const { clock, slo } = trackerWith();
     slo.record('/a', 1);
-    const parsed = render({ slo, energy: new EnergyMonitor({ powerSource: constantPower(10), clock }), limiter: new EndpointRateLimiter({ clock }) });
+    const parsed = render({ slo, energy: new EnergyMonitor({ powerSource: constantPower(10), clock }), limits: new EndpointRateLimiter({ clock }) });
     for (const [name, type] of parsed.types) {
       if (type === 'counter') expect(name).toMatch(/_total$/);
       else expect(name).not.toMatch(/_total$/);
@@ -300,13 +300,13 @@ describe('renderPrometheus: energy, low-power mode and rate limits', () => {
     for (let i = 0; i < 13; i++) limiter.check('/agents/plan', 'client-1');
     for (let i = 0; i < 4; i++) limiter.check('/health/live', 'client-1');
     let faults = 2;
-    const parsed = render({ limiter, storeFaults: () => faults });
+    const parsed = render({ limits: limiter, storeFaults: () => faults });
     expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/agents/plan', outcome: 'allowed' })).toBe(10);
     expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/agents/plan', outcome: 'limited' })).toBe(3);
     expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/health/*', outcome: 'allowed' })).toBe(4);
     expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: 'default', outcome: 'limited' })).toBe(0);
     expect(valueOf(parsed, 'greenslo_rate_limit_store_faults_total')).toBe(2);
     faults = 5;
-    expect(valueOf(render({ limiter, storeFaults: () => faults }), 'greenslo_rate_limit_store_faults_total')).toBe(5);
+    expect(valueOf(render({ limits: limiter, storeFaults: () => faults }), 'greenslo_rate_limit_store_faults_total')).toBe(5);
   });
 });

@@ -26,7 +26,7 @@ function service() {
   clock.advanceMs(60_000);
   const limiter = new EndpointRateLimiter({ clock });
   for (let i = 0; i < 12; i++) limiter.check('/agents/plan', 'c');
-  return { clock, sources: { slo, energy, limiter, lowPower: new LowPowerMode({ energy }) } };
+  return { clock, sources: { slo, energy, limits: limiter, lowPower: new LowPowerMode({ energy }) } };
 }
 
 /** The application's own metrics, registered before greenslo's. */
@@ -56,9 +56,9 @@ describe('collectInto on a real prom-client Registry', () => {
   it('reads current figures at each scrape, collecting once per scrape', async () => {
     const { clock, sources } = service();
     let collections = 0;
-    const limiter = { decisionCounts: () => (collections++, sources.limiter.decisionCounts()) };
+    const limiter = { decisionCounts: () => (collections++, sources.limits.decisionCounts()) };
     const registry = applicationRegistry();
-    collectInto(registry, { ...sources, limiter });
+    collectInto(registry, { ...sources, limits: limiter });
     collections = 0;
     const first = parseExposition(await registry.metrics());
     expect(collections).toBe(1);

@@ -51,7 +51,7 @@ function busyService() {
 
 describe.skipIf(promtool === undefined)('renderPrometheus judged by promtool check metrics', () => {
   const service = busyService();
-  const text = renderPrometheus({ ...service, storeFaults: () => 3 });
+  const text = renderPrometheus({ slo: service.slo, energy: service.energy, limits: service.limiter, lowPower: service.lowPower, storeFaults: () => 3 });
 
   it('reports no problem for the text of a busy service', () => {
     const result = spawnSync(promtool!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
