@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { clockOption, finiteNumber, nonEmptyString, nonNegativeNumber } from '../core/validate.js';
+import { clockOption, finiteNumber, nonEmptyString, nonNegativeNumber, optionsObject } from '../core/validate.js';
 import type { PowerSource } from '../energy/power-source.js';
 
 /** Options of {@link ManualPowerSource}. */
@@ -53,10 +53,11 @@ export class ManualPowerSource implements PowerSource {
 
   /**
    * @param options - see {@link ManualPowerSourceOptions}
-   * @throws TypeError when `clock` has no `nowMs()` method or an option has the wrong type
+   * @throws TypeError when `clock` has no `nowMs()` method, an option has the wrong type or a key is unknown
    * @throws RangeError when `watts` is negative or a number is not finite
    */
   constructor(options: ManualPowerSourceOptions) {
+    optionsObject('ManualPowerSource', options, ['clock', 'watts', 'joules', 'name']);
     this.#clock = clockOption('ManualPowerSource', options.clock);
     this.#watts = nonNegativeNumber('ManualPowerSource', 'watts', options.watts ?? 0);
     this.#baseJ = finiteNumber('ManualPowerSource', 'joules', options.joules ?? 0);

@@ -49,4 +49,11 @@ describe('ManualPowerSource', () => {
     expect(() => source.setWatts(Infinity)).toThrow(RangeError);
     expect(() => source.addJoules(-3)).toThrow(RangeError);
   });
+
+  it('refuses an unknown option key, naming it before the missing clock', () => {
+    expect(() => new ManualPowerSource({ power: 50 } as never)).toThrow(
+      new TypeError('ManualPowerSource: `power` is not an option; known options are `clock`, `watts`, `joules`, `name`.'),
+    );
+    expect(() => new ManualPowerSource({ clock: new ManualClock(), wats: 5 } as never)).toThrow(/did you mean `watts`\?/);
+  });
 });
