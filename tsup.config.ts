@@ -9,6 +9,7 @@ export const entry = {
   koa: 'src/adapters/koa.ts',
   fetch: 'src/adapters/fetch.ts',
   http: 'src/http/index.ts',
+  otel: 'src/otel/index.ts',
   redis: 'src/redis/index.ts',
   prometheus: 'src/prometheus/index.ts',
   testing: 'src/testing/index.ts',
