@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const nodeBuiltins = `^(node:.*|(${builtinModules.filter((name) => !name.startsWith('_')).map(escape).join('|')})(/.*)?)$`;
-const frameworks = ['express', 'koa', '@koa/*', 'hono', 'hono/*', '@hono/*', 'ioredis', 'redis', '@redis/*', 'prom-client', '@tgwf/co2'];
+const frameworks = ['express', 'koa', '@koa/*', 'fastify', '@fastify/*', 'hono', 'hono/*', '@hono/*', 'ioredis', 'redis', '@redis/*', 'prom-client', '@tgwf/co2'];
 
 const noNode = { regex: nodeBuiltins, message: 'The core runs in any Fetch runtime: only src/node/ may import node:* modules.' };
 const noFrameworks = { group: frameworks, message: 'The core imports no framework or client library; reach them through small structural types.' };

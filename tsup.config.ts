@@ -8,6 +8,8 @@ export const entry = {
   express: 'src/adapters/express.ts',
   koa: 'src/adapters/koa.ts',
   fetch: 'src/adapters/fetch.ts',
+  fastify: 'src/adapters/fastify.ts',
+  hono: 'src/adapters/hono.ts',
   http: 'src/http/index.ts',
   otel: 'src/otel/index.ts',
   redis: 'src/redis/index.ts',
