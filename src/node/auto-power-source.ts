@@ -1,7 +1,10 @@
 import { nonNegativeNumber } from '../core/validate.js';
 import { constantPower, DEFAULT_ASSUMED_POWER_W, type PowerSource } from '../energy/index.js';
 import { cpuPowerSource, type CpuPowerSourceOptions } from './cpu-power-source.js';
+import { knownOptions } from '../energy/options.js';
+import { probeNvidiaGpus, startGpuSource, type GpuProbe, type NvidiaGpuOptions } from './nvidia-gpu-power-source.js';
 import { probeRapl, raplPowerSource, type RaplOptions, type RaplProbe } from './rapl-power-source.js';
+import { sumPowerSources } from './sum-power-sources.js';
 
 /** Which source {@link autoPowerSource} chose. */
 export type PowerSourceChoice = 'rapl' | 'cpu-model' | 'constant';
@@ -18,52 +21,82 @@ export interface AutoPowerSourceOptions extends RaplOptions {
    * @defaultValue {@link DEFAULT_ASSUMED_POWER_W} (85)
    */
   readonly constantW?: number;
+  /**
+   * Options of the NVIDIA GPU source; `false` does not look for GPUs.
+   * @defaultValue `{}` (every GPU `nvidia-smi` lists)
+   */
+  readonly gpu?: NvidiaGpuOptions | false;
 }
 
 /** A {@link PowerSource} that says which source it uses and why, as {@link autoPowerSource} returns it. */
 export interface AutoPowerSource extends PowerSource {
-  /** The source chosen. */
+  /** The CPU source chosen (GPUs, when found, are added to it). */
   readonly choice: PowerSourceChoice;
   /** Why, in a sentence fit for a log line or a status page (with the fix when RAPL needs root). */
   readonly reason: string;
   /** What the RAPL probe found. */
   readonly rapl: RaplProbe;
-  /** The chosen source itself. */
+  /** What the GPU probe found. */
+  readonly gpu: GpuProbe;
+  /** The chosen source itself (the sum of the CPU and GPU sources when GPUs were found). */
+  readonly source: PowerSource;
+  /** Stops the GPU source's `nvidia-smi`, if one runs. */
+  close(): Promise<void>;
+}
+
+interface Choice {
+  readonly choice: PowerSourceChoice;
+  readonly reason: string;
   readonly source: PowerSource;
 }
 
-function chosen(choice: PowerSourceChoice, reason: string, rapl: RaplProbe, source: PowerSource): AutoPowerSource {
-  return { name: source.name, choice, reason, rapl, source, readJoules: (nowMs) => source.readJoules(nowMs) };
-}
+const OPTION_KEYS = ['root', 'sysfs', 'cpu', 'constantW', 'gpu'] as const;
 
 /**
  * The best power source this machine offers: RAPL energy counters when they can be read; else the
- * CPU model on `process.cpuUsage()`; else a constant assumption. `choice` and `reason` say which and
- * why: on a virtual machine without `/sys/class/powercap` the reason says RAPL is absent; where RAPL
- * exists but only root may read it, the reason gives the command that fixes it.
+ * CPU model on `process.cpuUsage()`; else a constant assumption; plus the NVIDIA GPUs that
+ * `nvidia-smi` lists, when there are any (their energy is added, see {@link nvidiaGpuPowerSource}).
+ * `choice` and `reason` say which and why: on a virtual machine without `/sys/class/powercap` the
+ * reason says RAPL is absent; where RAPL exists but only root may read it, the reason gives the
+ * command that fixes it; the GPU part says how many GPUs are measured and how, or why none is.
+ *
+ * Asking `nvidia-smi` blocks until it answers (at most `gpu.probeTimeoutMs`): call it at start-up.
  *
  * @param options - see {@link AutoPowerSourceOptions}
- * @returns the chosen source, with `choice`, `reason` and the RAPL probe
+ * @returns the chosen source, with `choice`, `reason`, the RAPL and GPU probes and `close()`
  * @throws TypeError or RangeError when an option is invalid
  *
  * @example
  * ```ts
  * import { autoPowerSource } from 'greenslo/node';
  * const powerSource = autoPowerSource();
- * console.log(`energy from ${powerSource.choice}: ${powerSource.reason}`);
+ * console.log(`energy from ${powerSource.name}: ${powerSource.reason}`);
  * const monitor = new EnergyMonitor({ powerSource });
  * ```
  */
 export function autoPowerSource(options: AutoPowerSourceOptions = {}): AutoPowerSource {
-  const constantW = nonNegativeNumber('autoPowerSource', 'constantW', options.constantW ?? DEFAULT_ASSUMED_POWER_W);
+  knownOptions('autoPowerSource', options, OPTION_KEYS);
   const raplOptions: RaplOptions = { ...(options.root === undefined ? {} : { root: options.root }), ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }) };
   const rapl = probeRapl(raplOptions);
-  if (rapl.available) return chosen('rapl', `measured: ${rapl.reason}`, rapl, raplPowerSource(raplOptions));
+  const cpu = cpuChoice(options, rapl, raplOptions);
+  const gpuOptions = options.gpu;
+  const gpu: GpuProbe = gpuOptions === false ? { available: false, reason: 'GPUs not probed (gpu: false)' } : probeNvidiaGpus(gpuOptions);
+  if (!gpu.available) {
+    const reason = gpuOptions === false ? cpu.reason : `${cpu.reason}; ${gpu.reason}`;
+    return { ...cpu, name: cpu.source.name, reason, rapl, gpu, readJoules: (nowMs) => cpu.source.readJoules(nowMs), close: () => Promise.resolve() };
+  }
+  const source = sumPowerSources(cpu.source, startGpuSource(gpu, gpuOptions === false ? undefined : gpuOptions));
+  return { choice: cpu.choice, name: source.name, reason: `${cpu.reason}; plus ${gpu.reason}`, rapl, gpu, source, readJoules: (nowMs) => source.readJoules(nowMs), close: () => source.close() };
+}
+
+function cpuChoice(options: AutoPowerSourceOptions, rapl: RaplProbe, raplOptions: RaplOptions): Choice {
+  const constantW = nonNegativeNumber('autoPowerSource', 'constantW', options.constantW ?? DEFAULT_ASSUMED_POWER_W);
+  if (rapl.available) return { choice: 'rapl', reason: `measured: ${rapl.reason}`, source: raplPowerSource(raplOptions) };
   if (options.cpu !== false && typeof process.cpuUsage === 'function') {
     const cpu = cpuPowerSource(options.cpu ?? {});
     const model = `modelled from process.cpuUsage(): ${cpu.wattsPerCore} W per busy core + ${cpu.idleW} W idle`;
-    return chosen('cpu-model', `${rapl.reason}; ${model}`, rapl, cpu);
+    return { choice: 'cpu-model', reason: `${rapl.reason}; ${model}`, source: cpu };
   }
   const why = options.cpu === false ? 'the CPU model is switched off' : 'process.cpuUsage() is not available';
-  return chosen('constant', `${rapl.reason}; ${why}; assuming a constant ${constantW} W`, rapl, constantPower(constantW));
+  return { choice: 'constant', reason: `${rapl.reason}; ${why}; assuming a constant ${constantW} W`, source: constantPower(constantW) };
 }

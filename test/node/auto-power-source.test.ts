@@ -21,7 +21,7 @@ describe('autoPowerSource', () => {
     expect(source.name).toBe('cpu-model');
     expect(source.rapl).toMatchObject({ available: false, code: 'no_powercap' });
     expect(source.reason).toBe(
-      'no RAPL here: /sys/class/powercap does not exist (typical of virtual machines and most containers); modelled from process.cpuUsage(): 4 W per busy core + 0 W idle',
+      'no RAPL here: /sys/class/powercap does not exist (typical of virtual machines and most containers); modelled from process.cpuUsage(): 4 W per busy core + 0 W idle; no NVIDIA GPU: nvidia-smi was not found on PATH',
     );
     expect(source.readJoules(0)).toBe(0);
   });
@@ -29,7 +29,7 @@ describe('autoPowerSource', () => {
   it('chooses RAPL when the counters can be read', () => {
     const fake = new FakePowercap([{ id: 'intel-rapl:0', name: 'package-0', energyUj: 0 }]);
     trees.push(fake);
-    const source = autoPowerSource({ root: fake.root });
+    const source = autoPowerSource({ root: fake.root, gpu: false });
     expect(source.choice).toBe('rapl');
     expect(source.reason).toBe('measured: RAPL energy counters: package-0 (intel-rapl:0)');
     fake.set('intel-rapl:0', 2_000_000);
