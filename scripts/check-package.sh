@@ -10,7 +10,10 @@ trap 'rm -rf "$scratch"' EXIT
 tarball="$scratch/$(npm pack --silent --pack-destination "$scratch" | tail -n 1)"
 
 npx publint run --strict "$tarball"
-# node16 profile: node16 (CommonJS and ES module consumers) and bundler resolution; every subpath.
-npx attw --profile node16 "$tarball"
+# Every resolution (node10 through typesVersions, node16 CommonJS and ES module consumers, bundler)
+# for every subpath.
+npx attw "$tarball"
+# No runtime dependencies: everything greenslo runs is in its own dist/.
+node -e "const m = require(process.argv[1]); if (Object.keys(m.dependencies ?? {}).length) { console.error('runtime dependencies:', m.dependencies); process.exit(1); }" "$PWD/package.json"
 
 node scripts/smoke.mjs "$scratch" "$tarball"

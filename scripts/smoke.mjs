@@ -1,6 +1,6 @@
 // Installs the packed tarball into a scratch project and imports every subpath the way users do:
 // `import` from an ES module, `require` from CommonJS, and type-checked TypeScript consumers under
-// `moduleResolution` node16 and bundler. Classes reachable from two subpaths must be one class.
+// `moduleResolution` node10 (through `typesVersions`), node16 (CommonJS and ES module) and bundler. Classes reachable from two subpaths must be one class.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,11 +19,15 @@ mkdirSync(app, { recursive: true });
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
 const run = (command, args, cwd = app) => execFileSync(command, args, { cwd, stdio: 'inherit' });
 // The adapters' declarations refer to their framework's types, as a user of that adapter has them.
-run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball, '@types/node@20', '@types/express@5', '@types/koa@3']);
+// Fastify and Hono ship their own types.
+const frameworkTypes = ['@types/node@20', '@types/express@5', '@types/koa@3', 'fastify@5', 'hono@4'];
+run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball, ...frameworkTypes]);
+const installed = JSON.parse(readFileSync(join(app, 'node_modules/greenslo/package.json'), 'utf8'));
+if (Object.keys(installed.dependencies ?? {}).length > 0) throw new Error(`greenslo has runtime dependencies: ${JSON.stringify(installed.dependencies)}`);
 
 // The adapters export the same names (guard, healthHandlers, ...) with framework-specific
 // implementations; every other export reachable from two subpaths must be the very same object.
-const adapters = ['greenslo/express', 'greenslo/koa', 'greenslo/fetch'];
+const adapters = subpaths.filter((name) => ['express', 'koa', 'fetch', 'fastify', 'hono'].includes(name.slice('greenslo/'.length)));
 const sameClassCheck = (load) => `
 const adapters = ${JSON.stringify(adapters)};
 const modules = Object.fromEntries(await Promise.all(${JSON.stringify(subpaths)}.map(async (name) => [name, await ${load}(name)])));
@@ -67,10 +71,12 @@ const requires = subpaths.map((name, i) => `import entry${i} = require('${name}'
 writeFileSync(join(app, 'consumer.mts'), `${imports}\n${uses}`);
 writeFileSync(join(app, 'consumer.cts'), `${requires}\n${uses}`);
 writeFileSync(join(app, 'bundler.ts'), `${imports}\n${uses}`);
+writeFileSync(join(app, 'node10.ts'), `${imports}\n${uses}`);
 const base = { target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], exactOptionalPropertyTypes: true };
 const tsconfigs = {
   'tsconfig.node16.json': { compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts', 'consumer.cts'] },
   'tsconfig.bundler.json': { compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, files: ['bundler.ts'] },
+  'tsconfig.node10.json': { compilerOptions: { ...base, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true }, files: ['node10.ts'] },
 };
 for (const [file, config] of Object.entries(tsconfigs)) {
   writeFileSync(join(app, file), JSON.stringify(config, null, 2));
