@@ -17,6 +17,7 @@ const OWNER = 'RedisStore';
 /** `setTimeout` holds at most a signed 32-bit number of milliseconds. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 const SCAN_COUNT = '500';
+const BREAKER_OPEN = 'store_breaker_open';
 
 /**
  * Text put before every key the store writes.
@@ -55,6 +56,13 @@ export const DEFAULT_REDIS_MAX_BATCH = 128;
 
 /** The largest `maxBatch` accepted. */
 const MAX_BATCH_LIMIT = 4096;
+
+/**
+ * Batches one store keeps in flight on a single node: two, so that Redis runs one while the process
+ * reads the other's reply and fills the next. Checks made meanwhile wait, unsent and untimed, in the
+ * next batch.
+ */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 const OPTION_NAMES = ['client', 'prefix', 'timeoutMs', 'onError', 'onStoreError', 'clock', 'maxBatch', 'denyCache', 'breaker'] as const;
 
@@ -199,7 +207,9 @@ export class RedisStore implements RateLimitStore {
     const breaker = breakerSettings(OWNER, options.breaker);
     this.#breaker = breaker && new Breaker(breaker.failures, breaker.openMs, (transition) => this.#breakerMoved(transition));
     this.#commands = new BoundedCommands(this.#connection.send, this.timeoutMs);
-    this.#batcher = new ScriptBatcher(this.#commands, { maxBatch: this.maxBatch, cluster: this.#connection.cluster, onOutcome: (answered) => this.#outcome(answered) });
+    const { cluster } = this.#connection;
+    const maxInFlight = cluster ? Infinity : MAX_BATCHES_IN_FLIGHT;
+    this.#batcher = new ScriptBatcher(this.#commands, { maxBatch: this.maxBatch, maxInFlight, cluster, onOutcome: (answered) => this.#outcome(answered) });
     this.#host = this.#entryHost();
   }
 
@@ -332,19 +342,35 @@ export class RedisStore implements RateLimitStore {
       report: (error) => this.#report(error),
       healed: (bucket) => this.#report(new GreensloError('store_key_healed', `${OWNER}: the key ${JSON.stringify(bucket)} held no bucket (another type or unreadable bytes); it was replaced by a full bucket.`)),
       consumeInstead: (error, key, policy, cost, nowMs) => {
-        this.#report(error);
+        if (error.code !== BREAKER_OPEN) this.#report(error);
         return this.#fallbackDecision(key, policy, cost, nowMs);
       },
       remainingInstead: (error, key, policy, nowMs) => {
-        this.#report(error);
+        if (error.code !== BREAKER_OPEN) this.#report(error);
         return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
       },
-      decided: (check, decision) => this.#denyCache?.remember(check.key, check.policy, check.cost, decision, check.madeAtMs, this.#localNowMs(check.nowMs)),
+      decided: (check, decision) => this.#rememberRefusal(check, decision),
       refund: (check) => {
         this.#denyCache?.forget(check.key);
         this.#batcher.add(new RefundEntry(check), this.#timeArgument(check.nowMs));
       },
     };
+  }
+
+  /**
+   * Remembers a refusal in the deny cache. With the client clock, only at whole ms (Redis decides
+   * on the same integers, so the cache ends exactly when Redis would admit). With the server clock,
+   * Redis' whole ms may lag the real time by under 1 ms: the refusal is held 1 ms less.
+   */
+  #rememberRefusal(check: ConsumeEntry, decision: RateLimitDecision): void {
+    const cache = this.#denyCache;
+    if (cache === undefined) return;
+    if (decision.allowed) return cache.forget(check.key);
+    if (this.clock === 'client') {
+      if (Number.isInteger(check.nowMs)) cache.remember(check.key, check.policy, check.cost, decision, check.nowMs, check.nowMs);
+      return;
+    }
+    cache.remember(check.key, check.policy, check.cost, decision, check.madeAtMs - 1, performance.now());
   }
 
   #fallbackDecision(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
@@ -361,7 +387,9 @@ export class RedisStore implements RateLimitStore {
       transition === 'open'
         ? `${OWNER}: Redis failed repeatedly; checks go to \`onStoreError\` without waiting, and Redis is probed now and then.`
         : `${OWNER}: Redis answered a probe; checks go to Redis again.`;
-    this.#report(new GreensloError(`store_breaker_${transition}`, message), false);
+    const error = new GreensloError(`store_breaker_${transition}`, message);
+    this.#report(error, false);
+    if (transition === 'open') this.#batcher.failWaiting(error);
   }
 
   /** Runs a failure policy's answer; should it throw, reports that and answers `otherwise()`. */

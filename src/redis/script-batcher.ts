@@ -1,8 +1,10 @@
 /**
  * Batches of checks for the bucket script: the checks made in one tick of the event loop share one
  * `EVALSHA` (per hash slot on a cluster, per time argument with the client clock), at most
- * `maxBatch` each. After `NOSCRIPT` the script is loaded once (one `EVAL`) and the other waiting
- * batches are sent again by `EVALSHA` when it has run.
+ * `maxBatch` each. On a single node at most `maxInFlight` batches are in flight: checks made
+ * meanwhile wait in the next batch, unsent and untimed, so that a deadline measures Redis' answer to
+ * its own batch, not the batches queued before it. After `NOSCRIPT` the script is loaded once (one
+ * `EVAL`) and the other waiting batches are sent again by `EVALSHA` when it has run.
  *
  * @internal
  */
@@ -33,6 +35,8 @@ export interface BatchEntry {
 /** How batches are formed and what is told of their outcome. @internal */
 export interface BatcherOptions {
   readonly maxBatch: number;
+  /** Most batches in flight at once (Infinity: no bound). */
+  readonly maxInFlight: number;
   /** Whether keys are grouped by hash slot. */
   readonly cluster: boolean;
   /** A batch's outcome: Redis answered (`true`), or failed or timed out (`false`). */
@@ -45,6 +49,9 @@ export class ScriptBatcher {
   readonly #options: BatcherOptions;
   /** Batches being filled, by slot and time argument. */
   #open = new Map<string, BatchCall>();
+  /** Full batches waiting for one in flight to settle. */
+  readonly #full: BatchCall[] = [];
+  #inFlight = 0;
   #flushScheduled = false;
   /** Settles when the `EVAL` sent after a `NOSCRIPT` has its answer. */
   #loading: Promise<void> | undefined;
@@ -70,24 +77,50 @@ export class ScriptBatcher {
     batch.push(entry);
     if (batch.entries.length >= this.#options.maxBatch) {
       this.#open.delete(group);
-      this.#commands.start(batch);
+      this.#full.push(batch);
+      this.#pump();
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       afterThisTick(() => this.#flush());
     }
   }
 
-  /** Sends every batch being filled. */
   #flush(): void {
     this.#flushScheduled = false;
-    const batches = this.#open;
-    this.#open = new Map();
-    for (const batch of batches.values()) this.#commands.start(batch);
+    this.#pump();
   }
 
-  /** Called by a batch once it knows its outcome. */
+  /** Sends full batches, then those being filled, while fewer than `maxInFlight` are in flight. */
+  #pump(): void {
+    while (this.#inFlight < this.#options.maxInFlight) {
+      const batch = this.#full.shift() ?? this.#takeOpen();
+      if (batch === undefined) return;
+      this.#inFlight += 1;
+      this.#commands.start(batch);
+    }
+  }
+
+  #takeOpen(): BatchCall | undefined {
+    for (const [group, batch] of this.#open) {
+      this.#open.delete(group);
+      return batch;
+    }
+    return undefined;
+  }
+
+  /** Called by a batch once it knows its outcome: the next batch may go. */
   outcome(answered: boolean): void {
+    this.#inFlight -= 1;
     this.#options.onOutcome(answered);
+    this.#pump();
+  }
+
+  /** Settles every check not yet sent with `error` (the breaker opened: they go to the failure policy). */
+  failWaiting(error: GreensloError): void {
+    const waiting = [...this.#full, ...this.#open.values()];
+    this.#full.length = 0;
+    this.#open.clear();
+    for (const batch of waiting) for (const entry of batch.entries) entry.fail(error);
   }
 
   /**
@@ -187,8 +220,8 @@ class BatchCall implements InFlight {
   /** Settles every check with `error`; a reply Redis sent (a malformed one) still counts as answered. */
   #failAll(error: GreensloError, answered: boolean): void {
     this.#settle();
-    this.#batcher.outcome(answered);
     for (const entry of this.entries) entry.fail(error);
+    this.#batcher.outcome(answered);
   }
 
   /** Redis applied the batch after its deadline: each check's reply goes to `late`. */

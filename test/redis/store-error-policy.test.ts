@@ -97,13 +97,13 @@ describe('RedisStore commands', () => {
     );
     const decisions = await Promise.all([limiter.check('carol'), limiter.check('dan'), limiter.check('eve')]);
     expect(decisions).toEqual([FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE, FULL_BUCKET_AFTER_ONE]);
+    // Two calls in flight at most: eve's waits until carol's (loaded by EVAL) is answered.
     expect(commands.map((command) => [command[0], command[1] === BUCKET_SCRIPT, command[3]])).toEqual([
       ['EVALSHA', false, 'greenslo:carol'],
       ['EVALSHA', false, 'greenslo:dan'],
-      ['EVALSHA', false, 'greenslo:eve'],
       ['EVAL', true, 'greenslo:carol'],
-      ['EVALSHA', false, 'greenslo:dan'],
       ['EVALSHA', false, 'greenslo:eve'],
+      ['EVALSHA', false, 'greenslo:dan'],
     ]);
     expect(errors).toEqual([]);
   });
@@ -332,7 +332,7 @@ describe('RedisStore deadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('takes answers in any order, and times out only the checks left unanswered', async () => {
+  it('keeps two calls in flight, takes answers in any order, and times out only the checks left unanswered', async () => {
     const answers: ((reply: unknown) => void)[] = [];
     const { limiter, errors } = setUp(() => new Promise((resolve) => answers.push(resolve)), { timeoutMs: 100, onStoreError: 'allow' });
     const first = limiter.check('tina');
@@ -341,12 +341,15 @@ describe('RedisStore deadline', () => {
     await nextTick();
     const third = limiter.check('vic');
     await nextTick();
-    answers[2]!([[0, 31_000, 10_000]]);
-    answers[0]!([[1, 21_000]]);
-    expect(await third).toEqual(EMPTY_BUCKET_REFUSAL);
-    expect(await first).toEqual({ allowed: true, limit: 3, remaining: 1, resetAtMs: 21_000, retryAfterMs: 0 });
+    // The third check waits, unsent and untimed, until one of the two calls in flight is settled.
+    expect(answers).toHaveLength(2);
+    answers[1]!([[0, 31_000, 10_000]]);
+    expect(await second).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(answers).toHaveLength(3);
+    answers[2]!([[1, 21_000]]);
+    expect(await third).toEqual({ allowed: true, limit: 3, remaining: 1, resetAtMs: 21_000, retryAfterMs: 0 });
     await advance(100);
-    expect(await second).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(await first).toEqual(FULL_BUCKET_AFTER_ONE);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
   });
 
@@ -374,6 +377,36 @@ describe('RedisStore deadline', () => {
     ]);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout']);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('opens the breaker after `failures` failed calls, answers by the policy without sending, probes after openMs and closes on success', async () => {
+    let healthy = false;
+    const { limiter, errors, commands, store } = setUp((_command, args) => (healthy ? Promise.resolve(Array.from({ length: Number(args[1]) }, () => [2, 11000])) : new Promise(() => undefined)), {
+      timeoutMs: 100,
+      breaker: { failures: 2, openMs: 1000 },
+    });
+    const timedOut = [limiter.check('ada'), limiter.check('ada')];
+    await nextTick();
+    await advance(100);
+    await Promise.all(timedOut);
+    expect(store.breakerState).toBe('closed');
+    const second = limiter.check('bo');
+    await advance(100);
+    await second;
+    expect(store.breakerState).toBe('open');
+    const sent = commands.length;
+    expect(await limiter.check('cy')).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(commands).toHaveLength(sent);
+    await advance(1000);
+    healthy = true;
+    const probe = limiter.check('di');
+    expect(store.breakerState).toBe('half-open');
+    expect(await limiter.check('ed')).toEqual(EMPTY_BUCKET_REFUSAL);
+    expect(await probe).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(store.breakerState).toBe('closed');
+    expect(commands).toHaveLength(sent + 1);
+    expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout', 'store_breaker_open', 'store_breaker_closed']);
+    expect(store.failureCount).toBe(3);
   });
 
   it('keeps at most one timer while checks come and go, and none once timeoutMs has passed after the last', async () => {

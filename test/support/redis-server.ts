@@ -6,15 +6,21 @@ export class RedisServer {
   readonly port: number;
   #process: ChildProcess | undefined;
   readonly #program: string;
+  readonly #extraArgs: readonly string[];
 
-  private constructor(program: string, port: number) {
+  private constructor(program: string, port: number, extraArgs: readonly string[]) {
     this.#program = program;
     this.port = port;
+    this.#extraArgs = extraArgs;
   }
 
-  /** Starts redis-server (`program` is its path) on a free port and waits until it accepts connections. */
-  static async start(program: string): Promise<RedisServer> {
-    const server = new RedisServer(program, await freePort());
+  /**
+   * Starts redis-server (`program` is its path) on a free port and waits until it accepts connections.
+   * `extraArgs` are added to the command line, such as `['--enable-debug-command', 'local']` for
+   * `DEBUG SLEEP`.
+   */
+  static async start(program: string, extraArgs: readonly string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(program, await freePort(), extraArgs);
     await server.restart();
     return server;
   }
@@ -30,7 +36,7 @@ export class RedisServer {
   /** Starts the server again on the same port (a restart flushes its script cache and data). */
   async restart(): Promise<void> {
     if (this.#process) return;
-    const child = spawn(this.#program, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+    const child = spawn(this.#program, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...this.#extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#process = child;
