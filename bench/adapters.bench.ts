@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { EnergyMonitor } from '../src/energy/energy-monitor.js';
-import { RequestGuard, type AdmittedRequest, type GuardOptions } from '../src/http/request-guard.js';
+import type { GuardOptions } from '../src/http/guard-options.js';
+import { RequestGuard, type GuardTicket } from '../src/http/request-guard.js';
 import { cpuPowerSource } from '../src/node/cpu-power-source.js';
 import { EndpointRateLimiter } from '../src/rate-limit/endpoint-rate-limiter.js';
 import { SLOTracker } from '../src/slo/slo-tracker.js';
@@ -35,7 +36,9 @@ const FRAMEWORKS = [
   { name: 'express', peer: 'express-rate-limit + prom-client Histogram' },
   { name: 'koa', peer: 'rate-limiter-flexible + prom-client Histogram' },
   { name: 'fetch', peer: 'rate-limiter-flexible + prom-client Histogram (Hono)' },
-] as const;
+  { name: 'fastify', peer: '@fastify/rate-limit (its X-RateLimit fields) + prom-client Histogram', variants: ['bare', 'greenslo', 'peer'] },
+  { name: 'hono', peer: 'hono-rate-limiter (its draft-7 fields) + prom-client Histogram, on @hono/node-server', variants: ['bare', 'greenslo', 'peer'] },
+].filter((framework) => !process.env.BENCH_FRAMEWORKS || process.env.BENCH_FRAMEWORKS.split(',').includes(framework.name));
 const VARIANTS = ['bare', 'noop', 'greenslo', 'greenslo-both', 'greenslo-none', 'peer'] as const;
 /**
  * With `BENCH_ADAPTER_PROBES=1`, Koa also runs two probes: the guard's two draft fields as constants,
@@ -106,11 +109,11 @@ export default async function run(): Promise<void> {
   if (canPin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const pinning = canPin ? 'pinned to core 0, load to core 1' : 'not pinned';
   console.log(`\n## Adapter overhead (${ROUNDS} rounds x ${DURATION_S} s after ${WARM_UP_REQUESTS.toLocaleString('en-US')} warm-up requests, ${CONNECTIONS} connections, server ${pinning})\n`);
-  console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare (median of rounds) | throughput vs peer (median of rounds) |');
+  console.log('| framework | variant | req/s (median) | server CPU µs/req (median) | added µs/req vs bare (median of rounds) | throughput (CPU) vs peer (median of rounds) |');
   console.log('|---|---|---:|---:|---:|---:|');
   const probeNotes: string[] = [];
   for (const framework of FRAMEWORKS) {
-    const variants: readonly string[] = framework.name === 'koa' ? [...VARIANTS, ...PROBES] : VARIANTS;
+    const variants: readonly string[] = 'variants' in framework ? framework.variants : framework.name === 'koa' ? [...VARIANTS, ...PROBES] : VARIANTS;
     const samples = Object.fromEntries(variants.map((variant) => [variant, { rps: [] as number[], cpu: [] as number[] }]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? variants : [...variants].reverse();
@@ -129,7 +132,7 @@ export default async function run(): Promise<void> {
       const cpu = median(samples[variant]!.cpu);
       const name = variant === 'peer' ? framework.peer : VARIANT_NAMES[variant]!;
       const added = variant === 'bare' ? '' : paired(variant, 'bare', 'cpu', (a, b) => a - b).toFixed(1);
-      const versusPeer = variant.startsWith('greenslo') && !variant.includes('+') ? `${paired(variant, 'peer', 'rps', (a, b) => a / b).toFixed(2)}x` : '';
+      const versusPeer = variant.startsWith('greenslo') && !variant.includes('+') ? `${paired(variant, 'peer', 'rps', (a, b) => a / b).toFixed(2)}x (CPU ${paired(variant, 'peer', 'cpu', (a, b) => a / b).toFixed(2)}x)` : '';
       console.log(`| ${framework.name} | ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${cpu.toFixed(1)} | ${added} | ${versusPeer} |`);
     }
     if (variants.includes('bare+fields')) {
@@ -158,7 +161,7 @@ function guardInProcess(): void {
     for (const [name, guard] of Object.entries(guards)) {
       const start = process.hrtime.bigint();
       for (let i = 0; i < GUARD_LOOP_REQUESTS; i++) {
-        const admission = guard.admit(request, '/hello/42', '127.0.0.1') as AdmittedRequest;
+        const admission = guard.begin(request, '/hello/42', '127.0.0.1') as GuardTicket;
         consume(admission.headers);
         admission.finish(200, '/hello/:id');
       }

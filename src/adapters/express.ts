@@ -10,7 +10,8 @@ import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
+import type { GuardOptions } from '../http/guard-options.js';
+import { CLIENT_CLOSED_REQUEST, RequestGuard, type GuardStart } from '../http/request-guard.js';
 
 /** Options of the Express {@link guard}. */
 export type ExpressGuardOptions = GuardOptions<Request>;
@@ -31,13 +32,15 @@ function setHeaders(res: Response, headers: Readonly<Record<string, string>>): v
   for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
-function proceed(admission: Admission, req: Request, res: Response, next: NextFunction): void {
-  if (!admission.allowed) return send(res, admission.response);
-  setHeaders(res, admission.headers);
-  // 'close' follows 'finish' on every response, and also ends the request when the client goes away
-  // first. A closure per request costs less than a property added to every response object; 'close'
-  // comes once per response, so `on` does (`once` would wrap the listener in one more function).
-  res.on('close', () => admission.finish(res.statusCode, routeOf(req), false));
+function proceed(start: GuardStart, req: Request, res: Response, next: NextFunction): void {
+  if (!start.allowed) return send(res, start);
+  setHeaders(res, start.headers);
+  // 'close' follows 'finish' on every response (in the same turn of the event loop, before the
+  // connection's next request is read), and also ends the request when the client goes away first:
+  // then the response is not finished and the request is recorded as 499 at that moment. A closure
+  // per request costs less than a property added to every response object; 'close' comes once per
+  // response, so `on` does (`once` would wrap the listener in one more function).
+  res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, routeOf(req)));
   next();
 }
 
@@ -55,7 +58,8 @@ function addressOf(req: Request): string | undefined {
  *
  * The endpoint key is the matched route pattern (`/users/:id`), or `(unmatched)` for 404s; the
  * client key is `req.ip`, so `X-Forwarded-For` counts only when Express' `trust proxy` is set.
- * Latency runs until the response has been written or the connection closed (`close`).
+ * Latency runs until the response has been written; a client that disconnects first is recorded at
+ * the disconnect with status 499.
  *
  * @param options - the tracker, limits and energy monitor to use, and how to key requests
  * @throws TypeError or RangeError at once for an invalid option
@@ -73,9 +77,9 @@ export function guard(options: ExpressGuardOptions = {}): RequestHandler {
   const core = new RequestGuard<Request>('greenslo/express guard', options);
   const needsAddress = core.needsAddress;
   return (req, res, next) => {
-    const admission = core.admit(req, req.path, needsAddress ? addressOf(req) : undefined);
-    if (!(admission instanceof Promise)) return proceed(admission, req, res, next);
-    admission.then((settled) => proceed(settled, req, res, next), next);
+    const start = core.begin(req, req.path, needsAddress ? addressOf(req) : undefined);
+    if (!(start instanceof Promise)) return proceed(start, req, res, next);
+    start.then((settled) => proceed(settled, req, res, next), next);
   };
 }
 
@@ -145,7 +149,7 @@ export function statusPage(options: StatusPageOptions = {}): RequestHandler {
   return (req, res) => send(res, page.respond(statusPageFormat(req.query.format)));
 }
 
-export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

@@ -9,7 +9,10 @@ import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type Admission, type GuardOptions } from '../http/request-guard.js';
+import { GUARD_OPTION_HINTS, GUARD_OPTION_KEYS, type GuardOptions, type LimitedRequestInfo } from '../http/guard-options.js';
+import { CLIENT_CLOSED_REQUEST, RequestGuard, type GuardStart, type GuardTicket } from '../http/request-guard.js';
+import { optionsObject } from '../core/validate.js';
+import { pathOfUrl } from '../http/route-key.js';
 
 /** A Fetch-style handler: a `Request` (plus whatever the runtime passes) in, a `Response` out. */
 export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
@@ -92,28 +95,6 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
   }
 }
 
-/**
- * The path of a request URL, without query or fragment. Request URLs are already parsed and
- * serialized (dot segments resolved), so the path is the text from the first `/` after the
- * authority up to `?` or `#`; anything unusual goes through `URL`.
- */
-function pathOf(url: string): string {
-  const authority = url.indexOf('://');
-  let start = authority === -1 ? url.length : authority + 3;
-  while (start < url.length && !isPathEnd(url.charCodeAt(start)) && url.charCodeAt(start) !== SLASH) start += 1;
-  if (start === url.length || url.charCodeAt(start) !== SLASH) return new URL(url).pathname;
-  let end = start + 1;
-  while (end < url.length && !isPathEnd(url.charCodeAt(end))) end += 1;
-  return url.slice(start, end);
-}
-
-function isPathEnd(code: number): boolean {
-  return code === QUESTION_MARK || code === HASH;
-}
-
-const SLASH = 0x2f;
-const QUESTION_MARK = 0x3f;
-const HASH = 0x23;
 
 /**
  * Wraps a Fetch handler with rate limiting, SLO tracking and energy accounting.
@@ -139,41 +120,78 @@ const HASH = 0x23;
  */
 export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: FetchGuardOptions<Rest> = {}): FetchHandler<Rest> {
   if (typeof handler !== 'function') throw new TypeError(`greenslo/fetch guard: \`handler\` must be a function, got ${typeof handler}.`);
+  optionsObject('greenslo/fetch guard', options, GUARD_OPTION_KEYS as (keyof FetchGuardOptions<Rest>)[], GUARD_OPTION_HINTS);
   if (options.limits !== undefined && typeof options.clientKey !== 'function') {
     throw new TypeError('greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.');
   }
-  const { endpoint, clientKey, ...rest } = options;
-  const core = new RequestGuard<Call<Rest>>('greenslo/fetch guard', {
-    ...rest,
-    ...(endpoint === undefined ? {} : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
-    ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
-  });
-  const respond = (admission: Admission, request: Request, restArgs: Rest): Response | Promise<Response> => {
-    if (!admission.allowed) return toResponse(admission.response);
+  const core = new RequestGuard<Call<Rest>>('greenslo/fetch guard', callOptions(options));
+  const respond = (start: GuardStart, request: Request, restArgs: Rest): Response | Promise<Response> => {
+    if (!start.allowed) return toResponse(start);
+    watchDisconnect(start, request, restArgs);
     let result: Response | PromiseLike<Response>;
     try {
       result = handler(request, ...restArgs);
     } catch (error) {
-      admission.finish(500, reportedRoutes.get(request), true);
+      start.finish(500, reportedRoutes.get(request));
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the handler's own error, passed on unchanged
       return Promise.reject(error);
     }
     const answered = (response: Response): Response => {
-      admission.finish(response.status, reportedRoutes.get(request));
-      return withHeaders(response, admission.headers, restArgs);
+      start.finish(response.status, reportedRoutes.get(request));
+      return withHeaders(response, start.headers, restArgs);
     };
     if (!isPromiseLike(result)) return answered(result);
     return Promise.resolve(result).then(answered, (error: unknown) => {
-      admission.finish(500, reportedRoutes.get(request), true);
+      start.finish(500, reportedRoutes.get(request));
       throw error;
     });
   };
   // Synchronous when the handler is: a Promise in between would cost every request a detour.
   return (request, ...restArgs) => {
-    const pending = core.admit({ request, rest: restArgs }, pathOf(request.url), undefined);
-    if (pending instanceof Promise) return pending.then((admission) => respond(admission, request, restArgs));
+    const pending = core.begin({ request, rest: restArgs }, pathOfUrl(request.url));
+    if (pending instanceof Promise) return pending.then((start) => respond(start, request, restArgs));
     return respond(pending, request, restArgs);
   };
+}
+
+/** The guard's options with every function taking the handler's arguments as one call. */
+function callOptions<Rest extends unknown[]>(options: FetchGuardOptions<Rest>): GuardOptions<Call<Rest>> {
+  const { endpoint, clientKey, skip, cost, refund, limitedResponse, ...rest } = options;
+  return {
+    ...rest,
+    ...(endpoint === undefined ? {} : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
+    ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
+    ...(skip === undefined ? {} : { skip: (call: Call<Rest>) => skip(call.request) }),
+    ...(cost === undefined ? {} : { cost: (call: Call<Rest>) => cost(call.request) }),
+    ...(refund === undefined ? {} : { refund: (status: number, call: Call<Rest>) => refund(status, call.request) }),
+    ...(limitedResponse === undefined ? {} : { limitedResponse: (info: LimitedRequestInfo<Call<Rest>>) => limitedResponse({ ...info, request: info.request.request }) }),
+  };
+}
+
+/** Node's response on `@hono/node-server`, for its `close` event. */
+interface ClosingOutgoing {
+  readonly writableFinished: boolean;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Records a client that goes away before the response is complete, at that moment, as 499. On
+ * `@hono/node-server` through Node's response (its `close` event, as the Express guard does:
+ * reading `request.signal` there would make an AbortController per request); elsewhere through
+ * `request.signal`, which Bun, Deno and `@hono/node-server` abort when the client disconnects.
+ */
+function watchDisconnect(ticket: GuardTicket, request: Request, rest: readonly unknown[]): void {
+  const outgoing = (rest[0] as { outgoing?: Partial<ClosingOutgoing> } | null | undefined)?.outgoing;
+  if (typeof outgoing?.on === 'function' && typeof outgoing.writableFinished === 'boolean') {
+    const response = outgoing as ClosingOutgoing;
+    response.on('close', () => {
+      if (!response.writableFinished) ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request));
+    });
+    return;
+  }
+  const signal = request.signal as AbortSignal | undefined;
+  if (signal === undefined || signal === null) return;
+  signal.addEventListener('abort', () => ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request)), { once: true });
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<Response> {
@@ -253,7 +271,7 @@ export function statusPage(options: StatusPageOptions = {}): (request: Request) 
   return (request) => toResponse(page.respond(statusPageFormat(new URL(request.url).searchParams.get('format'))));
 }
 
-export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
 export { fetchClientKeys as clientKeys, type ClientKeys, type FetchClientKey } from '../http/client-keys.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';

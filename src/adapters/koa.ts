@@ -10,7 +10,8 @@ import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { RequestGuard, type GuardOptions } from '../http/request-guard.js';
+import type { GuardOptions } from '../http/guard-options.js';
+import { CLIENT_CLOSED_REQUEST, RequestGuard } from '../http/request-guard.js';
 
 /** Options of the Koa {@link guard}. */
 export type KoaGuardOptions = GuardOptions<Context>;
@@ -46,8 +47,9 @@ function routeOf(ctx: Context): string | undefined {
  *
  * The endpoint key is the `@koa/router` route pattern (`/users/:id`), or `(unmatched)` for 404s;
  * the client key is `ctx.ip`, so `X-Forwarded-For` counts only when `app.proxy` is set. Latency
- * runs until `await next()` returns (for a streamed body, until it has been sent); an error thrown
- * downstream counts as an error, with the status Koa will answer, and is re-thrown unchanged.
+ * runs until `await next()` returns (for a streamed body, until it has been sent); a client that
+ * disconnects first is recorded at the disconnect with status 499. An error thrown downstream is
+ * recorded with the status Koa will answer (500 unless it carries one) and re-thrown unchanged.
  *
  * @param options - the tracker, limits and energy monitor to use, and how to key requests
  * @throws TypeError or RangeError at once for an invalid option
@@ -65,19 +67,21 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
   const core = new RequestGuard<Context>('greenslo/koa guard', options);
   const needsAddress = core.needsAddress;
   return async (ctx, next) => {
-    const pending = core.admit(ctx, ctx.path, needsAddress ? addressOf(ctx) : undefined);
-    const admission = pending instanceof Promise ? await pending : pending;
-    if (!admission.allowed) return send(ctx, admission.response);
-    setHeaders(ctx, admission.headers);
+    const pending = core.begin(ctx, ctx.path, needsAddress ? addressOf(ctx) : undefined);
+    const start = pending instanceof Promise ? await pending : pending;
+    if (!start.allowed) return send(ctx, start);
+    setHeaders(ctx, start.headers);
+    // A client that goes away first is recorded at that moment, as 499; a streamed body is measured
+    // until it has been sent. Otherwise the request ends when `next` returns, before Koa responds.
+    const res = ctx.res;
+    res.on('close', () => start.finish(res.writableFinished ? ctx.status : CLIENT_CLOSED_REQUEST, routeOf(ctx)));
     try {
       await next();
     } catch (error) {
-      admission.finish(statusOfError(error), routeOf(ctx), true);
+      start.finish(statusOfError(error), routeOf(ctx));
       throw error;
     }
-    if (!isStream(ctx.body)) return admission.finish(ctx.status, routeOf(ctx));
-    // A streamed body is measured until it has been sent (or the client went away).
-    ctx.res.on('close', () => admission.finish(ctx.status, routeOf(ctx)));
+    if (!isStream(ctx.body)) start.finish(ctx.status, routeOf(ctx));
   };
 }
 
@@ -153,7 +157,7 @@ export function statusPage(options: StatusPageOptions = {}): Middleware {
   return (ctx) => send(ctx, page.respond(statusPageFormat(ctx.query.format)));
 }
 
-export type { GuardFailureKind, GuardHeaders } from '../http/request-guard.js';
+export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

@@ -1,59 +1,18 @@
 /**
- * The framework-free request lifecycle behind every adapter: resolve the client, check the rate
- * limit, write its headers or the 429, start the request's energy accounting, and at the end record
- * latency and outcome. Adapters only translate their framework's request and response to it.
+ * The framework-free request lifecycle behind every adapter, in one pass: `begin` reads the clock,
+ * asks the limiter once (its decision carries the rule, so the header fields and the 429 come from
+ * it) and starts the energy accounting; the ticket's `finish` reads the clock again, gives tokens
+ * back when `refund` says so, ends the energy handle and records the SLO sample. Adapters only
+ * translate their framework's request and response to it.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, oneOf, optionalFunction } from '../core/validate.js';
-import type { EnergyMonitor } from '../energy/energy-monitor.js';
+import { clockOption, describeValue } from '../core/validate.js';
 import type { RequestEnergyHandle } from '../energy/request-energy-handle.js';
 import { normalizeClientAddress } from '../rate-limit/client-address.js';
-import type { EndpointRuleMatch, EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
-import { getRateLimitHeaders, RateLimitHeaderWriter, type RateLimitHeaderStandard } from '../rate-limit/rate-limit-headers.js';
-import type { RateLimitStore } from '../rate-limit/store.js';
-import { create429Response, type TooManyRequestsResponse } from '../rate-limit/too-many-requests.js';
-import type { RateLimitDecision } from '../rate-limit/types.js';
-import type { SLOTracker } from '../slo/slo-tracker.js';
-
-/** Which rate-limit header fields a guard writes: a standard, or `'none'`. */
-export type GuardHeaders = RateLimitHeaderStandard | 'none';
-
-/** What failed inside a guard, as passed to `onError`. */
-export type GuardFailureKind = 'slo' | 'energy' | 'limits' | 'endpoint' | 'clientKey';
-
-/** Options every adapter's `guard` takes; `Req` is the framework's request type. */
-export interface GuardOptions<Req> {
-  /** Tracker that records each request's latency and outcome under its endpoint key. */
-  readonly slo?: SLOTracker | undefined;
-  /** Per-endpoint rate limits, checked before the request reaches the application. */
-  readonly limits?: EndpointRateLimiter<RateLimitStore> | undefined;
-  /** Energy monitor that attributes energy to each request. */
-  readonly energy?: EnergyMonitor | undefined;
-  /** Endpoint key of a request, overriding the adapter's route pattern or path. */
-  readonly endpoint?: ((request: Req) => string) | undefined;
-  /** Client key of a request, overriding the adapter's address (required by the Fetch adapter). */
-  readonly clientKey?: ((request: Req) => string) | undefined;
-  /**
-   * Whether a response status counts as an error for the SLOs.
-   * @defaultValue `status >= 500`
-   */
-  readonly isError?: ((status: number) => boolean) | undefined;
-  /**
-   * Rate-limit header fields on every limited endpoint's response: the IETF draft's `RateLimit` and
-   * `RateLimit-Policy` by default, `'both'` to add the legacy `X-RateLimit-*` fields as well.
-   * @defaultValue `'draft'`
-   */
-  readonly headers?: GuardHeaders | undefined;
-  /** Prefix of the 429 message, such as a product name. */
-  readonly brand?: string | undefined;
-  /** Source of time for latency; defaults to `systemClock`. */
-  readonly clock?: Clock | undefined;
-  /**
-   * Receives failures of tracking, energy accounting and key resolution; the response proceeds.
-   * @defaultValue one `console.warn` per kind of failure
-   */
-  readonly onError?: ((error: unknown, kind: GuardFailureKind) => void) | undefined;
-}
+import type { EndpointDecision } from '../rate-limit/endpoint-rate-limiter.js';
+import { writeRetryAfter } from '../rate-limit/rate-limit-headers.js';
+import { checkGuardOptions, GUARD_OPTION_KEYS, type GuardFailureKind, type GuardHeaders, type GuardOptions } from './guard-options.js';
+import { defaultLimitedResponse, limitedResponse, type LimitedResponse } from './limited-response.js';
 
 /**
  * The key under which requests that matched no route (404s) are tracked, so that random paths
@@ -66,135 +25,139 @@ export const UNMATCHED_ENDPOINT = '(unmatched)';
 /** The client key used when a request carries no address that can be read. */
 export const UNKNOWN_CLIENT = 'unknown';
 
-/**
- * Rate-limit header fields a guard writes unless told otherwise: the IETF draft's two fields.
- *
- * @defaultValue 'draft'
- */
-export const DEFAULT_GUARD_HEADERS: GuardHeaders = 'draft';
-
-const MS_PER_SECOND = 1000;
+/** The status recorded for a request whose client went away before the response was complete. */
+export const CLIENT_CLOSED_REQUEST = 499;
 
 const defaultIsError = (status: number): boolean => status >= 500;
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** A request let through: the headers to set, and `finish` to call once the response is complete. */
-export interface AdmittedRequest {
+/** An admitted request: the header fields to set, and `finish` to call once its status is known. */
+export interface GuardTicket {
   /** Always `true`: the request may proceed. */
   readonly allowed: true;
   /** Rate-limit header fields to set on the response (empty on unlimited endpoints). */
   readonly headers: Readonly<Record<string, string>>;
   /**
-   * Records the request's latency, outcome and energy; later calls do nothing.
-   * @param status - the response status
+   * Ends the request, reading the clock once: gives its tokens back when the `refund` hook says so,
+   * ends its energy handle and records its latency and outcome. Later calls do nothing, so an
+   * adapter may call it at a disconnect (status 499) and again when the handler returns.
+   *
+   * @param status - the response status (499 when the client went away first)
    * @param route - the matched route pattern, when the framework knows it
-   * @param thrown - whether the handler threw
    */
-  finish(status: number, route?: string, thrown?: boolean): void;
+  finish(status: number, route?: string): void;
 }
 
-/** A request refused by the rate limit: the 429 to send. */
-export interface RefusedRequest {
-  /** Always `false`: answer with `response` instead of running the application. */
-  readonly allowed: false;
-  /** Status 429, the header fields (rate-limit fields included) and the JSON body. */
-  readonly response: TooManyRequestsResponse;
-}
+/** What {@link RequestGuard.begin} answers: a ticket, or the response of a refused request. */
+export type GuardStart = GuardTicket | LimitedResponse;
 
-/** The outcome of {@link RequestGuard.admit}. */
-export type Admission = AdmittedRequest | RefusedRequest;
-
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-// The two outcomes a request records, made once rather than per request.
-const FAILED = Object.freeze({ error: true });
-const SUCCEEDED = Object.freeze({ error: false });
-
-class Ticket<Req> implements AdmittedRequest {
+class Ticket<Req> implements GuardTicket {
   readonly allowed = true;
+  headers: Readonly<Record<string, string>> = NO_HEADERS;
+  startMs = 0;
+  decision: EndpointDecision | undefined;
+  energy: RequestEnergyHandle | undefined;
+  clientKey = UNKNOWN_CLIENT;
   #done = false;
+
   constructor(
-    private readonly guard: RequestGuard<Req>,
-    private readonly request: Req,
-    private readonly path: string,
-    private readonly startMs: number,
-    private readonly energy: RequestEnergyHandle | undefined,
-    readonly headers: Readonly<Record<string, string>>,
+    readonly guard: RequestGuard<Req>,
+    readonly request: Req,
+    readonly path: string,
   ) {}
 
-  finish(status: number, route?: string, thrown = false): void {
+  finish(status: number, route?: string): void {
     if (this.#done) return;
     this.#done = true;
-    this.guard.complete(this.request, this.path, this.startMs, this.energy, status, route, thrown);
+    this.guard.complete(this, status, route);
   }
+}
+
+/** A clock's reading function; `systemClock`'s with `performance` looked up once. */
+function readerOf(clock: Clock): () => number {
+  if (clock !== systemClock || typeof performance !== 'object') return () => clock.nowMs();
+  const direct = performance;
+  const originMs = direct.timeOrigin;
+  return () => originMs + direct.now();
 }
 
 /**
- * The request lifecycle shared by the Express, Koa and Fetch adapters. Nothing in it throws into
- * the request: failures of tracking go to `onError`, and only the rate-limit decision can stop a
- * request.
+ * The request lifecycle shared by every adapter. Nothing in it throws into the request: failures of
+ * tracking and hooks go to `onError`, and only the rate-limit decision can stop a request.
  *
- * @typeParam Req - the framework's request type, passed to the `endpoint` and `clientKey` options
+ * @typeParam Req - the framework's request type, passed to the `endpoint`, `clientKey` and hook options
+ * @example
+ * ```ts
+ * const core = new RequestGuard<IncomingMessage>('my adapter', { limits, slo });
+ * const start = core.begin(req, pathOf(req), req.socket.remoteAddress);
+ * if (start instanceof Promise) ...; // only with an asynchronous store
+ * if (!start.allowed) return send(start.status, start.headers, start.body);
+ * setHeaders(start.headers);
+ * res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST));
+ * ```
  */
 export class RequestGuard<Req> {
   readonly #options: GuardOptions<Req>;
-  readonly #clock: Clock;
+  readonly #now: () => number;
   readonly #isError: (status: number) => boolean;
-  readonly #headers: GuardHeaders;
+  readonly #legacy: boolean;
+  readonly #draft: boolean;
   readonly #warned = new Set<GuardFailureKind>();
-  /** Header writers by rule, built on first use; the last one used is kept at hand. */
-  readonly #writers = new Map<EndpointRuleMatch, RateLimitHeaderWriter>();
-  #lastMatch: EndpointRuleMatch | undefined;
-  #lastWriter: RateLimitHeaderWriter | undefined;
-  /** The last client address normalized, and its key. */
-  #lastAddress: string | undefined;
-  #lastAddressKey = UNKNOWN_CLIENT;
+  /** The options of every SLO sample, refilled per request: `record` reads them and keeps nothing. */
+  readonly #sample = { error: false, atMs: 0 };
 
   /**
-   * @param owner - the adapter's name for error messages (`'express guard'`)
+   * @param owner - the adapter's name for error messages (`'greenslo/express guard'`)
    * @param options - the guard's options
-   * @throws TypeError when an option has the wrong type
+   * @param known - the option keys the adapter accepts; defaults to every key of `GuardOptions`
+   * @throws TypeError when an option is unknown or has the wrong type
    * @throws RangeError when `headers` is not one of its values
    */
-  constructor(owner: string, options: GuardOptions<Req>) {
+  constructor(owner: string, options: GuardOptions<Req>, known: readonly string[] = GUARD_OPTION_KEYS) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${owner}: options must be an object, got ${describeValue(options)}.`);
+    const headers: GuardHeaders = checkGuardOptions(owner, options, known);
     this.#options = options;
-    this.#clock = clockOption(owner, options.clock ?? systemClock);
-    this.#isError = optionalFunction(owner, 'isError', options.isError) ?? defaultIsError;
-    this.#headers = oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, ['legacy', 'draft', 'both', 'none']);
-    optionalFunction(owner, 'endpoint', options.endpoint);
-    optionalFunction(owner, 'clientKey', options.clientKey);
-    optionalFunction(owner, 'onError', options.onError);
+    this.#now = readerOf(clockOption(owner, options.clock ?? systemClock));
+    this.#isError = options.isError ?? defaultIsError;
+    this.#legacy = headers === 'legacy' || headers === 'both';
+    this.#draft = headers === 'draft' || headers === 'both';
+    reserveEndpoints(options);
   }
 
-  /** Whether `admit` reads the `address` argument, so adapters can skip looking it up. */
+  /** Whether `begin` reads the `address` argument, so adapters can skip looking it up. */
   get needsAddress(): boolean {
     return this.#options.limits !== undefined && this.#options.clientKey === undefined;
   }
 
   /**
-   * Starts a request: checks the rate limit for `path` and the client, and starts energy accounting.
-   * Returns synchronously unless the limiter's store is asynchronous.
+   * Begins a request: reads the clock, checks the rate limit for `path` and the client (unless
+   * `skip` says not to), and starts its energy accounting. Synchronous unless the limiter's store
+   * is asynchronous.
    *
-   * @param request - the framework's request, passed to the `clientKey` option
+   * @param request - the framework's request, passed to the `clientKey`, `endpoint` and hook options
    * @param path - the request path without query string, matched against the limit rules
    * @param address - the client address the framework reports (`req.ip`), if any
+   * @returns a ticket to `finish`, or the response of a refused request
    */
-  admit(request: Req, path: string, address: string | undefined): Admission | Promise<Admission> {
-    const startMs = this.#clock.nowMs();
+  begin(request: Req, path: string, address?: string): GuardStart | Promise<GuardStart> {
+    const ticket = new Ticket(this, request, path);
+    ticket.startMs = this.#now();
     const limits = this.#options.limits;
-    if (limits === undefined) return this.#admitted(request, path, startMs, NO_HEADERS);
-    let decision: RateLimitDecision | Promise<RateLimitDecision>;
+    if (limits === undefined || this.#skips(request)) return this.#admit(ticket);
+    let decision: EndpointDecision | Promise<EndpointDecision>;
     try {
-      decision = limits.check(path, this.#clientKey(request, address));
+      ticket.clientKey = this.#clientKey(request, address);
+      decision = limits.check(path, ticket.clientKey, { cost: this.#cost(request), nowMs: ticket.startMs });
     } catch (error) {
       this.report(error, 'limits');
-      return this.#admitted(request, path, startMs, NO_HEADERS);
+      return this.#admit(ticket);
     }
-    if (!(decision instanceof Promise)) return this.#decide(request, path, startMs, decision);
+    if (!(decision instanceof Promise)) return this.#decide(ticket, decision);
     return decision.then(
-      (settled) => this.#decide(request, path, startMs, settled),
+      (settled) => this.#decide(ticket, settled),
       (error: unknown) => {
         this.report(error, 'limits');
-        return this.#admitted(request, path, startMs, NO_HEADERS);
+        return this.#admit(ticket);
       },
     );
   }
@@ -211,12 +174,13 @@ export class RequestGuard<Req> {
     }
   }
 
-  /** Records a finished request; called once by the admitted request's `finish`. @internal */
-  complete(request: Req, path: string, startMs: number, energy: RequestEnergyHandle | undefined, status: number, route: string | undefined, thrown: boolean): void {
-    const endMs = this.#clock.nowMs();
-    if (energy !== undefined) {
+  /** Ends a request; called once by its ticket's `finish`. @internal */
+  complete(ticket: Ticket<Req>, status: number, route: string | undefined): void {
+    const endMs = this.#now();
+    if (ticket.decision !== undefined && this.#options.refund !== undefined) this.#refund(ticket, status);
+    if (ticket.energy !== undefined) {
       try {
-        energy.end(endMs);
+        ticket.energy.end(endMs);
       } catch (error) {
         this.report(error, 'energy');
       }
@@ -224,113 +188,151 @@ export class RequestGuard<Req> {
     const slo = this.#options.slo;
     if (slo === undefined) return;
     try {
-      slo.record(this.#endpointKey(request, path, status, route), Math.max(0, endMs - startMs), thrown || this.#isError(status) ? FAILED : SUCCEEDED);
+      const sample = this.#sample;
+      sample.error = this.#isError(status);
+      sample.atMs = endMs;
+      slo.record(this.#endpointKey(ticket, status, route), Math.max(0, endMs - ticket.startMs), sample);
     } catch (error) {
       this.report(error, 'slo');
     }
   }
 
-  #endpointKey(request: Req, path: string, status: number, route: string | undefined): string {
+  #refund(ticket: Ticket<Req>, status: number): void {
+    const decision = ticket.decision!;
+    if (decision.key === '') return;
+    let give: boolean;
+    try {
+      give = this.#options.refund!(status, ticket.request) === true;
+    } catch (error) {
+      return this.report(error, 'hook');
+    }
+    if (!give) return;
+    try {
+      const answer: unknown = this.#options.limits!.refund(decision);
+      if (answer instanceof Promise) answer.catch((error: unknown) => this.report(error, 'limits'));
+    } catch (error) {
+      this.report(error, 'limits');
+    }
+  }
+
+  #endpointKey(ticket: Ticket<Req>, status: number, route: string | undefined): string {
     const override = this.#options.endpoint;
     if (override !== undefined) {
       try {
-        return override(request);
+        return override(ticket.request);
       } catch (error) {
         this.report(error, 'endpoint');
       }
     }
     if (route !== undefined) return route;
-    return status === 404 ? UNMATCHED_ENDPOINT : path;
+    return status === 404 ? UNMATCHED_ENDPOINT : ticket.path;
   }
 
   #clientKey(request: Req, address: string | undefined): string {
     try {
       const custom = this.#options.clientKey;
-      if (custom !== undefined) return custom(request);
-      // Keep-alive connections send request after request from one address.
-      if (address === this.#lastAddress && address !== undefined) return this.#lastAddressKey;
-      const key = normalizeClientAddress(address ?? '');
-      this.#lastAddress = address;
-      this.#lastAddressKey = key;
-      return key;
+      return custom === undefined ? normalizeClientAddress(address ?? '') : custom(request);
     } catch (error) {
       this.report(error, 'clientKey');
       return UNKNOWN_CLIENT;
     }
   }
 
-  #decide(request: Req, path: string, startMs: number, decision: RateLimitDecision): Admission {
-    if (decision.allowed) return this.#admitted(request, path, startMs, this.#rateLimitHeaders(path, decision, startMs));
-    let response: TooManyRequestsResponse;
+  #skips(request: Req): boolean {
+    const skip = this.#options.skip;
+    if (skip === undefined) return false;
     try {
-      response = this.#tooManyRequests(path, decision);
+      return skip(request) === true;
+    } catch (error) {
+      this.report(error, 'hook');
+      return false;
+    }
+  }
+
+  #cost(request: Req): number {
+    const cost = this.#options.cost;
+    if (cost === undefined) return 1;
+    try {
+      return cost(request);
+    } catch (error) {
+      this.report(error, 'hook');
+      return 1;
+    }
+  }
+
+  #decide(ticket: Ticket<Req>, decision: EndpointDecision): GuardStart {
+    if (!decision.allowed) return this.#refuse(ticket, decision);
+    ticket.decision = decision;
+    try {
+      ticket.headers = this.#fields(decision, ticket.startMs);
+    } catch (error) {
+      this.report(error, 'limits');
+    }
+    return this.#admit(ticket);
+  }
+
+  #refuse(ticket: Ticket<Req>, decision: EndpointDecision): GuardStart {
+    let fields: Readonly<Record<string, string>>;
+    let init;
+    try {
+      fields = this.#fields(decision, ticket.startMs, true);
+      init = defaultLimitedResponse(decision, ticket.path, this.#options.brand);
     } catch (error) {
       // A refusal whose figures cannot be answered (a store's garbage) is a failure of the limiter.
       this.report(error, 'limits');
-      return this.#admitted(request, path, startMs, NO_HEADERS);
+      return this.#admit(ticket);
     }
-    const headers = { ...this.#rateLimitHeaders(path, decision, startMs), ...response.headers };
-    return { allowed: false, response: { ...response, headers } };
-  }
-
-  #tooManyRequests(path: string, decision: RateLimitDecision): TooManyRequestsResponse {
-    const rule = this.#options.limits?.match(path).rule;
-    const limited = rule !== undefined && rule !== 'unlimited';
-    // The message states the sustained rate ("Max 60 requests per minute"), not the burst.
-    return create429Response({
-      retryAfterSeconds: decision.retryAfterMs / MS_PER_SECOND,
-      limit: limited ? rule.rate : decision.limit,
-      endpoint: path,
-      windowSeconds: limited ? rule.perSeconds : 60,
-      ...(this.#options.brand === undefined ? {} : { brand: this.#options.brand }),
-    });
-  }
-
-  #rateLimitHeaders(path: string, decision: RateLimitDecision, nowMs: number): Readonly<Record<string, string>> {
-    if (this.#headers === 'none' || decision.limit === Infinity) return NO_HEADERS;
-    const { remaining, resetAtMs, limit } = decision;
-    const retryAfterSeconds = decision.allowed ? 0 : decision.retryAfterMs / MS_PER_SECOND;
-    try {
-      const writer = this.#writer(path, limit);
-      // A store's figures are checked here once; the writer trusts them.
-      if (writer !== undefined && remaining >= 0 && retryAfterSeconds >= 0 && Number.isFinite(remaining + resetAtMs + nowMs + retryAfterSeconds)) {
-        return writer.write(remaining, resetAtMs, retryAfterSeconds, nowMs);
-      }
-      return getRateLimitHeaders({ limit, remaining, resetAtMs, retryAfterSeconds, windowSeconds: this.#windowSeconds(path), standard: this.#headers, nowMs });
-    } catch (error) {
-      this.report(error, 'limits');
-      return NO_HEADERS;
-    }
-  }
-
-  #windowSeconds(path: string): number {
-    const rule = this.#options.limits?.match(path).rule;
-    return rule === undefined || rule === 'unlimited' ? 60 : rule.perSeconds;
-  }
-
-  /** The header writer of the rule `path` resolves to, or `undefined` when `limit` is not its quota. */
-  #writer(path: string, limit: number): RateLimitHeaderWriter | undefined {
-    const match = this.#options.limits!.match(path);
-    let writer = match === this.#lastMatch ? this.#lastWriter : this.#writers.get(match);
-    if (writer === undefined) {
-      if (this.#headers === 'none' || !(limit >= 0 && limit < Infinity)) return undefined;
-      writer = new RateLimitHeaderWriter({ limit, windowSeconds: this.#windowSeconds(path), standard: this.#headers });
-      this.#writers.set(match, writer);
-    }
-    this.#lastMatch = match;
-    this.#lastWriter = writer;
-    return writer.limit === limit ? writer : undefined;
-  }
-
-  #admitted(request: Req, path: string, startMs: number, headers: Readonly<Record<string, string>>): AdmittedRequest {
-    let energy: RequestEnergyHandle | undefined;
-    if (this.#options.energy !== undefined) {
+    const hook = this.#options.limitedResponse;
+    if (hook !== undefined) {
       try {
-        energy = this.#options.energy.beginRequest(startMs);
+        const info = { request: ticket.request, endpoint: ticket.path, clientKey: ticket.clientKey, rule: decision.rule, decision };
+        return limitedResponse(hook(info), fields);
       } catch (error) {
-        this.report(error, 'energy');
+        this.report(error, 'hook');
       }
     }
-    return new Ticket(this, request, path, startMs, energy, headers);
+    return limitedResponse(init, fields);
   }
+
+  /**
+   * The rate-limit fields of a decision, written straight from its rule's serialized parts; with
+   * `refused`, `Retry-After` whatever the `headers` option says.
+   *
+   * @throws RangeError when the store's figures are negative or not finite
+   */
+  #fields(decision: EndpointDecision, nowMs: number, refused = false): Readonly<Record<string, string>> {
+    const fields = decision.rule.fields;
+    if (fields === undefined || (!refused && !this.#legacy && !this.#draft)) return NO_HEADERS;
+    const { remaining, resetAtMs, retryAfterMs } = decision;
+    if (!(remaining >= 0 && retryAfterMs >= 0 && decision.limit >= 0 && Number.isFinite(remaining + resetAtMs + retryAfterMs))) {
+      const figures = `remaining ${describeValue(remaining)}, resetAtMs ${describeValue(resetAtMs)}, retryAfterMs ${describeValue(retryAfterMs)}, limit ${describeValue(decision.limit)}`;
+      throw new RangeError(`EndpointRateLimiter: the store answered figures that cannot be header fields (${figures}).`);
+    }
+    const headers: Record<string, string> = {};
+    if (this.#legacy) fields.writeLegacy(headers, decision);
+    if (refused) writeRetryAfter(headers, decision);
+    if (this.#draft) fields.writeDraft(headers, decision, nowMs);
+    return headers;
+  }
+
+  #admit(ticket: Ticket<Req>): GuardTicket {
+    const energy = this.#options.energy;
+    if (energy === undefined) return ticket;
+    try {
+      ticket.energy = energy.beginRequest(ticket.startMs);
+    } catch (error) {
+      this.report(error, 'energy');
+    }
+    return ticket;
+  }
+}
+
+/**
+ * Keeps the limiter's exact patterns apart in the tracker, however many other names come first, as
+ * the endpoints of the objectives are: a flood of junk paths cannot fold them into the overflow.
+ */
+function reserveEndpoints(options: GuardOptions<never> | GuardOptions<unknown>): void {
+  const { slo, limits } = options;
+  if (slo === undefined || limits === undefined || typeof slo.reserve !== 'function') return;
+  for (const { pattern } of limits.rules()) if (pattern.startsWith('/') && !pattern.endsWith('/*')) slo.reserve(pattern);
 }

@@ -2,15 +2,18 @@
  * Rate limits per endpoint and client, with counts of decisions per rule.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, positiveNumber } from '../core/validate.js';
+import { clockOption, clockReading, describeValue, nonEmptyString, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS } from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
 import { bucketPolicy, failClientId, failCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
-import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, UNLIMITED_DECISION, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
+import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
+import { RateLimitPolicyFields } from './rate-limit-headers.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'EndpointRateLimiter';
+const OPTION_KEYS = ['rules', 'default', 'clock', 'store', 'maxKeys'] as const;
+const RULE_KEYS = ['rate', 'perSeconds', 'burst', 'name'];
 const SLASH = 47;
 const MS_PER_SECOND = 1000;
 
@@ -31,27 +34,62 @@ export interface EndpointRateLimiterOptions<S extends RateLimitStore = RateLimit
   readonly maxKeys?: number;
 }
 
-/** The rule an endpoint resolves to. */
+/** A rule with its defaults filled in. */
+export type ResolvedRateLimitRule = Readonly<Required<RateLimitRule>>;
+
+/** The rule an endpoint resolves to: everything headers, 429 bodies and metrics need of it. */
 export interface EndpointRuleMatch {
   /** The matching pattern, or `'default'` ({@link DEFAULT_RULE_NAME}) when none matched. */
   readonly pattern: string;
-  /** The rule, with `burst` filled in, or `'unlimited'`. */
-  readonly rule: Required<RateLimitRule> | 'unlimited';
+  /** The policy's name in header fields and metrics: the rule's `name`, else its pattern. */
+  readonly name: string;
+  /** The rule, with `burst` and `name` filled in, or `'unlimited'`. */
+  readonly rule: ResolvedRateLimitRule | 'unlimited';
+  /** The rule's header fields, serialized once; `undefined` for an unlimited rule. */
+  readonly fields: RateLimitPolicyFields | undefined;
 }
 
-/** How many checks a rule allowed and limited since the limiter was created. */
+/**
+ * The decision of {@link EndpointRateLimiter.check}: the bucket's figures, the rule that decided,
+ * and what {@link EndpointRateLimiter.refund} needs to give the tokens back.
+ */
+export interface EndpointDecision extends RateLimitDecision {
+  /** The rule the endpoint resolved to (its name, limit, window and header fields). */
+  readonly rule: EndpointRuleMatch;
+  /** The store key of the bucket charged; `''` on an unlimited rule. */
+  readonly key: string;
+  /** Tokens the check asked for. */
+  readonly cost: number;
+}
+
+/** Per-call options of {@link EndpointRateLimiter.check}. */
+export interface EndpointCheckOptions {
+  /** Tokens the request costs, `0 < cost <= burst`. @defaultValue 1 */
+  readonly cost?: number | undefined;
+  /**
+   * The time of the check, epoch milliseconds, when the caller has read its clock already (as the
+   * guards do, once per request); the limiter's own clock is not read then.
+   */
+  readonly nowMs?: number | undefined;
+}
+
+/** How many checks a rule allowed, limited and refunded since the limiter was created. */
 export interface EndpointDecisionCount {
-  /** The rule's pattern, or `'default'` for endpoints no pattern matched. */
+  /** The rule's name (its pattern unless named), or `'default'` for endpoints no pattern matched. */
   readonly rule: string;
+  /** The rule's pattern, or `'default'`. */
+  readonly pattern: string;
   /** Checks allowed (on unlimited rules: every check). */
   readonly allowed: number;
   /** Checks refused. */
   readonly limited: number;
+  /** Allowed checks whose tokens were given back by {@link EndpointRateLimiter.refund}. */
+  readonly refunded: number;
 }
 
-/** The figures of one rule's own memory store (see `MemoryStoreStats`), with the rule's pattern. */
+/** The figures of one rule's own memory store (see `MemoryStoreStats`), with the rule's name. */
 export interface EndpointStoreStats extends MemoryStoreStats {
-  /** The rule's pattern, or `'default'`. */
+  /** The rule's name (its pattern unless named), or `'default'`. */
   readonly rule: string;
 }
 
@@ -65,26 +103,31 @@ interface Entry {
   readonly match: EndpointRuleMatch;
   /** Where and how the rule's buckets are kept; undefined for an unlimited rule. */
   readonly buckets: RuleBuckets | undefined;
+  /** The decision of every check on an unlimited rule. */
+  readonly unlimited: EndpointDecision;
   /** For wildcard patterns: the path before `/*`. */
   readonly pathPrefix: string;
   allowed: number;
   limited: number;
+  refunded: number;
 }
 
 /**
  * Applies a token-bucket limit per endpoint pattern and client (`/agents/plan` 10 per minute per
  * client, `/health/*` unlimited), and counts each rule's decisions for export.
  *
- * Unlimited endpoints answer {@link UNLIMITED_DECISION} without touching a store. With the default
- * memory stores every method is synchronous; with an asynchronous `store` `check` returns Promises.
+ * Each decision carries its rule (name, limit, window, serialized header fields), so that nothing
+ * downstream resolves the rule again. Unlimited endpoints answer a constant decision without
+ * touching a store. With the default memory stores every method is synchronous; with an
+ * asynchronous `store` `check` and `refund` return Promises.
  *
  * @typeParam S - the store's type, which decides whether answers are plain values or Promises
  * @example
  * ```ts
- * const limits = new EndpointRateLimiter({ rules: DEFAULT_RATE_LIMITS });
- * const decision = limits.check('/agents/plan', clientIp);
+ * const limits = new EndpointRateLimiter({ rules: { '/login': { rate: 3, perSeconds: 60, name: 'login' } } });
+ * const decision = limits.check('/login', clientIp);
  * if (!decision.allowed) return create429Response({ ... });
- * limits.decisionCounts(); // [{ rule: '/agents/plan', allowed: 1, limited: 0 }, ...]
+ * limits.decisionCounts(); // [{ rule: 'login', pattern: '/login', allowed: 1, limited: 0, refunded: 0 }, ...]
  * ```
  */
 export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
@@ -94,17 +137,15 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly #fallback: Entry;
   readonly #synchronous: boolean;
   readonly #clock: ClockReader;
-  /** The last endpoint resolved and its entry: routers pass the same route string again and again. */
-  #lastEndpoint: string;
-  #lastEntry: Entry;
 
   /**
    * @param options - rules, default rule, clock, store
-   * @throws TypeError when an option has the wrong type
-   * @throws RangeError when a pattern is not a path (optionally ending in `/*`), or a rule's `rate`,
-   *   `perSeconds` or `burst` is not a finite number > 0
+   * @throws TypeError when an option is unknown (`windowMs`, `max`...) or has the wrong type
+   * @throws RangeError when a pattern is not a path (optionally ending in `/*`), a rule's `rate`,
+   *   `perSeconds` or `burst` is not a finite number > 0, or two rules share a name
    */
   constructor(options: EndpointRateLimiterOptions<S> = {}) {
+    optionsObject(OWNER, options, [...OPTION_KEYS], RATE_LIMIT_OPTION_HINTS);
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     const rules = options.rules ?? DEFAULT_RATE_LIMITS;
     if (typeof rules !== 'object' || rules === null) throw new TypeError(`${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`);
@@ -124,41 +165,73 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
     this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
     this.#entries.push(this.#fallback);
-    // Any valid endpoint primes the cache: a check never skips the validation of its own endpoint.
-    this.#lastEndpoint = '/';
-    this.#lastEntry = this.#lookUp('/');
+    checkNames(this.#entries);
     this.#synchronous = shared === undefined || shared.synchronous;
   }
 
   /**
-   * Admits or refuses one request of `cost` tokens from `clientId` to `endpoint`, and counts it.
+   * Admits or refuses one request from `clientId` to `endpoint`, and counts it.
    *
    * @param endpoint - the request's route or path, without query string (`/agents/plan`)
    * @param clientId - the client's key
-   * @param cost - tokens the request costs, `0 < cost <= burst` of the matching rule
-   * @returns the decision (a Promise of it with an asynchronous store); {@link UNLIMITED_DECISION}
-   *   on unlimited endpoints
+   * @param options - the request's cost in tokens (a number, `0 < cost <= burst` of the matching
+   *   rule, default 1), or `{ cost, nowMs }` when the caller has read the time already
+   * @returns the decision with its rule (a Promise of it with an asynchronous store); on unlimited
+   *   endpoints a constant decision with `limit` and `remaining` `Infinity`
    * @throws TypeError when `endpoint` or `clientId` is not a non-empty string
-   * @throws RangeError when `cost` is not a finite number in `(0, burst]`
+   * @throws RangeError when `cost` is not a finite number in `(0, burst]`, or `nowMs` (or the
+   *   clock's reading) is not a finite number from 0 to 8.64e15
    */
-  check(endpoint: string, clientId: string, cost = 1): StoreAnswer<S, RateLimitDecision> {
-    const entry = this.#resolve(endpoint);
+  check(endpoint: string, clientId: string, options?: number | EndpointCheckOptions): StoreAnswer<S, EndpointDecision> {
+    const entry = this.#lookUp(endpoint);
     if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
+    const cost = typeof options === 'object' && options !== null ? (options.cost ?? 1) : (options ?? 1);
     const buckets = entry.buckets;
     if (buckets === undefined) return this.#unlimited(entry, cost);
     const policy = buckets.policy;
     if (typeof cost !== 'number' || !(cost > 0 && cost <= policy.capacity)) failCost(OWNER, 'cost', cost, policy.capacity);
-    const nowMs = this.#clock.nowMs(OWNER);
+    const nowMs = this.#nowMs(options);
     const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
     const answer = buckets.store.consume(key, policy, cost, nowMs);
-    if (this.#synchronous) return count(entry, answer as RateLimitDecision) as StoreAnswer<S, RateLimitDecision>;
-    return Promise.resolve(answer).then((decision) => count(entry, decision)) as StoreAnswer<S, RateLimitDecision>;
+    if (this.#synchronous) return decided(entry, answer as RateLimitDecision, key, cost) as StoreAnswer<S, EndpointDecision>;
+    return Promise.resolve(answer).then((decision) => decided(entry, decision, key, cost)) as StoreAnswer<S, EndpointDecision>;
   }
 
-  #unlimited(entry: Entry, cost: unknown): StoreAnswer<S, RateLimitDecision> {
+  /**
+   * Gives the tokens of an admitted check back to its bucket (capped at the bucket's capacity), as
+   * if the request had not been made: for requests that should not count, such as successful
+   * logins. Does nothing for a refused check or an unlimited rule.
+   *
+   * @param decision - the decision `check` returned
+   * @returns nothing, or a Promise settled once the store has given the tokens back
+   * @throws TypeError when the store cannot give tokens back (it has no `refund` method)
+   */
+  refund(decision: EndpointDecision): StoreAnswer<S, void> {
+    const entry = this.#entryOf(decision);
+    const buckets = entry?.buckets;
+    if (entry === undefined || buckets === undefined || !decision.allowed) return (this.#synchronous ? undefined : Promise.resolve()) as StoreAnswer<S, void>;
+    const store = buckets.store;
+    if (typeof store.refund !== 'function') throw new TypeError(`${OWNER}: the store cannot give tokens back (it has no \`refund\` method).`);
+    entry.refunded += 1;
+    const answer = store.refund(decision.key, buckets.policy, decision.cost);
+    return (this.#synchronous ? undefined : Promise.resolve(answer).then(() => undefined)) as StoreAnswer<S, void>;
+  }
+
+  #entryOf(decision: EndpointDecision): Entry | undefined {
+    for (const entry of this.#entries) if (entry.match === decision.rule) return entry;
+    return undefined;
+  }
+
+  #nowMs(options: number | EndpointCheckOptions | undefined): number {
+    const given = typeof options === 'object' && options !== null ? options.nowMs : undefined;
+    if (given === undefined) return this.#clock.nowMs(OWNER);
+    return Math.floor(clockReading(`${OWNER}.check`, given));
+  }
+
+  #unlimited(entry: Entry, cost: unknown): StoreAnswer<S, EndpointDecision> {
     if (typeof cost !== 'number' || !(cost > 0 && cost < Infinity)) failCost(OWNER, 'cost', cost, Infinity);
     entry.allowed += 1;
-    return (this.#synchronous ? UNLIMITED_DECISION : Promise.resolve(UNLIMITED_DECISION)) as StoreAnswer<S, RateLimitDecision>;
+    return (this.#synchronous ? entry.unlimited : Promise.resolve(entry.unlimited)) as StoreAnswer<S, EndpointDecision>;
   }
 
   /**
@@ -168,15 +241,21 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `endpoint` is not a non-empty string
    */
   match(endpoint: string): EndpointRuleMatch {
-    return this.#resolve(endpoint).match;
+    return this.#lookUp(endpoint).match;
+  }
+
+  /** Every rule in order, `'default'` last. */
+  rules(): EndpointRuleMatch[] {
+    return this.#entries.map((entry) => entry.match);
   }
 
   /**
-   * Allowed and limited checks per rule since creation, in rule order with `'default'` last, ready
-   * for export as counters (for example `greenslo_rate_limit_decisions_total{rule, outcome}`).
+   * Allowed, limited and refunded checks per rule since creation, in rule order with `'default'`
+   * last, ready for export as counters (`greenslo_rate_limit_decisions_total{rule, outcome}`, where
+   * `rule` is the rule's name).
    */
   decisionCounts(): EndpointDecisionCount[] {
-    return this.#entries.map((entry) => ({ rule: entry.match.pattern, allowed: entry.allowed, limited: entry.limited }));
+    return this.#entries.map(({ match, allowed, limited, refunded }) => ({ rule: match.name, pattern: match.pattern, allowed, limited, refunded }));
   }
 
   /**
@@ -187,7 +266,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   storeStats(): EndpointStoreStats[] {
     const stats: EndpointStoreStats[] = [];
     for (const { match, buckets } of this.#entries) {
-      if (buckets !== undefined && buckets.keyPrefix === '' && buckets.store instanceof MemoryStore) stats.push({ rule: match.pattern, ...buckets.store.stats() });
+      if (buckets !== undefined && buckets.keyPrefix === '' && buckets.store instanceof MemoryStore) stats.push({ rule: match.name, ...buckets.store.stats() });
     }
     return stats;
   }
@@ -207,17 +286,6 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     });
     if (this.#synchronous) return undefined as StoreAnswer<S, void>;
     return Promise.all(answers.map((answer) => Promise.resolve(answer))).then(() => undefined) as StoreAnswer<S, void>;
-  }
-
-  #resolve(endpoint: string): Entry {
-    return endpoint === this.#lastEndpoint ? this.#lastEntry : this.#remember(endpoint);
-  }
-
-  #remember(endpoint: string): Entry {
-    const entry = this.#lookUp(endpoint);
-    this.#lastEndpoint = endpoint;
-    this.#lastEntry = entry;
-    return entry;
   }
 
   #lookUp(endpoint: string): Entry {
@@ -245,18 +313,42 @@ function canonicalPath(path: string): string {
   return (end === path.length ? path : path.slice(0, end)).toLowerCase();
 }
 
-function count(entry: Entry, decision: RateLimitDecision): RateLimitDecision {
+/** Counts a store's decision and adds the rule and what a refund needs to it. */
+function decided(entry: Entry, decision: RateLimitDecision, key: string, cost: number): EndpointDecision {
   if (decision.allowed) entry.allowed += 1;
   else entry.limited += 1;
-  return decision;
+  const { allowed, limit, remaining, resetAtMs, retryAfterMs } = decision;
+  return { allowed, limit, remaining, resetAtMs, retryAfterMs, rule: entry.match, key, cost };
 }
 
-function makeEntry(pattern: string, rule: Required<RateLimitRule> | 'unlimited', shared: RateLimitStore | undefined, maxKeys: number): Entry {
-  const entry = { match: { pattern, rule }, pathPrefix: canonicalPath(pattern.slice(0, -2)), allowed: 0, limited: 0 };
+/**
+ * The decision of an unlimited rule. Its fields come in another order than a checked decision's,
+ * so that V8 gives the two different layouts: one layout holding `Infinity` would make `limit` and
+ * `remaining` boxed doubles in every checked decision, one extra allocation each.
+ */
+function unlimitedDecision(match: EndpointRuleMatch): EndpointDecision {
+  return Object.freeze({ rule: match, key: '', cost: 0, retryAfterMs: 0, resetAtMs: 0, remaining: Infinity, limit: Infinity, allowed: true });
+}
+
+function makeEntry(pattern: string, rule: ResolvedRateLimitRule | 'unlimited', shared: RateLimitStore | undefined, maxKeys: number): Entry {
+  const name = rule === 'unlimited' ? pattern : (rule.name === '' ? pattern : rule.name);
+  const resolved = rule === 'unlimited' ? rule : Object.freeze({ ...rule, name });
+  const fields = rule === 'unlimited' ? undefined : new RateLimitPolicyFields({ limit: rule.burst, windowSeconds: rule.perSeconds, policy: name });
+  const match: EndpointRuleMatch = Object.freeze({ pattern, name, rule: resolved, fields });
+  const entry = { match, unlimited: unlimitedDecision(match), pathPrefix: canonicalPath(pattern.slice(0, -2)), allowed: 0, limited: 0, refunded: 0 };
   if (rule === 'unlimited') return { ...entry, buckets: undefined };
   const policy = bucketPolicy(OWNER, 'burst', rule.burst, rule.rate, rule.perSeconds * MS_PER_SECOND);
   const store = shared ?? new MemoryStore({ maxKeys });
   return { ...entry, buckets: { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` } };
+}
+
+function checkNames(entries: readonly Entry[]): void {
+  const seen = new Map<string, string>();
+  for (const { match } of entries) {
+    const other = seen.get(match.name);
+    if (other !== undefined) throw new RangeError(`${OWNER}: the rules for ${describeValue(other)} and ${describeValue(match.pattern)} share the name ${describeValue(match.name)}; each rule's name must be its own.`);
+    seen.set(match.name, match.pattern);
+  }
 }
 
 function checkPattern(pattern: string): string {
@@ -267,17 +359,25 @@ function checkPattern(pattern: string): string {
   throw new RangeError(`${OWNER}: \`rules\` must have ${rule}, got ${describeValue(pattern)}.`);
 }
 
-function checkRule(name: string, rule: unknown): Required<RateLimitRule> | 'unlimited' {
+function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimited' {
   if (rule === 'unlimited') return rule;
-  if (typeof rule === 'string') throw new RangeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst? } or 'unlimited', got ${describeValue(rule)}.`);
+  if (typeof rule === 'string') throw new RangeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
   if (typeof rule !== 'object' || rule === null) {
-    throw new TypeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst? } or 'unlimited', got ${describeValue(rule)}.`);
+    throw new TypeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
   }
-  const { rate, perSeconds, burst } = rule as Partial<RateLimitRule>;
+  optionsObject(`${OWNER}: \`${name}\``, rule, RULE_KEYS as (keyof object)[], RATE_LIMIT_OPTION_HINTS);
+  const { rate, perSeconds, burst, name: policyName } = rule as Partial<RateLimitRule>;
   const checkedRate = positiveNumber(OWNER, `${name}.rate`, rate);
   return Object.freeze({
     rate: checkedRate,
     perSeconds: positiveNumber(OWNER, `${name}.perSeconds`, perSeconds),
     burst: positiveNumber(OWNER, `${name}.burst`, burst ?? checkedRate),
+    name: policyName === undefined ? '' : printableName(`${name}.name`, policyName),
   });
+}
+
+function printableName(name: string, value: unknown): string {
+  const text = nonEmptyString(OWNER, name, value);
+  if (/^[\x20-\x7e]+$/.test(text)) return text;
+  throw new RangeError(`${OWNER}: \`${name}\` must be printable ASCII, got ${describeValue(text)}.`);
 }

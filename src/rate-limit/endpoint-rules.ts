@@ -11,6 +11,12 @@ export interface RateLimitRule {
   readonly perSeconds: number;
   /** Bucket capacity; defaults to `rate`. */
   readonly burst?: number;
+  /**
+   * The policy's name in the `RateLimit` and `RateLimit-Policy` header fields (`"login";q=3;w=60`)
+   * and the `rule` label of its metrics: printable ASCII, unique among the rules; defaults to the
+   * rule's pattern (`'default'` for the default rule).
+   */
+  readonly name?: string;
 }
 
 /** A rule for one endpoint pattern: a limit, or `'unlimited'` (never limited, nothing stored). */

@@ -17,16 +17,21 @@ export {
 } from './endpoint-rules.js';
 export {
   EndpointRateLimiter,
+  type EndpointCheckOptions,
+  type EndpointDecision,
   type EndpointDecisionCount,
   type EndpointRateLimiterOptions,
   type EndpointRuleMatch,
   type EndpointStoreStats,
+  type ResolvedRateLimitRule,
 } from './endpoint-rate-limiter.js';
 export {
   DEFAULT_HEADER_STANDARD,
   DEFAULT_POLICY_NAME,
   getRateLimitHeaders,
-  RateLimitHeaderWriter,
+  RateLimitPolicyFields,
+  writeRetryAfter,
+  type RateLimitFigures,
   type RateLimitHeaderPolicy,
   type RateLimitHeaderOptions,
   type RateLimitHeaderStandard,

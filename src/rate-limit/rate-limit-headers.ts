@@ -9,6 +9,8 @@ const OWNER = 'getRateLimitHeaders';
 const MS_PER_SECOND = 1000;
 /** Structured-field integers have at most 15 digits (RFC 9651). */
 const MAX_FIELD_INTEGER = 999_999_999_999_999;
+/** `Retry-After` is clamped to 12 digits (about 31,700 years), so that it is always a plain integer. */
+const MAX_RETRY_AFTER_SECONDS = 999_999_999_999;
 
 /** Which header fields `getRateLimitHeaders` writes. */
 export type RateLimitHeaderStandard = 'legacy' | 'draft' | 'both';
@@ -85,15 +87,99 @@ export interface RateLimitHeaderOptions {
 export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<string, string> {
   const limit = nonNegativeLimit(options.limit);
   if (limit === Infinity) return {};
-  const writer = new RateLimitHeaderWriter({ limit, windowSeconds: options.windowSeconds, policy: options.policy, standard: options.standard });
-  const remaining = nonNegativeNumber(OWNER, 'remaining', options.remaining);
-  const resetAtMs = finiteNumber(OWNER, 'resetAtMs', options.resetAtMs);
-  const retryAfterSeconds = retrySeconds(options);
-  const nowMs = writer.writesDraft ? finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()) : 0;
-  return writer.write(remaining, resetAtMs, retryAfterSeconds, nowMs);
+  const fields = new RateLimitPolicyFields({ limit, windowSeconds: options.windowSeconds, policy: options.policy });
+  const standard = oneOf(OWNER, 'standard', options.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
+  const figures: RateLimitFigures = {
+    remaining: nonNegativeNumber(OWNER, 'remaining', options.remaining),
+    resetAtMs: finiteNumber(OWNER, 'resetAtMs', options.resetAtMs),
+    retryAfterMs: retrySeconds(options) * MS_PER_SECOND,
+  };
+  const headers: Record<string, string> = {};
+  if (standard !== 'draft') fields.writeLegacy(headers, figures);
+  writeRetryAfter(headers, figures);
+  if (standard !== 'legacy') fields.writeDraft(headers, figures, finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()));
+  return headers;
 }
 
-/** The fixed figures of one rate-limit policy, as {@link RateLimitHeaderWriter} takes them. */
+/** The figures of one response that the header fields show, as a `RateLimitDecision` holds them. */
+export interface RateLimitFigures {
+  /** Whole tokens left, >= 0 (written rounded down, at most the quota). */
+  readonly remaining: number;
+  /** Epoch milliseconds at which the bucket is full again. */
+  readonly resetAtMs: number;
+  /** Milliseconds until the client may retry; > 0 adds `Retry-After` (rounded up to seconds). */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * The fields of one rate-limit policy that never change, checked and serialized once (the quota,
+ * the quoted name, the whole `RateLimit-Policy` value), and the writers of each response's own
+ * figures straight into a header object, with no object in between. `EndpointRateLimiter` makes
+ * one per rule; each decision carries its rule's.
+ *
+ * @example
+ * ```ts
+ * const fields = new RateLimitPolicyFields({ limit: 60, windowSeconds: 60, policy: 'embed' });
+ * const headers: Record<string, string> = {};
+ * fields.writeDraft(headers, { remaining: 42, resetAtMs: 1_023_000, retryAfterMs: 0 }, 1_000_000);
+ * // { RateLimit: '"embed";r=42;t=23', 'RateLimit-Policy': '"embed";q=60;w=60' }
+ * ```
+ */
+export class RateLimitPolicyFields {
+  /** The quota written, a whole number. */
+  readonly limit: number;
+  /** The quota as written in `X-RateLimit-Limit`. */
+  readonly limitText: string;
+  /** The policy name as an RFC 9651 string, quotes included. */
+  readonly quotedName: string;
+  /** The whole `RateLimit-Policy` value (`"embed";q=60;w=60`). */
+  readonly policyField: string;
+
+  /**
+   * @param policy - the quota, window and policy name
+   * @throws TypeError when an option has the wrong type
+   * @throws RangeError when `limit` is negative or not finite, `windowSeconds` is not > 0, or
+   *   `policy` has characters outside printable ASCII
+   */
+  constructor(policy: RateLimitHeaderPolicy) {
+    this.limit = Math.floor(nonNegativeNumber(OWNER, 'limit', policy.limit));
+    if (this.limit === Infinity) throw new RangeError(`${OWNER}: \`limit\` must be finite, got Infinity.`);
+    this.limitText = String(this.limit);
+    this.quotedName = quotedString(policy.policy ?? DEFAULT_POLICY_NAME);
+    const window = policy.windowSeconds === undefined ? '' : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', policy.windowSeconds)))}`;
+    this.policyField = `${this.quotedName};q=${fieldInteger(this.limit)}${window}`;
+  }
+
+  /**
+   * Writes `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch seconds).
+   *
+   * @param headers - the object to write into
+   * @param figures - the response's figures, already checked finite and >= 0
+   */
+  writeLegacy(headers: Record<string, string>, figures: RateLimitFigures): void {
+    headers['X-RateLimit-Limit'] = this.limitText;
+    headers['X-RateLimit-Remaining'] = String(Math.min(this.limit, Math.floor(figures.remaining)));
+    headers['X-RateLimit-Reset'] = String(Math.ceil(figures.resetAtMs / MS_PER_SECOND));
+  }
+
+  /**
+   * Writes `RateLimit` and `RateLimit-Policy`. `t` is the whole seconds until the bucket is full
+   * again, or on a limited response its `Retry-After`, so that both name the same moment.
+   *
+   * @param headers - the object to write into
+   * @param figures - the response's figures, already checked finite and >= 0
+   * @param nowMs - the time of the response, epoch milliseconds
+   */
+  writeDraft(headers: Record<string, string>, figures: RateLimitFigures, nowMs: number): void {
+    const retrySeconds = Math.min(Math.ceil(figures.retryAfterMs / MS_PER_SECOND), MAX_RETRY_AFTER_SECONDS);
+    const seconds = retrySeconds > 0 ? retrySeconds : Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND));
+    const whole = Math.min(this.limit, Math.floor(figures.remaining));
+    headers.RateLimit = `${this.quotedName};r=${fieldInteger(whole)};t=${fieldInteger(seconds)}`;
+    headers['RateLimit-Policy'] = this.policyField;
+  }
+}
+
+/** The fixed figures of one rate-limit policy, as {@link RateLimitPolicyFields} takes them. */
 export interface RateLimitHeaderPolicy {
   /** Quota: the bucket's capacity, finite; written rounded down. */
   readonly limit: number;
@@ -101,76 +187,17 @@ export interface RateLimitHeaderPolicy {
   readonly windowSeconds?: number | undefined;
   /** Policy name in the draft fields; defaults to {@link DEFAULT_POLICY_NAME}. */
   readonly policy?: string | undefined;
-  /** Which fields to write; defaults to {@link DEFAULT_HEADER_STANDARD}. */
-  readonly standard?: RateLimitHeaderStandard | undefined;
 }
 
 /**
- * Writes the rate-limit header fields of one policy, response after response: the parts that never
- * change (the quota, `RateLimit-Policy`, the quoted policy name) are checked and formatted once, so
- * each response costs only its own figures. It writes exactly what {@link getRateLimitHeaders}
- * writes for the same figures; adapters and custom integrations use it on their hot path.
+ * Writes `Retry-After` (whole seconds, rounded up) when `retryAfterMs` is > 0.
  *
- * @example
- * ```ts
- * const writer = new RateLimitHeaderWriter({ limit: 60, windowSeconds: 60, standard: 'draft' });
- * writer.write(42, 1_023_000, 0, 1_000_000);
- * // { RateLimit: '"default";r=42;t=23', 'RateLimit-Policy': '"default";q=60;w=60' }
- * ```
+ * @param headers - the object to write into
+ * @param figures - the response's figures
  */
-export class RateLimitHeaderWriter {
-  /** The quota written, a whole number. */
-  readonly limit: number;
-  /** Whether the draft fields are written, which need the time of the response. */
-  readonly writesDraft: boolean;
-  readonly #writesLegacy: boolean;
-  readonly #limitText: string;
-  readonly #quotedName: string;
-  readonly #policyField: string;
-
-  /**
-   * @param policy - the quota, window, policy name and standard
-   * @throws TypeError when an option has the wrong type
-   * @throws RangeError when `limit` is negative or not finite, `windowSeconds` is not > 0,
-   *   `standard` is unknown, or `policy` has characters outside printable ASCII
-   */
-  constructor(policy: RateLimitHeaderPolicy) {
-    this.limit = Math.floor(nonNegativeNumber(OWNER, 'limit', policy.limit));
-    const standard = oneOf(OWNER, 'standard', policy.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
-    this.#writesLegacy = standard !== 'draft';
-    this.writesDraft = standard !== 'legacy';
-    this.#limitText = String(this.limit);
-    this.#quotedName = quotedString(policy.policy ?? DEFAULT_POLICY_NAME);
-    const window = policy.windowSeconds === undefined ? '' : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', policy.windowSeconds)))}`;
-    this.#policyField = `${this.#quotedName};q=${fieldInteger(this.limit)}${window}`;
-  }
-
-  /**
-   * The header fields of one response.
-   *
-   * @param remaining - whole tokens left, >= 0 (rounded down, at most the limit)
-   * @param resetAtMs - epoch milliseconds at which the bucket is full again
-   * @param retryAfterSeconds - seconds until the client may retry; > 0 adds `Retry-After` (rounded up)
-   * @param nowMs - the time of the response, epoch milliseconds, for the draft's `t`
-   * @returns header names to values, in the order {@link getRateLimitHeaders} gives them
-   */
-  write(remaining: number, resetAtMs: number, retryAfterSeconds: number, nowMs: number): Record<string, string> {
-    const whole = Math.min(this.limit, Math.floor(remaining));
-    const retrySeconds = Math.ceil(retryAfterSeconds);
-    const headers: Record<string, string> = {};
-    if (this.#writesLegacy) {
-      headers['X-RateLimit-Limit'] = this.#limitText;
-      headers['X-RateLimit-Remaining'] = String(whole);
-      headers['X-RateLimit-Reset'] = String(Math.ceil(resetAtMs / MS_PER_SECOND));
-    }
-    if (retrySeconds > 0) headers['Retry-After'] = String(retrySeconds);
-    if (!this.writesDraft) return headers;
-    // `t` of a limited response is its Retry-After, so that both name the same moment.
-    const seconds = retrySeconds > 0 ? retrySeconds : Math.max(0, Math.ceil((resetAtMs - nowMs) / MS_PER_SECOND));
-    headers.RateLimit = `${this.#quotedName};r=${fieldInteger(whole)};t=${fieldInteger(seconds)}`;
-    headers['RateLimit-Policy'] = this.#policyField;
-    return headers;
-  }
+export function writeRetryAfter(headers: Record<string, string>, figures: RateLimitFigures): void {
+  const retrySeconds = Math.ceil(figures.retryAfterMs / MS_PER_SECOND);
+  if (retrySeconds > 0) headers['Retry-After'] = String(Math.min(retrySeconds, MAX_RETRY_AFTER_SECONDS));
 }
 
 /** Whole seconds to wait (rounded up), or 0 when the request was not limited. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isGreensloError } from '../../src/core/errors.js';
 import { contextClientKeys, fetchClientKeys, type ClientKeyContext } from '../../src/http/client-keys.js';
-import { EndpointRateLimiter, UNKNOWN_CLIENT } from '../../src/index.js';
+import { EndpointRateLimiter } from '../../src/index.js';
+import { UNKNOWN_CLIENT } from '../../src/http/index.js';
 import { guard } from '../../src/adapters/fetch.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 

@@ -12,7 +12,7 @@ import * as expressAdapter from '../../../src/adapters/express.js';
 import * as fetchAdapter from '../../../src/adapters/fetch.js';
 import * as koaAdapter from '../../../src/adapters/koa.js';
 import type { Clock } from '../../../src/core/clock.js';
-import type { GuardHeaders } from '../../../src/http/request-guard.js';
+import type { GuardHeaders } from '../../../src/http/guard-options.js';
 
 /** What every test service is built from. */
 export interface ServiceParts {
