@@ -1,213 +1,131 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { EndpointRateLimiter, SLOTracker, UNMATCHED_ENDPOINT } from '../../src/index.js';
-import { ManualClock } from '../../src/testing/manual-clock.js';
-import { httpRequest, type HttpReply } from './support/http-client.js';
-import { SERVICES, type RunningService, type ServiceParts } from './support/servers.js';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Router } from '@koa/router';
+import { serve, type HttpBindings } from '@hono/node-server';
+import express from 'express';
+import express4 from 'express4';
+import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import Koa, { type Context } from 'koa';
+import * as expressAdapter from '../../src/adapters/express.js';
+import * as fetchAdapter from '../../src/adapters/fetch.js';
+import * as koaAdapter from '../../src/adapters/koa.js';
+import { baseGuardOptions, describeGuardContract, frameworkHooks, type ContractService, type RunningService } from './support/guard-contract.js';
 
-const T0 = 1_700_000_000_000;
-
-/** Waits, a bounded number of event-loop turns, until `check` stops throwing. */
-async function eventually(check: () => void): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return check();
-    } catch (error) {
-      if (attempt >= 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
+async function listen(server: Server): Promise<RunningService> {
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const rateLimitHeaderNames = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit', 'ratelimit-policy', 'retry-after'];
-const rateLimitHeadersOf = (reply: HttpReply) => rateLimitHeaderNames.filter((name) => reply.headers[name] !== undefined);
-
-describe.each(SERVICES)('%s adapter over real HTTP on 127.0.0.1', (_name, startService) => {
-  let service: RunningService | undefined;
-  let errors: unknown[] = [];
-
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-  });
-
-  async function start(overrides: Partial<ServiceParts> = {}) {
-    const clock = new ManualClock(T0);
-    errors = [];
-    const parts: ServiceParts = {
-      clock,
-      slo: new SLOTracker({ clock }),
-      limits: new EndpointRateLimiter({ clock }),
-      trustProxy: false,
-      onError: (error) => errors.push(error),
-      ...overrides,
-    };
-    service = await startService(parts);
-    return { ...parts, url: service.url };
-  }
-
-  it('admits 60 requests per minute to /embed/multimodal, answers the 61st with the exact 429, and still admits another client', async () => {
-    const { url } = await start();
-    for (let i = 1; i <= 60; i++) {
-      const reply = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
-      expect(reply.status).toBe(200);
-      // The draft fields by default: one token used of 60, full again once it has refilled (1 s).
-      expect(reply.headers.ratelimit).toBe(`"default";r=${60 - i};t=${i}`);
-      expect(reply.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
-      expect(reply.headers['x-ratelimit-remaining']).toBeUndefined();
-    }
-    const limited = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
-    expect(limited.status).toBe(429);
-    expect(limited.body).toBe(
-      '{"error":{"code":"rate_limit_exceeded","message":"Rate limit exceeded for /embed/multimodal. Max 60 requests per minute.","endpoint":"/embed/multimodal","limit":60},"retry_after":1}',
-    );
-    expect(limited.headers['content-type']).toMatch(/^application\/json/);
-    // Empty bucket at T0, refilling one token a second: the next token in 1 s.
-    expect(limited.headers['retry-after']).toBe('1');
-    expect(limited.headers.ratelimit).toBe('"default";r=0;t=1');
-    expect(limited.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
-    expect(limited.headers['x-ratelimit-limit']).toBeUndefined();
-    // The same endpoint spelled with other letter case and a trailing slash shares the bucket.
-    expect((await httpRequest(`${url}/Embed/Multimodal/`, { method: 'POST' })).status).toBe(429);
-    const otherClient = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', from: '127.0.0.2' });
-    expect(otherClient.status).toBe(200);
-    expect(otherClient.headers.ratelimit).toBe('"default";r=59;t=1');
-  });
-
-  it("writes the legacy X-RateLimit fields too with headers: 'both', on admitted and refused responses", async () => {
-    const { url } = await start({ headers: 'both' });
-    for (let i = 1; i <= 60; i++) {
-      const reply = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
-      expect(reply.headers['x-ratelimit-limit']).toBe('60');
-      expect(reply.headers['x-ratelimit-remaining']).toBe(String(60 - i));
-      expect(reply.headers['x-ratelimit-reset']).toBe(String((T0 + i * 1000) / 1000));
-      expect(reply.headers.ratelimit).toBe(`"default";r=${60 - i};t=${i}`);
-    }
-    const limited = await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
-    expect(limited.status).toBe(429);
-    // Empty bucket at T0, refilling one token a second: full again at T0 + 60 s, next token in 1 s.
-    expect(limited.headers['x-ratelimit-limit']).toBe('60');
-    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
-    expect(limited.headers['x-ratelimit-reset']).toBe(String((T0 + 60_000) / 1000));
-    expect(limited.headers['retry-after']).toBe('1');
-    expect(limited.headers.ratelimit).toBe('"default";r=0;t=1');
-    expect(limited.headers['ratelimit-policy']).toBe('"default";q=60;w=60');
-  });
-
-  it("writes no rate-limit fields on admitted responses with headers: 'none', only the 429's Retry-After", async () => {
-    const { url } = await start({ headers: 'none', limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
-    const admitted = await httpRequest(`${url}/users/1`);
-    expect(admitted.status).toBe(200);
-    expect(rateLimitHeadersOf(admitted)).toEqual([]);
-    const limited = await httpRequest(`${url}/users/1`);
-    expect(limited.status).toBe(429);
-    expect(rateLimitHeadersOf(limited)).toEqual(['retry-after']);
-    expect(limited.headers['retry-after']).toBe('3600');
-  });
-
-  it('never limits the health and metrics endpoints, and writes no rate-limit headers there', async () => {
-    const { url } = await start({ limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
-    for (let i = 0; i < 40; i++) {
-      for (const path of ['/health', '/health/live', '/health/ready', '/metrics']) {
-        const reply = await httpRequest(`${url}${path}`);
-        expect(reply.status).toBe(200);
-        expect(rateLimitHeadersOf(reply)).toEqual([]);
-      }
-    }
-    expect((await httpRequest(`${url}/users/1`)).status).toBe(200);
-    expect((await httpRequest(`${url}/users/1`)).status).toBe(429);
-  });
-
-  it('keys the SLOs by route pattern and folds unmatched paths into one endpoint', async () => {
-    const { url, slo } = await start();
-    for (const path of ['/users/1', '/users/2', '/users/3', '/random/a', '/random/b']) await httpRequest(`${url}${path}`);
-    await eventually(() => {
-      expect(slo!.stats('/users/:id')?.count).toBe(3);
-      expect(slo!.stats(UNMATCHED_ENDPOINT)?.count).toBe(2);
+function expressService(create: () => express.Express): ContractService {
+  return async (parts) => {
+    const app = create();
+    if (parts.trustProxy) app.set('trust proxy', true);
+    app.use(expressAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (req: express.Request, name) => req.get(name)) }));
+    const { health, live, ready } = expressAdapter.healthHandlers();
+    app.get('/health', health);
+    app.get('/health/live', live);
+    app.get('/health/ready', ready);
+    app.get('/metrics', expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
+    app.get('/status', expressAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
+    app.post('/embed/multimodal', (_req, res) => void res.json({ embedded: true }));
+    app.get('/users/:id', (req, res) => void res.json({ id: req.params.id }));
+    app.get('/fail', (_req, res) => void res.status(503).send('unavailable'));
+    app.get('/boom', () => {
+      throw new Error('boom');
     });
-    expect(slo!.endpoints().sort()).toEqual([UNMATCHED_ENDPOINT, '/users/:id'].sort());
-  });
+    app.get('/slow', (_req, res) => void parts.gate.pass().then(() => res.send('done')));
+    app.post('/login', (req, res) => void res.status(Number(req.get('x-status') ?? 200)).send('login'));
+    const api = express.Router();
+    api.get('/items/:id', (req, res) => void res.json({ item: req.params.id }));
+    app.use('/api', api);
+    app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send('handled'));
+    return listen(app.listen(0, '127.0.0.1'));
+  };
+}
 
-  it('counts 5xx responses and thrown errors as errors, and other responses as successes', async () => {
-    const { url, slo } = await start();
-    expect((await httpRequest(`${url}/fail`)).status).toBe(503);
-    expect((await httpRequest(`${url}/boom`)).status).toBe(500);
-    expect((await httpRequest(`${url}/users/7`)).status).toBe(200);
-    await eventually(() => {
-      expect(slo!.stats('/fail')?.errorCount).toBe(1);
-      expect(slo!.stats('/boom')?.errorCount).toBe(1);
-      expect(slo!.stats('/users/:id')).toMatchObject({ count: 1, errorCount: 0 });
+const koaService: ContractService = async (parts) => {
+  const app = new Koa();
+  app.silent = true;
+  app.proxy = parts.trustProxy;
+  app.use(koaAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (ctx: Context, name) => ctx.get(name) || undefined) }));
+  const router = new Router();
+  const { health, live, ready } = koaAdapter.healthHandlers();
+  router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
+  router.get('/metrics', koaAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
+  router.get('/status', koaAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
+  router.post('/embed/multimodal', (ctx) => void (ctx.body = { embedded: true }));
+  router.get('/users/:id', (ctx) => void (ctx.body = { id: ctx.params.id }));
+  router.get('/fail', (ctx) => {
+    ctx.status = 503;
+    ctx.body = 'unavailable';
+  });
+  router.get('/boom', () => {
+    throw new Error('boom');
+  });
+  router.get('/slow', async (ctx) => {
+    await parts.gate.pass();
+    ctx.body = 'done';
+  });
+  router.post('/login', (ctx) => {
+    ctx.status = Number(ctx.get('x-status') || 200);
+    ctx.body = 'login';
+  });
+  const api = new Router({ prefix: '/api' });
+  api.get('/items/:id', (ctx) => void (ctx.body = { item: ctx.params.id }));
+  app.use(router.routes()).use(api.routes());
+  return listen(app.listen(0, '127.0.0.1'));
+};
+
+/** A Hono app served through the Fetch guard; `keepEnv: false` hides Node's response, so the guard watches `request.signal`. */
+function fetchService(keepEnv: boolean): ContractService {
+  return async (parts) => {
+    const app = new Hono<{ Bindings: HttpBindings }>();
+    app.use(async (c, next) => {
+      await next();
+      // The last matched route is the handler's, unless only middleware (method ALL) matched.
+      const route = matchedRoutes(c).at(-1);
+      if (route && route.method !== 'ALL') fetchAdapter.reportRoute(c.req.raw, route.path);
     });
-  });
-
-  it('ignores a spoofed X-Forwarded-For without trust in the proxy', async () => {
-    const clock = new ManualClock(T0);
-    const { url } = await start({ clock, limits: new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1, perSeconds: 60 } } }) });
-    const first = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'X-Forwarded-For': '203.0.113.1' } });
-    const second = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'X-Forwarded-For': '203.0.113.2' } });
-    expect([first.status, second.status]).toEqual([200, 429]);
-  });
-
-  it('honours X-Forwarded-For when told to trust the proxy', async () => {
-    const clock = new ManualClock(T0);
-    const { url } = await start({ clock, trustProxy: true, limits: new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1, perSeconds: 60 } } }) });
-    const statuses = [];
-    for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.1']) {
-      statuses.push((await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'X-Forwarded-For': address } })).status);
-    }
-    expect(statuses).toEqual([200, 200, 429]);
-  });
-
-  it('serves the response unchanged when tracking fails, and reports the failure', async () => {
-    const clock = new ManualClock(T0);
-    const failing = new SLOTracker({ clock });
-    failing.record = () => {
-      throw new Error('tracker is broken');
+    const { health, live, ready } = fetchAdapter.healthHandlers();
+    app.get('/health', (c) => health(c.req.raw)).get('/health/live', (c) => live(c.req.raw)).get('/health/ready', (c) => ready(c.req.raw));
+    const metrics = fetchAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
+    app.get('/metrics', (c) => metrics(c.req.raw));
+    const status = fetchAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock });
+    app.get('/status', (c) => status(c.req.raw));
+    app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
+    app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
+    app.get('/fail', (c) => c.text('unavailable', 503));
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    app.get('/slow', async (c) => {
+      await parts.gate.pass();
+      return c.text('done');
+    });
+    app.post('/login', (c) => c.text('login', Number(c.req.header('x-status') ?? 200) as 200));
+    const api = new Hono();
+    api.get('/items/:id', (c) => c.json({ item: c.req.param('id') }));
+    app.route('/api', api);
+    app.onError((_error, c) => c.text('handled', 500));
+    const clientKey = (request: Request, env: Partial<HttpBindings>): string => {
+      const forwarded = request.headers.get('x-forwarded-for');
+      return parts.trustProxy && forwarded ? forwarded.split(',')[0]!.trim() : (env.incoming?.socket.remoteAddress ?? '');
     };
-    const { url } = await start({ clock, slo: failing });
-    const reply = await httpRequest(`${url}/users/9`);
-    expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ id: '9' });
-    await eventually(() => expect(errors).toEqual([new Error('tracker is broken')]));
-  });
+    const hooks = frameworkHooks(parts, (request: Request, name) => request.headers.get(name) ?? undefined);
+    const handler = fetchAdapter.guard((request: Request, env: Partial<HttpBindings>) => app.fetch(request, env), { ...baseGuardOptions(parts), ...hooks, clientKey });
+    const fetch = keepEnv ? handler : (request: Request, env: HttpBindings) => handler(request, { incoming: env.incoming });
+    return listen(serve({ fetch: fetch as (request: Request, env: unknown) => Promise<Response>, hostname: '127.0.0.1', port: 0 }) as Server);
+  };
+}
 
-  it('serves Prometheus text on /metrics and the JSON reports with ?format=json', async () => {
-    const { url } = await start();
-    await httpRequest(`${url}/users/1`);
-    await httpRequest(`${url}/users/2`);
-    await httpRequest(`${url}/embed/multimodal`, { method: 'POST' });
-    await eventually(() => undefined);
-    const text = await httpRequest(`${url}/metrics`);
-    expect(text.status).toBe(200);
-    expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(text.body).toContain('greenslo_requests_total{endpoint="/users/:id"} 2\n');
-    expect(text.body).toContain('greenslo_rate_limit_decisions_total{rule="/embed/multimodal",outcome="allowed"} 1\n');
-    const json = await httpRequest(`${url}/metrics?format=json`);
-    expect(json.headers['content-type']).toMatch(/^application\/json/);
-    const report = JSON.parse(json.body);
-    expect(report.slo.endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
-    expect(report.rateLimits).toContainEqual({ rule: '/embed/multimodal', allowed: 1, limited: 0 });
-  });
+const SERVICES: ReadonlyArray<readonly [string, ContractService]> = [
+  ['Express 5', expressService(() => express())],
+  ['Express 4', expressService(() => express4())],
+  ['Koa 3 + @koa/router', koaService],
+  ["Fetch handler (Hono on @hono/node-server, Node's response)", fetchService(true)],
+  ['Fetch handler (Hono on @hono/node-server, request.signal)', fetchService(false)],
+];
 
-  it('serves the status page as HTML under a strict Content-Security-Policy, and as JSON', async () => {
-    const { url } = await start();
-    await httpRequest(`${url}/users/1`);
-    await eventually(() => undefined);
-    const page = await httpRequest(`${url}/status`);
-    expect(page.status).toBe(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
-    expect(page.body).toContain('/users/:id');
-    const json = await httpRequest(`${url}/status?format=json`);
-    expect(json.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(json.body).endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
-  });
-
-  it('measures latency with the injected clock from the first middleware to the end of the response', async () => {
-    const clock = new ManualClock(T0);
-    const slo = new SLOTracker({ clock });
-    const { url } = await start({ clock, slo, limits: undefined });
-    await httpRequest(`${url}/users/1`);
-    await eventually(() => expect(slo.stats('/users/:id')?.count).toBe(1));
-    expect(slo.p50('/users/:id')).toBe(0);
-  });
-});
+describeGuardContract(SERVICES);
