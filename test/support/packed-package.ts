@@ -5,7 +5,8 @@
  * install; everything else a consumer file imports (framework types, esbuild) resolves from the
  * project's own node_modules further up.
  *
- * The result is cached under node_modules/.cache by a hash of the inputs, and built once even when
+ * The result is cached under test-output/ (ignored by git; not under node_modules, whose TypeScript
+ * the declaration bundler would not parse) by a hash of the inputs, and built once even when
  * several test files ask at the same time (a lock directory, polled). Building in a copy leaves the
  * working tree's dist/ alone.
  */
@@ -34,7 +35,7 @@ const root = resolve(import.meta.dirname, '../..');
 /** Where the package's sources come from: this checkout, or another one (a clean export, say). */
 const sourceRoot = resolve(process.env['GREENSLO_PACKAGE_SOURCE'] ?? root);
 const inputs = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'src'];
-const cacheRoot = join(root, 'node_modules/.cache/greenslo-package');
+const cacheRoot = join(root, 'test-output/packed-package');
 const BUILD_WAIT_LIMIT_MS = 10 * 60_000;
 const POLL_MS = 500;
 
