@@ -7,7 +7,6 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Controller, Get, Headers, HttpCode, HttpException, Module, Param, Post, Req, Res } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -101,7 +100,7 @@ async function nestService(parts: ContractParts): Promise<RunningService> {
   // The recipe: the Express guard, app-wide, before Nest's routes.
   app.use(expressAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (req: Request, name) => req.get(name)) }));
   await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
