@@ -12,20 +12,29 @@
  * `systemClock` (performance.now), as limiter does; the other two read Date.now(). The asynchronous
  * peers are measured in batches of 100 operations awaited together with Promise.all, so each
  * operation pays for its own Promise but not for a separate turn of the event loop.
+ *
+ * A second pair of tables weighs the store alone: today's `MemoryStore` against the simplest store
+ * that keeps its promises (bench/map-bucket-store.ts: a Map of bucket objects in use order), and
+ * the heap table adds that store's bytes per key.
  */
 import { MemoryStore as ExpressMemoryStore, type Options as ExpressOptions } from 'express-rate-limit';
 import { TokenBucket as LimiterTokenBucket } from 'limiter';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { systemClock, type Clock } from '../src/core/clock.js';
 import { EndpointRateLimiter } from '../src/rate-limit/endpoint-rate-limiter.js';
+import { MemoryStore } from '../src/rate-limit/memory-store.js';
 import { RateLimiter } from '../src/rate-limit/rate-limiter.js';
 import { consume, heapUsedAfterGc, median, report, type Measurement } from './harness.js';
+import { MapBucketStore } from './map-bucket-store.js';
 
 const BIG = 1e9; // tokens: nobody is ever limited during the speed tables
 const ASYNC_BATCH = 100;
 const KEY_COUNT = 100_000;
 const HEAP_KEYS = 1_000_000;
 const NAIVE_DECISIONS = 'naive keyed bucket, answering with a full decision object';
+/** Rounds per speed table; `GREENSLO_BENCH_ROUNDS=2` makes a quick run while developing. */
+const ROUNDS = Number(process.env.GREENSLO_BENCH_ROUNDS ?? 5);
+const TYPED_STORE = 'MemoryStore.tryConsume (typed arrays, today)';
 
 /** The baseline: a Map of small objects and the textbook refill arithmetic. */
 class NaiveKeyedBucket {
@@ -157,7 +166,7 @@ function reportPaired(measurements: readonly Measurement[], baselineName: string
 }
 
 async function table(title: string, list: readonly Contender[], keys: readonly string[]): Promise<void> {
-  const measurements = await measureSideBySide(list, keys, 1_000_000, 5);
+  const measurements = await measureSideBySide(list, keys, 1_000_000, ROUNDS);
   report(title, measurements, 'naive keyed bucket');
   reportPaired(measurements, 'naive keyed bucket');
   const check = measurements.find((m) => m.name === 'greenslo EndpointRateLimiter.check');
@@ -193,6 +202,32 @@ async function speedTables(): Promise<void> {
   const ours = bare.list.filter((contender) => contender.name.startsWith('naive') || contender.name.startsWith('greenslo'));
   await table('Arithmetic only: one hot key, naive and greenslo on a clock that just counts (no performance.now)', ours, ['10.0.0.1']);
   bare.close();
+}
+
+/**
+ * The store alone, without a limiter around it: today's `MemoryStore` against the simplest store
+ * that keeps its promises (a Map of bucket objects in use order, bench/map-bucket-store.ts), and
+ * that Map without the use order. Every store reads the same counting clock.
+ */
+function storeContenders(maxKeys: number): Contender[] {
+  const policy = Object.freeze({ capacity: BIG, refillTokens: BIG, refillIntervalMs: 1000 });
+  let nowMs = 1_700_000_000_000;
+  const typed = new MemoryStore({ maxKeys });
+  const map = new MapBucketStore(maxKeys);
+  const unordered = new MapBucketStore(maxKeys, false);
+  return [
+    { name: TYPED_STORE, check: (key) => typed.tryConsume(key, policy, 1, Math.floor((nowMs += 0.001))) },
+    { name: 'Map of bucket objects in use order (same promises)', check: (key) => map.tryConsume(key, policy, 1, Math.floor((nowMs += 0.001))) },
+    { name: 'Map of bucket objects, no use order (no LRU eviction)', check: (key) => unordered.tryConsume(key, policy, 1, Math.floor((nowMs += 0.001))) },
+  ];
+}
+
+async function storeTables(): Promise<void> {
+  for (const [title, keys] of [['one hot key', ['10.0.0.1']], [`${KEY_COUNT.toLocaleString('en-US')} keys in shuffled order`, shuffledKeys(KEY_COUNT)]] as const) {
+    const measurements = await measureSideBySide(storeContenders(KEY_COUNT), keys, 1_000_000, ROUNDS);
+    report(`Store alone: ${title} (1,000,000 checks per round)`, measurements, TYPED_STORE);
+    reportPaired(measurements, TYPED_STORE);
+  }
 }
 
 /**
@@ -232,6 +267,12 @@ async function heapTable(): Promise<void> {
     const limiter = new RateLimiter({ rate: 10, perSeconds: 1, maxKeys: n });
     for (let i = 0; i < n; i++) limiter.allowRequest(clientKey(i));
     return limiter;
+  })]);
+  rows.push(['Map of bucket objects in use order (bench/map-bucket-store.ts)', await bytesPerKey(HEAP_KEYS, (n) => {
+    const store = new MapBucketStore(n);
+    const policy = Object.freeze({ capacity: 10, refillTokens: 10, refillIntervalMs: 1000 });
+    for (let i = 0; i < n; i++) store.tryConsume(clientKey(i), policy, 1, 1_700_000_000_000);
+    return store;
   })]);
   rows.push(['limiter TokenBucket (one per key)', await bytesPerKey(HEAP_KEYS, (n) => {
     const buckets = new Map<string, LimiterTokenBucket>();
@@ -283,6 +324,7 @@ async function flatHeapTable(): Promise<void> {
 export default async function run(): Promise<void> {
   const startedAt = Date.now();
   await speedTables();
+  await storeTables();
   await flatHeapTable();
   await heapTable();
   console.log(`\n(rate-limit benchmark took ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
