@@ -115,7 +115,14 @@ function fetchApp() {
   return serve({ fetch, hostname: '127.0.0.1', port: 0 });
 }
 
-const server = framework === 'express' ? expressApp() : framework === 'koa' ? koaApp() : fetchApp();
+/** Fastify and Hono live in framework-apps.mjs, loaded only for them. */
+async function frameworkApp() {
+  const apps = await import('./framework-apps.mjs');
+  const setup = { variant, greensloParts, peerHistogram, onServed: () => served++ };
+  return framework === 'fastify' ? apps.fastifyApp(setup) : apps.honoApp(setup);
+}
+
+const server = framework === 'express' ? expressApp() : framework === 'koa' ? koaApp() : framework === 'fastify' || framework === 'hono' ? await frameworkApp() : fetchApp();
 server.once('listening', () => process.send?.({ type: 'ready', port: server.address().port }));
 let cpuAtStart = process.cpuUsage();
 let servedAtStart = 0;
