@@ -12,6 +12,7 @@ export const entry = {
   hono: 'src/adapters/hono.ts',
   http: 'src/http/index.ts',
   otel: 'src/otel/index.ts',
+  carbon: 'src/carbon/index.ts',
   redis: 'src/redis/index.ts',
   prometheus: 'src/prometheus/index.ts',
   testing: 'src/testing/index.ts',

@@ -29,7 +29,7 @@ export interface CarbonIntensityProvider {
    */
   intensityGPerKWh(nowMs: number): Promise<number>;
   /** The figure used until the first answer arrives, in gCO2e/kWh (default: 475). */
-  readonly fallbackGPerKWh?: number;
+  readonly fallbackGPerKWh?: number | undefined;
 }
 
 /** Whether `value` has the shape of a {@link CarbonIntensityProvider}. */
@@ -56,14 +56,18 @@ export class IntensityFeed {
   readonly provider: CarbonIntensityProvider | undefined;
   /** The latest figure, in gCO2e/kWh; never NaN. */
   latestGPerKWh: number;
+  /** Whether the figure is fixed or came from the provider (false while it is the fallback). */
+  received: boolean;
   readonly #refreshMs: number;
   readonly #hooks: IntensityFeedHooks;
   #pending = false;
+  #lastAskMs = Number.NEGATIVE_INFINITY;
   #nextAskMs = Number.NEGATIVE_INFINITY;
 
   constructor(owner: string, name: string, value: number | CarbonIntensityProvider, refreshMs: number, hooks: IntensityFeedHooks) {
     this.#refreshMs = refreshMs;
     this.#hooks = hooks;
+    this.received = typeof value === 'number';
     if (typeof value === 'number') {
       this.latestGPerKWh = nonNegativeNumber(owner, name, value);
       return;
@@ -80,11 +84,15 @@ export class IntensityFeed {
     return this.provider?.name ?? 'fixed';
   }
 
-  /** Asks the provider in the background when one is set, none is pending and the last ask is `refreshMs` old. */
+  /**
+   * Asks the provider in the background when one is set, none is pending and the last ask is
+   * `refreshMs` old (and at an earlier time: never twice for the same instant).
+   */
   refresh(nowMs: number): void {
     const provider = this.provider;
-    if (provider === undefined || this.#pending || nowMs < this.#nextAskMs) return;
+    if (provider === undefined || this.#pending || nowMs < this.#nextAskMs || nowMs <= this.#lastAskMs) return;
     this.#pending = true;
+    this.#lastAskMs = nowMs;
     this.#nextAskMs = nowMs + this.#refreshMs;
     let answer: Promise<number>;
     try {
@@ -110,6 +118,7 @@ export class IntensityFeed {
       return;
     }
     this.latestGPerKWh = value;
+    this.received = true;
     this.#hooks.updated(value, askedAtMs);
   }
 }

@@ -285,13 +285,17 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *   finite number from 0 to 8.64e15 (nothing changes)
    */
   evaluate(signals: LowPowerSignals = {}): boolean {
+    return this.#evaluate(signals, true);
+  }
+
+  #evaluate(signals: LowPowerSignals, askProvider: boolean): boolean {
     const auto = this.#auto;
     if (auto === undefined) return this.#enabled;
     if (optionalObject('LowPowerMode.evaluate', 'signals', signals) !== undefined) rejectUnknownKeys('LowPowerMode.evaluate', signals, ['powerW', 'carbonIntensityGPerKWh']);
     const powerW = signalOption('powerW', signals.powerW) ?? this.#energy?.recentPowerW;
-    const intensity = signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ?? auto.intensity?.latestGPerKWh ?? this.#energy?.carbonIntensityGPerKWh;
+    const intensity = signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ?? intensityNow(auto.intensity, this.#energy);
     const nowMs = clockReading('LowPowerMode.evaluate', this.#clock.nowMs());
-    auto.intensity?.refresh(nowMs);
+    if (askProvider) auto.intensity?.refresh(nowMs);
     if (nowMs - this.#changedAtMs < auto.minDwellMs) return this.#enabled;
     const verdict = judge(auto, powerW, intensity);
     if (this.#enabled ? verdict.clear : verdict.over) this.#switch(!this.#enabled, verdict.reason, true, nowMs);
@@ -334,7 +338,7 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
   /** Evaluates a provider's answer as it arrives; there is no caller to throw to, so a failure is logged. */
   #intensityArrived(intensityGPerKWh: number): void {
     try {
-      this.evaluate({ carbonIntensityGPerKWh: intensityGPerKWh });
+      this.#evaluate({ carbonIntensityGPerKWh: intensityGPerKWh }, false);
     } catch (error) {
       console.warn(`${OWNER}: switching on a new carbon intensity failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -398,6 +402,12 @@ function autoIntensity(given: LowPowerAutoOptions, arrived: (intensityGPerKWh: n
       warned = true;
     },
   });
+}
+
+/** `auto`'s own intensity (none while its provider has not answered yet), else the monitor's. */
+function intensityNow(feed: IntensityFeed | undefined, energy: EnergyMonitor | undefined): number | undefined {
+  if (feed === undefined) return energy?.carbonIntensityGPerKWh;
+  return feed.received ? feed.latestGPerKWh : undefined;
 }
 
 function signalOption(name: string, value: number | undefined): number | undefined {
