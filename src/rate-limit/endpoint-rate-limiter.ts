@@ -4,7 +4,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { clockOption, clockReading, describeValue, nonEmptyString, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS } from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
-import { bucketPolicy, failClientId, failCost, storeOption } from './checks.js';
+import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
 import { RateLimitPolicyFields } from './rate-limit-headers.js';
@@ -137,6 +137,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   readonly #fallback: Entry;
   readonly #synchronous: boolean;
   readonly #clock: ClockReader;
+  /** The entries counted for export: the default rule's only when the `default` option was given. */
+  readonly #counted: Entry[];
 
   /**
    * @param options - rules, default rule, clock, store
@@ -166,6 +168,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
     this.#entries.push(this.#fallback);
     checkNames(this.#entries);
+    this.#counted = options.default === undefined ? this.#entries.slice(0, -1) : this.#entries;
     this.#synchronous = shared === undefined || shared.synchronous;
   }
 
@@ -189,7 +192,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     const buckets = entry.buckets;
     if (buckets === undefined) return this.#unlimited(entry, cost);
     const policy = buckets.policy;
-    if (typeof cost !== 'number' || !(cost > 0 && cost <= policy.capacity)) failCost(OWNER, 'cost', cost, policy.capacity);
+    if (!isCost(cost, policy.capacity)) failCost(OWNER, 'cost', cost, policy.capacity);
     const nowMs = this.#nowMs(options);
     const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
     const answer = buckets.store.consume(key, policy, cost, nowMs);
@@ -250,12 +253,13 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   }
 
   /**
-   * Allowed, limited and refunded checks per rule since creation, in rule order with `'default'`
-   * last, ready for export as counters (`greenslo_rate_limit_decisions_total{rule, outcome}`, where
-   * `rule` is the rule's name).
+   * Allowed, limited and refunded checks per rule since creation, in rule order, ready for export as
+   * counters (`greenslo_rate_limit_decisions_total{rule, outcome}`, where `rule` is the rule's name).
+   * The `'default'` rule comes last, and only when the `default` option was given: without it,
+   * requests no pattern matches are not counted, so no phantom `rule="default"` series appears.
    */
   decisionCounts(): EndpointDecisionCount[] {
-    return this.#entries.map(({ match, allowed, limited, refunded }) => ({ rule: match.name, pattern: match.pattern, allowed, limited, refunded }));
+    return this.#counted.map(({ match, allowed, limited, refunded }) => ({ rule: match.name, pattern: match.pattern, allowed, limited, refunded }));
   }
 
   /**

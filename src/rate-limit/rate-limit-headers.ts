@@ -3,7 +3,7 @@
  * `RateLimit` and `RateLimit-Policy`.
  */
 import { systemClock } from '../core/clock.js';
-import { describeValue, finiteNumber, nonNegativeNumber, oneOf, positiveNumber } from '../core/validate.js';
+import { describeValue, finiteNumber, nonNegativeNumber, oneOf, optionsObject, positiveNumber } from '../core/validate.js';
 
 const OWNER = 'getRateLimitHeaders';
 const MS_PER_SECOND = 1000;
@@ -57,7 +57,20 @@ export interface RateLimitHeaderOptions {
   readonly standard?: RateLimitHeaderStandard;
   /** The time of the response, epoch milliseconds, to compute `t`; defaults to `systemClock.nowMs()`. */
   readonly nowMs?: number;
+  /**
+   * From an `EndpointRateLimiter` decision: its rule, whose name and window are used when `policy`
+   * and `windowSeconds` are not given.
+   */
+  readonly rule?: { readonly name: string; readonly rule: { readonly perSeconds: number } | 'unlimited' };
+  /** From an `EndpointRateLimiter` decision: ignored. */
+  readonly key?: string;
+  /** From an `EndpointRateLimiter` decision: ignored. */
+  readonly cost?: number;
 }
+
+const OPTION_KEYS: readonly (keyof RateLimitHeaderOptions)[] = [
+  'limit', 'remaining', 'resetAtMs', 'retryAfterSeconds', 'allowed', 'retryAfterMs', 'windowSeconds', 'policy', 'standard', 'nowMs', 'rule', 'key', 'cost',
+];
 
 /**
  * Builds the rate-limit header fields of a response, as a plain object usable with Express
@@ -85,9 +98,12 @@ export interface RateLimitHeaderOptions {
  * ```
  */
 export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<string, string> {
+  optionsObject(OWNER, options, OPTION_KEYS as (keyof RateLimitHeaderOptions)[]);
   const limit = nonNegativeLimit(options.limit);
   if (limit === Infinity) return {};
-  const fields = new RateLimitPolicyFields({ limit, windowSeconds: options.windowSeconds, policy: options.policy });
+  const rule = options.rule;
+  const windowSeconds = options.windowSeconds ?? (typeof rule?.rule === 'object' ? rule.rule.perSeconds : undefined);
+  const fields = new RateLimitPolicyFields({ limit, windowSeconds, policy: options.policy ?? rule?.name });
   const standard = oneOf(OWNER, 'standard', options.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
   const figures: RateLimitFigures = {
     remaining: nonNegativeNumber(OWNER, 'remaining', options.remaining),

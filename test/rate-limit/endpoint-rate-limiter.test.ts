@@ -38,7 +38,9 @@ describe('EndpointRateLimiter', () => {
     const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
     for (const endpoint of ['/health', '/health/live', '/health/ready', '/health/deep/check', '/metrics']) {
       expect(admittedInARow(limits, endpoint, 'a', 1000)).toBe(1000);
-      expect(limits.check(endpoint, 'a', 1e9)).toBe(UNLIMITED_DECISION);
+      // One constant decision per unlimited rule: nothing is allocated or stored.
+      expect(limits.check(endpoint, 'a', 1e9)).toBe(limits.check(endpoint, 'b'));
+      expect(limits.check(endpoint, 'a')).toMatchObject({ ...UNLIMITED_DECISION, rule: limits.match(endpoint) });
     }
     expect(UNLIMITED_DECISION).toEqual({ allowed: true, limit: Infinity, remaining: Infinity, resetAtMs: 0, retryAfterMs: 0 });
   });
@@ -53,10 +55,10 @@ describe('EndpointRateLimiter', () => {
     const limits = new EndpointRateLimiter({
       rules: { '/api/*': { rate: 100, perSeconds: 1 }, '/api/admin/*': { rate: 2, perSeconds: 1 }, '/api/admin/login': { rate: 1, perSeconds: 60, burst: 3 } },
     });
-    expect(limits.match('/api/users')).toEqual({ pattern: '/api/*', rule: { rate: 100, perSeconds: 1, burst: 100 } });
+    expect(limits.match('/api/users')).toMatchObject({ pattern: '/api/*', name: '/api/*', rule: { rate: 100, perSeconds: 1, burst: 100, name: '/api/*' } });
     expect(limits.match('/api/admin/users').pattern).toBe('/api/admin/*');
-    expect(limits.match('/api/admin/login')).toEqual({ pattern: '/api/admin/login', rule: { rate: 1, perSeconds: 60, burst: 3 } });
-    expect(limits.match('/other')).toEqual({ pattern: 'default', rule: 'unlimited' });
+    expect(limits.match('/api/admin/login')).toMatchObject({ pattern: '/api/admin/login', rule: { rate: 1, perSeconds: 60, burst: 3 } });
+    expect(limits.match('/other')).toEqual({ pattern: 'default', name: 'default', rule: 'unlimited', fields: undefined });
   });
 
   it('limits unmatched endpoints by the default rule when one is given', () => {
@@ -70,24 +72,21 @@ describe('EndpointRateLimiter', () => {
     const limits = new EndpointRateLimiter({ clock });
     admittedInARow(limits, '/agents/plan', 'a', 10);
     const refused = limits.check('/agents/plan', 'a');
-    expect(refused).toEqual({ allowed: false, limit: 10, remaining: 0, resetAtMs: START_MS + 60_000, retryAfterMs: 6000 });
+    expect(refused).toEqual({ allowed: false, limit: 10, remaining: 0, resetAtMs: START_MS + 60_000, retryAfterMs: 6000, rule: limits.match('/agents/plan'), key: 'a', cost: 1 });
     clock.advanceMs(6000);
     expect(limits.check('/agents/plan', 'a')).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  it('counts allowed and limited decisions per rule, unlimited ones and the default included', () => {
+  it('counts allowed and limited decisions per rule, unlimited ones included, the default only when given', () => {
     const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS) });
     admittedInARow(limits, '/agents/plan', 'a', 12);
     admittedInARow(limits, '/health/live', 'a', 3);
     admittedInARow(limits, '/unknown', 'a', 2);
-    expect(limits.decisionCounts()).toEqual([
-      { rule: '/embed/multimodal', allowed: 0, limited: 0 },
-      { rule: '/agents/plan', allowed: 10, limited: 2 },
-      { rule: '/agents/reflect', allowed: 0, limited: 0 },
-      { rule: '/health/*', allowed: 3, limited: 0 },
-      { rule: '/metrics', allowed: 0, limited: 0 },
-      { rule: 'default', allowed: 2, limited: 0 },
-    ]);
+    const row = (rule: string, allowed: number, limited: number) => ({ rule, pattern: rule, allowed, limited, refunded: 0 });
+    expect(limits.decisionCounts()).toEqual([row('/embed/multimodal', 0, 0), row('/agents/plan', 10, 2), row('/agents/reflect', 0, 0), row('/health/*', 3, 0), row('/metrics', 0, 0)]);
+    const withDefault = new EndpointRateLimiter({ rules: {}, default: 'unlimited', clock: new ManualClock(START_MS) });
+    admittedInARow(withDefault, '/unknown', 'a', 2);
+    expect(withDefault.decisionCounts()).toEqual([row('default', 2, 0)]);
   });
 
   it('reports the figures of each limited rule\'s own store, evictions included', () => {
@@ -132,7 +131,8 @@ describe('EndpointRateLimiter', () => {
     expect(() => limits.check('', 'a')).toThrow(TypeError);
     expect(() => limits.check('/agents/plan', '')).toThrow(new TypeError('EndpointRateLimiter: `clientId` must be a non-empty string, got "".'));
     expect(() => limits.check('/health', '')).toThrow(TypeError);
-    expect(() => limits.check('/agents/plan', 'a', 11)).toThrow(new RangeError('EndpointRateLimiter: `cost` must be a finite number > 0 and <= 10, got 11.'));
+    expect(() => limits.check('/agents/plan', 'a', 11)).toThrow(RangeError);
+    expect(() => limits.check('/agents/plan', 'a', 1e-300)).toThrow(RangeError);
     expect(() => limits.check('/health', 'a', Infinity)).toThrow(RangeError);
     expect(limits.decisionCounts().every((count) => count.allowed === 0 && count.limited === 0)).toBe(true);
   });
@@ -158,5 +158,54 @@ describe('EndpointRateLimiter path matching', () => {
     expect(() => new EndpointRateLimiter({ rules: { '/a': 'unlimited', '/A/': { rate: 1, perSeconds: 1 } } })).toThrow(
       'EndpointRateLimiter: `rules` has "/a" and "/A/", which match the same paths (matching ignores case and trailing slashes).',
     );
+  });
+});
+
+describe('EndpointRateLimiter decisions carry their rule', () => {
+  it('names each policy after its rule (its pattern unless named) in the decision, its header fields and its counts', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS), rules: { '/login': { rate: 3, perSeconds: 60, name: 'login' }, '/embed': { rate: 60, perSeconds: 60 } } });
+    const login = limits.check('/login', 'a');
+    expect(login.rule).toBe(limits.match('/login'));
+    expect(login.rule).toMatchObject({ pattern: '/login', name: 'login', rule: { rate: 3, perSeconds: 60, burst: 3, name: 'login' } });
+    expect(login.rule.fields?.policyField).toBe('"login";q=3;w=60');
+    expect(limits.check('/embed', 'a').rule.fields?.policyField).toBe('"/embed";q=60;w=60');
+    expect(limits.decisionCounts().map(({ rule, pattern }) => [rule, pattern])).toEqual([['login', '/login'], ['/embed', '/embed']]);
+  });
+
+  it('refuses two rules with one name, and names that are not printable ASCII', () => {
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 1, name: 'x' }, '/b': { rate: 1, perSeconds: 1, name: 'x' } } })).toThrow(/share the name "x"/);
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 1, name: 'caf\u00e9' } } })).toThrow(RangeError);
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 1, name: '' } } })).toThrow(TypeError);
+  });
+
+  it('decides at the time it is given, without reading its clock, and checks that time', () => {
+    const clock = { nowMs: () => Number.NaN };
+    const limits = new EndpointRateLimiter({ clock, rules: { '/a': { rate: 1, perSeconds: 60 } } });
+    expect(limits.check('/a', 'c', { nowMs: START_MS + 0.9 })).toMatchObject({ allowed: true, resetAtMs: START_MS + 60_000 });
+    expect(limits.check('/a', 'c', { nowMs: START_MS + 30_000, cost: 1 })).toMatchObject({ allowed: false, retryAfterMs: 30_000 });
+    for (const nowMs of [Number.NaN, -1, Infinity, 8.64e15 + 1]) expect(() => limits.check('/a', 'c', { nowMs })).toThrow(RangeError);
+    expect(() => limits.check('/a', 'c')).toThrow(RangeError);
+  });
+
+  it('gives the tokens of an admitted check back, so the next check sees them, and counts the refund', () => {
+    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS), rules: { '/login': { rate: 3, perSeconds: 60 } } });
+    const first = limits.check('/login', 'a', 2);
+    expect(first.remaining).toBe(1);
+    limits.refund(first);
+    expect(limits.check('/login', 'a').remaining).toBe(2);
+    // A refund never fills the bucket past its capacity, and a refused check gives nothing back.
+    limits.refund(first);
+    limits.refund(first);
+    expect(limits.check('/login', 'a', 3)).toMatchObject({ allowed: true, remaining: 0 });
+    const refused = limits.check('/login', 'a');
+    limits.refund(refused);
+    expect(limits.check('/login', 'a').allowed).toBe(false);
+    expect(limits.decisionCounts()[0]).toMatchObject({ allowed: 3, limited: 2, refunded: 3 });
+  });
+
+  it('refuses unknown option and rule keys, with the name other libraries use', () => {
+    expect(() => new EndpointRateLimiter({ windowMs: 60_000 } as never)).toThrow(/`windowMs` is not an option \(use `perSeconds`/);
+    expect(() => new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 1, max: 5 } } } as never)).toThrow(/`max` is not an option/);
+    expect(() => new EndpointRateLimiter({ rulez: {} } as never)).toThrow(/did you mean `rules`/);
   });
 });

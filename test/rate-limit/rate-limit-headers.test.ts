@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getRateLimitHeaders, RateLimitHeaderWriter } from '../../src/rate-limit/rate-limit-headers.js';
+import { EndpointRateLimiter } from '../../src/rate-limit/endpoint-rate-limiter.js';
+import { getRateLimitHeaders, RateLimitPolicyFields, writeRetryAfter, type RateLimitFigures } from '../../src/rate-limit/rate-limit-headers.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
@@ -85,19 +86,28 @@ describe('getRateLimitHeaders', () => {
   });
 });
 
-describe('RateLimitHeaderWriter', () => {
-  const NOW = 1_700_000_000_000;
+/** The fields a guard writes with `standard`, in its order: legacy, Retry-After, draft. */
+function fieldsOf(fields: RateLimitPolicyFields, standard: 'legacy' | 'draft' | 'both', figures: RateLimitFigures, nowMs: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (standard !== 'draft') fields.writeLegacy(headers, figures);
+  writeRetryAfter(headers, figures);
+  if (standard !== 'legacy') fields.writeDraft(headers, figures, nowMs);
+  return headers;
+}
+
+describe('RateLimitPolicyFields', () => {
+  const NOW = 1_000_000;
 
   it('writes the figures of each response beside the fields fixed by its policy', () => {
-    const writer = new RateLimitHeaderWriter({ limit: 60, windowSeconds: 60 });
-    expect(writer.write(42, NOW + 18_000, 0, NOW)).toEqual({
+    const fields = new RateLimitPolicyFields({ limit: 60, windowSeconds: 60 });
+    expect(fieldsOf(fields, 'both', { remaining: 42, resetAtMs: NOW + 18_000, retryAfterMs: 0 }, NOW)).toEqual({
       'X-RateLimit-Limit': '60',
       'X-RateLimit-Remaining': '42',
       'X-RateLimit-Reset': String((NOW + 18_000) / 1000),
       RateLimit: '"default";r=42;t=18',
       'RateLimit-Policy': '"default";q=60;w=60',
     });
-    expect(new RateLimitHeaderWriter({ limit: 10, policy: 'per-ip', standard: 'draft' }).write(0, NOW + 60_000, 5.2, NOW)).toEqual({
+    expect(fieldsOf(new RateLimitPolicyFields({ limit: 10, policy: 'per-ip' }), 'draft', { remaining: 0, resetAtMs: NOW + 60_000, retryAfterMs: 5200 }, NOW)).toEqual({
       'Retry-After': '6',
       RateLimit: '"per-ip";r=0;t=6',
       'RateLimit-Policy': '"per-ip";q=10',
@@ -110,13 +120,13 @@ describe('RateLimitHeaderWriter', () => {
         fc.integer({ min: 0, max: 1_000_000 }),
         fc.double({ min: 0, max: 2_000_000, noNaN: true }),
         fc.integer({ min: -5_000_000, max: 5_000_000 }),
-        fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100_000, noNaN: true })),
+        fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000_000 })),
         fc.integer({ min: 1, max: 86_400 }),
         fc.constantFrom('legacy' as const, 'draft' as const, 'both' as const),
-        (limit, remaining, resetInMs, retryAfterSeconds, windowSeconds, standard) => {
-          const headers = new RateLimitHeaderWriter({ limit, windowSeconds, standard }).write(remaining, NOW + resetInMs, retryAfterSeconds, NOW);
+        (limit, remaining, resetInMs, retryAfterMs, windowSeconds, standard) => {
+          const headers = fieldsOf(new RateLimitPolicyFields({ limit, windowSeconds }), standard, { remaining, resetAtMs: NOW + resetInMs, retryAfterMs }, NOW);
           const whole = Math.min(limit, Math.floor(remaining));
-          const retry = Math.ceil(retryAfterSeconds);
+          const retry = Math.ceil(retryAfterMs / 1000);
           const expected: Record<string, string> = {};
           if (standard !== 'draft') {
             expected['X-RateLimit-Limit'] = `${limit}`;
@@ -136,11 +146,25 @@ describe('RateLimitHeaderWriter', () => {
     );
   });
 
+  it('never writes Retry-After beyond 12 digits', () => {
+    const headers = fieldsOf(new RateLimitPolicyFields({ limit: 1 }), 'both', { remaining: 0, resetAtMs: NOW, retryAfterMs: 1e300 }, NOW);
+    expect(headers['Retry-After']).toBe('999999999999');
+    expect(headers.RateLimit).toBe('"default";r=0;t=999999999999');
+  });
+
   it('checks its policy at construction, naming the option and the value', () => {
-    expect(() => new RateLimitHeaderWriter({ limit: -1 })).toThrow(/`limit` must be a finite number >= 0, got -1/);
-    expect(() => new RateLimitHeaderWriter({ limit: Infinity })).toThrow(RangeError);
-    expect(() => new RateLimitHeaderWriter({ limit: 5, windowSeconds: 0 })).toThrow(/`windowSeconds`.*got 0/);
-    expect(() => new RateLimitHeaderWriter({ limit: 5, policy: 'caf\u00e9' })).toThrow(/`policy` must be a string of printable ASCII/);
-    expect(() => new RateLimitHeaderWriter({ limit: 5, standard: 'rfc' as 'both' })).toThrow(/`standard`.*"rfc"/);
+    expect(() => new RateLimitPolicyFields({ limit: -1 })).toThrow(/`limit` must be a finite number >= 0, got -1/);
+    expect(() => new RateLimitPolicyFields({ limit: Infinity })).toThrow(RangeError);
+    expect(() => new RateLimitPolicyFields({ limit: 5, windowSeconds: 0 })).toThrow(/`windowSeconds`.*got 0/);
+    expect(() => new RateLimitPolicyFields({ limit: 5, policy: 'caf\u00e9' })).toThrow(/`policy` must be a string of printable ASCII/);
+  });
+});
+
+describe('getRateLimitHeaders with an EndpointRateLimiter decision', () => {
+  it("takes the decision as it is, its rule's name and window included, and refuses unknown keys", () => {
+    const limits = new EndpointRateLimiter({ rules: { '/login': { rate: 3, perSeconds: 60, name: 'login' } } });
+    const decision = limits.check('/login', 'a', { nowMs: 1_000_000 });
+    expect(getRateLimitHeaders({ ...decision, standard: 'draft', nowMs: 1_000_000 })).toEqual({ RateLimit: '"login";r=2;t=20', 'RateLimit-Policy': '"login";q=3;w=60' });
+    expect(() => getRateLimitHeaders({ ...decision, windowMs: 60_000 } as never)).toThrow(/`windowMs` is not an option/);
   });
 });
