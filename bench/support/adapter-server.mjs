@@ -34,6 +34,19 @@ function greensloParts() {
   };
 }
 
+/**
+ * Both header sets, as express-rate-limit writes them with standardHeaders and legacyHeaders on,
+ * from a rate-limiter-flexible result: the Koa and Fetch peers do the same job as the guard.
+ */
+function peerHeaders(result, set) {
+  const resetSeconds = Math.ceil(result.msBeforeNext / 1000);
+  set('X-RateLimit-Limit', '1000000000');
+  set('X-RateLimit-Remaining', String(result.remainingPoints));
+  set('X-RateLimit-Reset', String(Math.ceil((Date.now() + result.msBeforeNext) / 1000)));
+  set('RateLimit', `"default";r=${result.remainingPoints};t=${resetSeconds}`);
+  set('RateLimit-Policy', '"default";q=1000000000;w=60');
+}
+
 function peerHistogram() {
   return new Histogram({ name: 'http_request_duration_seconds', help: 'request latency', labelNames: ['route', 'status'], registers: [new Registry()] });
 }
@@ -73,7 +86,7 @@ function koaApp() {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
     app.use(async (ctx, next) => {
-      await limiter.consume(ctx.ip);
+      peerHeaders(await limiter.consume(ctx.ip), (name, value) => ctx.set(name, value));
       const end = histogram.startTimer();
       await next();
       end({ route: ctx._matchedRoute ?? ctx.path, status: ctx.status });
@@ -95,7 +108,7 @@ function fetchApp() {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
     app.use(async (c, next) => {
-      await limiter.consume(c.env.incoming.socket.remoteAddress ?? '');
+      peerHeaders(await limiter.consume(c.env.incoming.socket.remoteAddress ?? ''), (name, value) => c.header(name, value));
       const end = histogram.startTimer();
       await next();
       end({ route: c.req.routePath, status: c.res.status });
