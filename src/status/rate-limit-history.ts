@@ -67,7 +67,8 @@ export class RateLimitHistory {
       const base = oldest.counts[ruleIndex];
       return {
         rule: count.rule,
-        limit: this.#limitText(count.rule),
+        // Rules are matched by their pattern: a named rule's name is no endpoint.
+        limit: this.#limitText((count as { readonly pattern?: string }).pattern ?? count.rule),
         allowedTotal: count.allowed,
         limitedTotal: count.limited,
         recentAllowed: Math.max(0, count.allowed - (base?.allowed ?? 0)),

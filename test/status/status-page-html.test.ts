@@ -155,7 +155,8 @@ describe('status page: the HTML document', () => {
     expect(openTags('chart')[0]).toMatch(/role="img" aria-label="Average power of the last 3 power windows, [^"]*: from 40\u00A0W to 40\u00A0W, latest 40\u00A0W; threshold 60\u00A0W\.">/);
     // Only /agents/plan had checks; the other rules say so in words.
     expect(openTags('bars')).toHaveLength(1);
-    expect(body.split('<span class="note">no checks</span>')).toHaveLength(6);
+    // The four other rules of DEFAULT_RATE_LIMITS (no default rule, so no row for it).
+    expect(body.split('<span class="note">no checks</span>')).toHaveLength(5);
     expect(openTags('bars')[0]).toMatch(/role="img" aria-label="Checks per minute of rule \/agents\/plan over the last 30\u00A0s: 10 allowed and 2 limited in 1 interval, busiest 12 per minute\.">/);
     expect(body).toContain('<h2 id="energy-title">Energy and carbon</h2>');
     expect(body).toContain('<h2 id="limits-title">Rate limiting</h2>');

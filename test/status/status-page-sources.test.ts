@@ -123,6 +123,14 @@ function referenceBursts(atMs: readonly number[]): { allowed: number; limited: n
 }
 
 describe('status page: rate limiting over recent time', () => {
+  it('shows a named rule under its name with the limit of its pattern', () => {
+    const clock = new ManualClock(T0);
+    const limits = new EndpointRateLimiter({ clock, rules: { '/login': { rate: 3, perSeconds: 60, burst: 5, name: 'login' } } });
+    limits.check('/login', 'client');
+    const status = createStatusPage({ limits, clock }).snapshot().rateLimits!;
+    expect(status.rules).toMatchObject([{ rule: 'login', limit: '3 per 60\u00A0s, burst 5', allowedTotal: 1 }]);
+  });
+
   function limitedService() {
     const clock = new ManualClock(T0);
     const limits = new EndpointRateLimiter({ clock, rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' } });
@@ -144,7 +152,9 @@ describe('status page: rate limiting over recent time', () => {
     clock.advanceMs(MINUTE_MS);
     const status = page.snapshot().rateLimits!;
     expect(status.sinceMs).toBe(T0);
-    const [plan, health, fallback] = status.rules;
+    const [plan, health] = status.rules;
+    // No default rule was given: requests that match no rule count under none.
+    expect(status.rules.map((rule) => rule.rule)).toEqual(['/agents/plan', '/health/*']);
     expect(plan).toEqual({
       rule: '/agents/plan',
       limit: '2 per 60\u00A0s',
@@ -158,7 +168,6 @@ describe('status page: rate limiting over recent time', () => {
       ],
     });
     expect(health).toMatchObject({ rule: '/health/*', limit: 'unlimited', recentAllowed: 2, recentLimited: 0 });
-    expect(fallback).toMatchObject({ rule: 'default', limit: 'unlimited', recentAllowed: 0 });
   });
 
   it('keeps intervals at least a sixtieth of the chart window long, however often the page renders', () => {
