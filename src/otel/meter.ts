@@ -8,7 +8,9 @@ export type OtelAttributes = Readonly<Record<string, string>>;
 
 /** Name-level options of an instrument. */
 export interface OtelInstrumentOptions {
+  /** What the instrument measures, in a sentence. */
   readonly description?: string;
+  /** UCUM unit of the values: `s`, `J`, `W`, `g`, `1`, `{request}`. */
   readonly unit?: string;
 }
 
@@ -17,6 +19,7 @@ export type OtelObservable = object;
 
 /** What a batch callback records into. */
 export interface OtelBatchObservableResult {
+  /** Records one value of `observable` for the given attributes. */
   observe(observable: OtelObservable, value: number, attributes?: OtelAttributes): void;
 }
 
@@ -25,9 +28,13 @@ export type OtelBatchObservableCallback = (observableResult: OtelBatchObservable
 
 /** The methods of an OpenTelemetry `Meter` that {@link registerOpenTelemetry} calls. */
 export interface OtelMeter {
+  /** Creates an instrument whose value is read at each collection (a level: power, a ratio). */
   createObservableGauge(name: string, options?: OtelInstrumentOptions): OtelObservable;
+  /** Creates an instrument whose monotonic total is read at each collection (requests, joules). */
   createObservableCounter(name: string, options?: OtelInstrumentOptions): OtelObservable;
+  /** Registers one callback that observes all of `observables` at each collection. */
   addBatchObservableCallback(callback: OtelBatchObservableCallback, observables: OtelObservable[]): void;
+  /** Removes a callback registered with the same `observables`. */
   removeBatchObservableCallback(callback: OtelBatchObservableCallback, observables: OtelObservable[]): void;
 }
 
