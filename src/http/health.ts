@@ -3,7 +3,7 @@
  * (runs the application's checks, each with a timeout).
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, optionsObject, positiveNumber } from '../core/validate.js';
+import { clockOption, clockReading, describeValue, optionsObject, positiveNumber } from '../core/validate.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { jsonResult, type HttpResult } from './http-result.js';
 
@@ -75,10 +75,10 @@ export function createHealthEndpoints(options: HealthOptions = {}): HealthEndpoi
   for (const [name, check] of checks) {
     if (typeof check !== 'function') throw new TypeError(`${owner}: \`checks.${name}\` must be a function, got ${describeValue(check)}.`);
   }
-  const startedAtMs = clock.nowMs();
+  const startedAtMs = clockReading(owner, clock.nowMs());
   const lowPower = options.lowPower;
   return {
-    health: () => jsonResult(200, { status: 'ok', uptimeMs: Math.round(clock.nowMs() - startedAtMs) }),
+    health: () => jsonResult(200, { status: 'ok', uptimeMs: Math.round(clockReading(owner, clock.nowMs()) - startedAtMs) }),
     live: () => jsonResult(200, { status: 'ok' }),
     ready: async () => {
       const outcomes = await Promise.all(checks.map(([name, check]) => runCheck(name, check, timeoutMs)));

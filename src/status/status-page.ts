@@ -3,7 +3,7 @@
  * as JSON.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject } from '../core/validate.js';
+import { clockOption, clockReading, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
@@ -81,7 +81,8 @@ export interface StatusPage {
    * or its JSON snapshot, never cached.
    *
    * @param format - `'html'` (the default) or `'json'`; see {@link statusPageFormat} for a query value
-   * @throws RangeError or TypeError when `format` is not one of the two
+   * @throws RangeError or TypeError when `format` is not one of the two, or the clock reads NaN,
+   *   ±Infinity, a negative time or one past 8.64e15
    */
   respond(format?: StatusPageFormat): HttpResult;
 }
@@ -156,7 +157,7 @@ export function createStatusPage(options: StatusPageOptions = {}): StatusPage {
   const settings = resolveOptions(options);
   const { clock, slo, limits } = settings;
   const collector = slo === undefined ? undefined : new SloCollector(slo, settings);
-  const history = limits === undefined ? undefined : new RateLimitHistory(limits, settings.chartWindowMs, clock.nowMs());
+  const history = limits === undefined ? undefined : new RateLimitHistory(limits, settings.chartWindowMs, clockReading(OWNER, clock.nowMs()));
   const snapshot = (): StatusSnapshot => takeSnapshot(settings, collector, history);
   const rows: RowCache = new WeakMap();
   return {
@@ -200,7 +201,7 @@ function resolveOptions(options: StatusPageOptions): Settings {
 }
 
 function takeSnapshot(settings: Settings, collector: SloCollector | undefined, history: RateLimitHistory | undefined): StatusSnapshot {
-  const nowMs = settings.clock.nowMs();
+  const nowMs = clockReading(OWNER, settings.clock.nowMs());
   history?.sample(nowMs);
   const endpoints = collector?.collect(nowMs) ?? null;
   const energy = settings.energy === undefined ? null : energyStatus(settings.energy);

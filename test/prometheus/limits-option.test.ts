@@ -80,3 +80,20 @@ describe('unknown option keys', () => {
     expect(normalizeClientAddress('2001:db8::1', { ipv6PrefixLength: 64 })).toBe('2001:db8::/64');
   });
 });
+
+describe('clock readings of the status page and the health endpoint', () => {
+  it('are refused with a RangeError when NaN, infinite, negative or past 8.64e15', () => {
+    for (const reading of [Number.NaN, Infinity, -1, 8.64e15 + 1]) {
+      let fault: number | undefined;
+      const manual = new ManualClock(START_MS);
+      const clock = { nowMs: () => fault ?? manual.nowMs() };
+      const page = createStatusPage({ slo: new SLOTracker({ clock }), limits: limitsWithTraffic(), clock });
+      const health = createHealthEndpoints({ clock });
+      fault = reading;
+      expect(() => page.respond('json')).toThrow(/^statusPage: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/);
+      expect(() => health.health()).toThrow(/^healthHandlers: `clock\.nowMs\(\)` must return/);
+      fault = undefined;
+      expect(page.respond('json').status).toBe(200);
+    }
+  });
+});
