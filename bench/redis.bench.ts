@@ -6,14 +6,17 @@
  * each the median over alternating rounds, and ratios to rate-limiter-flexible: in the table to its
  * ioredis row, and below it as medians of per-round ratios on the same client (ioredis against
  * ioredis, node-redis against node-redis). On a shared machine CPU time per check is the steadier
- * figure; checks per second is the goal.
+ * figure; checks per second is the goal. A second run compares the two on a 3-master Redis Cluster
+ * (ioredis `Cluster`), with Redis CPU summed over the masters. `GREENSLO_BENCH_ROUNDS` lowers the
+ * round count while developing.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
 import { RateLimiter } from '../src/rate-limit/rate-limiter.js';
 import { RedisStore, type NodeRedisClientLike } from '../src/redis/index.js';
 import { findProgram } from '../test/support/programs.js';
+import { RedisCluster } from '../test/support/redis-cluster.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { median } from './harness.js';
 
@@ -39,7 +42,7 @@ interface Mode {
   readonly checksPerRound: number;
 }
 
-const ROUNDS = 9;
+const ROUNDS = Number(process.env.GREENSLO_BENCH_ROUNDS ?? 9);
 const KEYS = Array.from({ length: 1000 }, (_, i) => `client-${i}`);
 const MODES: readonly Mode[] = [
   { title: 'one check at a time (sequential)', inFlight: 1, checksPerRound: 4000 },
@@ -49,6 +52,25 @@ const BASELINE = 'rate-limiter-flexible RateLimiterRedis (ioredis)';
 const OURS_ON_IOREDIS = 'greenslo RedisStore (ioredis)';
 const PEER_ON_NODE_REDIS = 'rate-limiter-flexible RateLimiterRedis (node-redis)';
 const OURS_ON_NODE_REDIS = 'greenslo RedisStore (node-redis)';
+const PEER_ON_CLUSTER = 'rate-limiter-flexible RateLimiterRedis (ioredis Cluster, 3 masters)';
+const OURS_ON_CLUSTER = 'greenslo RedisStore (ioredis Cluster, 3 masters)';
+
+/** What one table compares: its title, its baseline, and the pairs (ours, the peer on the same client) whose paired ratios are listed. */
+interface Comparison {
+  readonly where: string;
+  readonly baseline: string;
+  readonly pairs: readonly (readonly [label: string, ours: string, peer: string])[];
+}
+
+const SINGLE_NODE: Comparison = {
+  where: 'one connection',
+  baseline: BASELINE,
+  pairs: [
+    ['ioredis', OURS_ON_IOREDIS, BASELINE],
+    ['node-redis', OURS_ON_NODE_REDIS, PEER_ON_NODE_REDIS],
+  ],
+};
+const CLUSTER: Comparison = { where: 'one ioredis Cluster client, 3 masters', baseline: PEER_ON_CLUSTER, pairs: [['ioredis Cluster', OURS_ON_CLUSTER, PEER_ON_CLUSTER]] };
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
@@ -103,17 +125,17 @@ function medianRound(results: readonly Round[]): Round {
   return { checksPerSecond: of('checksPerSecond'), p50Us: of('p50Us'), p99Us: of('p99Us'), clientCpuUs: of('clientCpuUs'), serverCpuUs: of('serverCpuUs') };
 }
 
-/** The median over rounds of `ours`'s checks per second divided by `peer`'s in the same round. */
-function pairedSpeed(rounds: Map<string, Round[]>, ours: string, peer: string): string {
+/** The median over rounds of `field` of `ours` divided by that of `peer` in the same round. */
+function pairedRatio(rounds: Map<string, Round[]>, ours: string, peer: string, field: (round: Round) => number): string {
   const peerRounds = rounds.get(peer)!;
-  const ratios = rounds.get(ours)!.map((round, i) => round.checksPerSecond / peerRounds[i]!.checksPerSecond);
+  const ratios = rounds.get(ours)!.map((round, i) => field(round) / field(peerRounds[i]!));
   return `${median(ratios).toFixed(2)}x (per round: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')})`;
 }
 
-function printTable(mode: Mode, rounds: Map<string, Round[]>): void {
+function printTable(mode: Mode, rounds: Map<string, Round[]>, comparison: Comparison): void {
   const results = new Map([...rounds].map(([name, list]) => [name, medianRound(list)]));
-  const baseline = results.get(BASELINE)!;
-  console.log(`\n## Redis rate-limit checks, one connection: ${mode.title}\n`);
+  const baseline = results.get(comparison.baseline)!;
+  console.log(`\n## Redis rate-limit checks, ${comparison.where}: ${mode.title}\n`);
   console.log('| candidate | checks/s | p50 µs | p99 µs | CPU µs/check: node + redis | checks/s x baseline | p99 x baseline | CPU x baseline |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   const cpuOf = (round: Round): number => round.clientCpuUs + round.serverCpuUs;
@@ -124,10 +146,12 @@ function printTable(mode: Mode, rounds: Map<string, Round[]>): void {
     const cpuRatio = (cpuOf(round) / cpuOf(baseline)).toFixed(2);
     console.log(`| ${name} | ${Math.round(round.checksPerSecond).toLocaleString('en-US')} | ${round.p50Us.toFixed(0)} | ${round.p99Us.toFixed(0)} | ${cpu} | ${speed} | ${p99} | ${cpuRatio} |`);
   }
-  console.log(`\nbaseline: ${BASELINE}; ${ROUNDS} alternating rounds of ${mode.checksPerRound.toLocaleString('en-US')} checks over ${KEYS.length} keys, medians`);
-  console.log('\nchecks/s of greenslo against rate-limiter-flexible on the same client, median of the rounds\' ratios:');
-  console.log(`- ioredis: ${pairedSpeed(rounds, OURS_ON_IOREDIS, BASELINE)}`);
-  console.log(`- node-redis: ${pairedSpeed(rounds, OURS_ON_NODE_REDIS, PEER_ON_NODE_REDIS)}`);
+  console.log(`\nbaseline: ${comparison.baseline}; ${ROUNDS} alternating rounds of ${mode.checksPerRound.toLocaleString('en-US')} checks over ${KEYS.length} keys, medians`);
+  console.log('\ngreenslo against rate-limiter-flexible on the same client, median of the rounds\' ratios:');
+  for (const [label, ours, peer] of comparison.pairs) {
+    console.log(`- ${label}: checks/s ${pairedRatio(rounds, ours, peer, (round) => round.checksPerSecond)}`);
+    console.log(`  Node CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.clientCpuUs)}; Redis CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.serverCpuUs)}`);
+  }
 }
 
 /** Every contender admits every check (huge limits), so that only the cost of a check is compared. */
@@ -145,25 +169,58 @@ function contenders(ioredis: Redis, nodeRedis: NodeRedisClientLike): Contender[]
   ];
 }
 
+/** redis-server's CPU time so far, in microseconds, from `INFO cpu` read through `info`. */
+async function cpuOf(info: () => Promise<unknown>): Promise<number> {
+  const text = String(await info());
+  return (Number(/used_cpu_user:([\d.]+)/.exec(text)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(text)?.[1])) * 1e6;
+}
+
+/** The same comparison on a 3-master cluster, through one ioredis `Cluster` client. */
+async function runCluster(program: string): Promise<void> {
+  const cli = findProgram('redis-cli', 'redis-tools');
+  if (cli === undefined) return;
+  const cluster = await RedisCluster.start(program, cli);
+  const client = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
+  const admins = cluster.ports.map((port) => new Redis({ host: '127.0.0.1', port }));
+  try {
+    await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    const onError = (error: Error): void => console.warn(error.message);
+    const ours = new RateLimiter({ rate: 1e9, perSeconds: 60, store: new RedisStore({ client, prefix: 'greenslo-cluster:', timeoutMs: 5000, onError }) });
+    const peer = new RateLimiterRedis({ storeClient: client, keyPrefix: 'rlflx-cluster', points: 1e9, duration: 60 });
+    const all: Contender[] = [
+      { name: PEER_ON_CLUSTER, check: (key) => peer.consume(key) },
+      { name: OURS_ON_CLUSTER, check: (key) => ours.check(key) },
+    ];
+    const serverCpu: ServerCpu = async () => (await Promise.all(admins.map((admin) => cpuOf(() => admin.call('INFO', ['cpu']))))).reduce((sum, cpu) => sum + cpu, 0);
+    for (const mode of MODES) printTable(mode, await measureMode(all, mode, serverCpu), CLUSTER);
+  } finally {
+    client.disconnect();
+    for (const admin of admins) admin.disconnect();
+    await cluster.stop();
+  }
+}
+
 export default async function run(): Promise<void> {
   const program = findProgram('redis-server', 'redis-server');
   if (program === undefined) {
     console.log('redis-server is not installed: skipping the Redis benchmark.');
     return;
   }
+  await runSingleNode(program);
+  await runCluster(program);
+}
+
+async function runSingleNode(program: string): Promise<void> {
   const server = await RedisServer.start(program);
   const ioredis = new Redis({ host: '127.0.0.1', port: server.port });
   const admin = new Redis({ host: '127.0.0.1', port: server.port });
   const nodeRedis = createClient({ socket: { host: '127.0.0.1', port: server.port } });
   nodeRedis.on('error', (error: Error) => console.warn(error.message));
-  const serverCpu: ServerCpu = async () => {
-    const info = String(await admin.call('INFO', ['cpu']));
-    return (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1])) * 1e6;
-  };
+  const serverCpu: ServerCpu = () => cpuOf(() => admin.call('INFO', ['cpu']));
   try {
     await nodeRedis.connect();
     const all = contenders(ioredis, nodeRedis);
-    for (const mode of MODES) printTable(mode, await measureMode(all, mode, serverCpu));
+    for (const mode of MODES) printTable(mode, await measureMode(all, mode, serverCpu), SINGLE_NODE);
   } finally {
     ioredis.disconnect();
     admin.disconnect();

@@ -25,14 +25,9 @@ export interface EntryHost {
   refund(check: ConsumeEntry): void;
 }
 
-/** The script's four arguments for one check. */
-function scriptArgs(policyText: readonly string[], cost: string): string[] {
-  return [policyText[0]!, policyText[1]!, policyText[2]!, cost];
-}
-
 /** Takes `cost` tokens from a bucket. @internal */
 export class ConsumeEntry implements BatchEntry {
-  readonly args: string[];
+  readonly costText: string;
 
   constructor(
     readonly host: EntryHost,
@@ -46,7 +41,7 @@ export class ConsumeEntry implements BatchEntry {
     readonly madeAtMs: number,
     readonly resolve: (decision: RateLimitDecision) => void,
   ) {
-    this.args = scriptArgs(policyText, cost === 1 ? '1' : String(cost));
+    this.costText = cost === 1 ? '1' : String(cost);
   }
 
   answer(reply: unknown, healed: boolean): void {
@@ -73,19 +68,17 @@ export class ConsumeEntry implements BatchEntry {
 
 /** Reads a bucket's remaining tokens. @internal */
 export class RemainingEntry implements BatchEntry {
-  readonly args: string[];
+  readonly costText = '';
 
   constructor(
     readonly host: EntryHost,
     readonly key: string,
     readonly shortKey: string,
     readonly policy: BucketPolicy,
-    policyText: readonly string[],
+    readonly policyText: readonly string[],
     readonly nowMs: number,
     readonly resolve: (remaining: number) => void,
-  ) {
-    this.args = scriptArgs(policyText, '');
-  }
+  ) {}
 
   answer(reply: unknown, healed: boolean): void {
     if (healed) this.host.healed(this.key);
@@ -110,13 +103,15 @@ export class RemainingEntry implements BatchEntry {
 /** Gives a late consume's tokens back, up to the capacity. @internal */
 export class RefundEntry implements BatchEntry {
   readonly key: string;
-  readonly args: string[];
+  readonly policyText: readonly string[];
+  readonly costText: string;
   readonly #host: EntryHost;
 
   constructor(check: ConsumeEntry) {
     this.#host = check.host;
     this.key = check.key;
-    this.args = scriptArgs(check.policyText, String(-check.cost));
+    this.policyText = check.policyText;
+    this.costText = String(-check.cost);
   }
 
   answer(reply: unknown, healed: boolean): void {

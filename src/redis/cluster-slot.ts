@@ -20,6 +20,23 @@ function crcTable(): Uint16Array {
 
 const encoder = new TextEncoder();
 
+/** CRC16 of `key`'s UTF-8 bytes: read from the char codes while they are ASCII (no allocation). */
+function crc16(key: string): number {
+  let crc = 0;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code > 0x7f) return crc16Bytes(encoder.encode(key));
+    crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ code) & 0xff]!;
+  }
+  return crc;
+}
+
+function crc16Bytes(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
+  return crc;
+}
+
 /**
  * The hash slot, 0 to 16383, that Redis Cluster assigns to `key`.
  *
@@ -33,7 +50,5 @@ export function clusterSlot(key: string): number {
     const close = key.indexOf('}', open + 1);
     if (close > open + 1) key = key.slice(open + 1, close);
   }
-  let crc = 0;
-  for (const byte of encoder.encode(key)) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
-  return crc & 0x3fff;
+  return crc16(key) & 0x3fff;
 }

@@ -22,8 +22,10 @@ import { clusterSlot } from './cluster-slot.js';
 export interface BatchEntry {
   /** The bucket's full key (the store's prefix included). */
   readonly key: string;
-  /** capacity, refillTokens, refillIntervalMs, cost (see the bucket script). */
-  readonly args: readonly string[];
+  /** capacity, refillTokens and refillIntervalMs as script arguments. */
+  readonly policyText: readonly string[];
+  /** The cost as a script argument (`''`: read the remaining tokens; below 0: a refund). */
+  readonly costText: string;
   /** Redis' reply for this check; `healed` when its key held something else and was replaced. */
   answer(reply: unknown, healed: boolean): void;
   /** The batch failed or timed out. */
@@ -168,7 +170,8 @@ class BatchCall implements InFlight {
   push(entry: BatchEntry): void {
     this.entries.push(entry);
     this.#keys.push(entry.key);
-    for (const arg of entry.args) this.#argv.push(arg);
+    const policy = entry.policyText;
+    this.#argv.push(policy[0]!, policy[1]!, policy[2]!, entry.costText);
   }
 
   send(): void {
