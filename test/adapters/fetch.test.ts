@@ -73,8 +73,9 @@ describe('greenslo/fetch guard', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('Location')).toBe('http://localhost/y');
     // 5 per 60 s, one token used: r=4, full again in 12 s.
-    expect(response.headers.get('RateLimit')).toBe('"default";r=4;t=12');
-    expect(response.headers.get('RateLimit-Policy')).toBe('"default";q=5;w=60');
+    expect(response.headers.get('RateLimit')).toBe('"/x";r=4;t=12');
+    expect(response.headers.get('RateLimit-Policy')).toBe('"/x";q=5;w=60');
+    expect(response.headers.get('X-RateLimit-Remaining')).toBe('4');
   });
 
   it('keys requests by the URL path, as URL parses it, whatever the query, fragment, port or host', async () => {
@@ -113,6 +114,9 @@ describe('greenslo/fetch guard', () => {
     const handler = guard((_request: Request, _env: { outgoing: typeof outgoing }) => new Response('ok'), { limits, clientKey: () => 'client', clock });
     const response = await handler(new Request('http://localhost/x'), { outgoing });
     expect(set).toEqual([
+      ['X-RateLimit-Limit', '5'],
+      ['X-RateLimit-Remaining', '4'],
+      ['X-RateLimit-Reset', '12'],
       ['RateLimit', '"default";r=4;t=12'],
       ['RateLimit-Policy', '"default";q=5;w=60'],
     ]);
@@ -132,6 +136,23 @@ describe('greenslo/fetch guard', () => {
     expect(body.error).toMatchObject({ message: 'Rate limit exceeded for /x. Max 10 requests per minute.', limit: 10 });
     // 10 per 60 s: one token every 6 s.
     expect(body.retry_after).toBe(6);
-    expect(refused.headers.get('RateLimit-Policy')).toBe('"default";q=20;w=60');
+    expect(refused.headers.get('RateLimit-Policy')).toBe('"/x";q=20;w=60');
+  });
+
+  it("keeps the limiter's rule patterns in series of their own after 400 distinct raw paths", async () => {
+    const clock = new ManualClock(0);
+    const slo = new SLOTracker({ clock });
+    const limits = new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1000, perSeconds: 60 } } });
+    // No reported routes and no endpoint function: the guard keys raw paths, and every one answers 200.
+    const handler = guard(() => new Response('ok'), { slo, limits, clientKey: () => 'client', clock });
+    for (let i = 0; i < 400; i++) await handler(new Request(`http://localhost/junk/${i}`));
+    await handler(new Request('http://localhost/health'));
+    await handler(new Request('http://localhost/embed/multimodal'));
+    expect(slo.stats('/health')?.count).toBe(1);
+    expect(slo.stats('/embed/multimodal')?.count).toBe(1);
+  });
+
+  it('refuses unknown option keys before asking for a clientKey', () => {
+    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter(), keyGenerator: () => 'k' } as never)).toThrow(/`keyGenerator` is not an option \(use `clientKey`\)/);
   });
 });
