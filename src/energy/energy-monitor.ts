@@ -3,7 +3,7 @@ import { clockOption, clockReading, nonNegativeNumber, numberInRange, positiveNu
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE } from './carbon.js';
 import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { numberAtLeast, powerSourceOption } from './options.js';
-import type { PowerSource } from './power-source.js';
+import { powerSourceParts, type PowerSource } from './power-source.js';
 import { PowerWindows } from './power-windows.js';
 import { requestTime, RequestEnergyHandle } from './request-energy-handle.js';
 import { TrackingSession, type SessionHooks } from './tracking-session.js';
@@ -348,6 +348,7 @@ export class EnergyMonitor {
       inFlightEnergyWh: (ledger?.inFlightJ() ?? 0) / JOULES_PER_WH,
       estimateCorrectionWh: (ledger?.correctionJ ?? 0) / JOULES_PER_WH,
       powerSource: this.powerSource.name,
+      powerSources: powerSourceParts(this.powerSource),
       ...this.#carbonFigures(totalJ, totalEmissionsG, durationMs, requestsTracked),
       pue: this.pue,
       powerThresholdW: this.powerThresholdW,

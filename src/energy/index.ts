@@ -1,4 +1,4 @@
-export { constantPower, powerFromWatts, type ConstantPowerOptions, type PowerFromWattsOptions, type PowerSource } from './power-source.js';
+export { constantPower, powerFromWatts, type ConstantPowerOptions, type PowerFromWattsOptions, type PowerSource, type PowerSourcePart } from './power-source.js';
 export { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE, emissionsGrams, lookupCarbonIntensity, type AverageIntensityModule, type AverageIntensityTable } from './carbon.js';
 export { isCarbonIntensityProvider, type CarbonIntensityProvider } from './intensity-feed.js';
 export {

@@ -30,6 +30,26 @@ export interface PowerSource {
    * @returns joules since the source's origin; never less than an earlier reading
    */
   readJoules(nowMs: number): number;
+  /** The latest instantaneous power the source knows, in watts, when it reports one (a GPU's draw, the CPU model's). */
+  readonly powerW?: number | undefined;
+  /** The sources this one adds up, when it is a sum (as `sumPowerSources` makes). */
+  readonly sources?: readonly PowerSource[] | undefined;
+}
+
+/** One part of a power source, as `EnergyMetrics.powerSources` lists it. */
+export interface PowerSourcePart {
+  /** The part's name (`'rapl'`, `'cpu-model'`, `'nvidia-gpu'`...). */
+  readonly name: string;
+  /** Its latest power in watts, when it reports one. */
+  readonly powerW: number | undefined;
+}
+
+/** The leaves of a power source: the sources of a sum, recursively, else the source itself. */
+export function powerSourceParts(source: PowerSource): PowerSourcePart[] {
+  const sources = source.sources;
+  if (Array.isArray(sources) && sources.length > 0) return sources.flatMap((part) => powerSourceParts(part));
+  const powerW = source.powerW;
+  return [{ name: source.name, powerW: typeof powerW === 'number' && Number.isFinite(powerW) ? powerW : undefined }];
 }
 
 /** Options of {@link constantPower}. */

@@ -1,3 +1,5 @@
+import type { PowerSourcePart } from './power-source.js';
+
 /** The energy of one request, as `RequestEnergyHandle.end()` returns it. */
 export interface RequestEnergy {
   /** Energy attributed to the request, in watt-hours (see `EnergyMonitor` for how it is split). */
@@ -137,6 +139,8 @@ export interface EnergyMetrics extends CarbonFigures {
   readonly estimateCorrectionWh: number;
   /** Name of the power source. */
   readonly powerSource: string;
+  /** The parts of the power source (each source of a sum) with the power each reports now, if any: GPU power among them. */
+  readonly powerSources: readonly PowerSourcePart[];
   /** Power usage effectiveness used. */
   readonly pue: number;
   /** The warning threshold, in watts, when one is set. */

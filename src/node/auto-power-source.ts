@@ -40,6 +40,8 @@ export interface AutoPowerSource extends PowerSource {
   readonly gpu: GpuProbe;
   /** The chosen source itself (the sum of the CPU and GPU sources when GPUs were found). */
   readonly source: PowerSource;
+  /** The CPU source and, when GPUs were found, the GPU source. */
+  readonly sources: readonly PowerSource[];
   /** Stops the GPU source's `nvidia-smi`, if one runs. */
   close(): Promise<void>;
 }
@@ -83,10 +85,10 @@ export function autoPowerSource(options: AutoPowerSourceOptions = {}): AutoPower
   const gpu: GpuProbe = gpuOptions === false ? { available: false, reason: 'GPUs not probed (gpu: false)' } : probeNvidiaGpus(gpuOptions);
   if (!gpu.available) {
     const reason = gpuOptions === false ? cpu.reason : `${cpu.reason}; ${gpu.reason}`;
-    return { ...cpu, name: cpu.source.name, reason, rapl, gpu, readJoules: (nowMs) => cpu.source.readJoules(nowMs), close: () => Promise.resolve() };
+    return { ...cpu, name: cpu.source.name, reason, rapl, gpu, sources: [cpu.source], readJoules: (nowMs) => cpu.source.readJoules(nowMs), close: () => Promise.resolve() };
   }
   const source = sumPowerSources(cpu.source, startGpuSource(gpu, gpuOptions === false ? undefined : gpuOptions));
-  return { choice: cpu.choice, name: source.name, reason: `${cpu.reason}; plus ${gpu.reason}`, rapl, gpu, source, readJoules: (nowMs) => source.readJoules(nowMs), close: () => source.close() };
+  return { choice: cpu.choice, name: source.name, reason: `${cpu.reason}; plus ${gpu.reason}`, rapl, gpu, source, sources: source.sources, readJoules: (nowMs) => source.readJoules(nowMs), close: () => source.close() };
 }
 
 function cpuChoice(options: AutoPowerSourceOptions, rapl: RaplProbe, raplOptions: RaplOptions): Choice {

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
+import type { EnergyMetrics } from '../energy/types.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { addSample, family, flag, type MetricFamily } from './metric-family.js';
 import type { MetricNames } from './names.js';
@@ -32,6 +33,7 @@ export function energyFamilies(monitor: EnergySource, names: MetricNames): Metri
   const over = family(names.overPowerThreshold, 'gauge', 'Whether the windowed power is over the threshold (1) or not (0).');
   const faults = family(names.energyFaultsTotal, 'counter', 'Problems met with the power source or listeners, worked around.');
   const info = family(names.energyInfo, 'gauge', 'The power source the energy figures come from, as a label; always 1.');
+  const carbon = carbonFamilies(metrics, names);
   addSample(energy, metrics.totalEnergyWh * JOULES_PER_WH);
   addSample(emissions, metrics.totalEmissionsG);
   addSample(unattributed, metrics.unattributedWh * JOULES_PER_WH);
@@ -46,7 +48,20 @@ export function energyFamilies(monitor: EnergySource, names: MetricNames): Metri
   }
   addSample(faults, metrics.faults);
   addSample(info, 1, { power_source: metrics.powerSource });
-  return [energy, emissions, unattributed, requests, requestEnergy, requestEmissions, inFlight, power, threshold, over, faults, info];
+  return [energy, emissions, unattributed, requests, requestEnergy, requestEmissions, inFlight, power, threshold, over, faults, info, ...carbon];
+}
+
+/** Power per part of the source (GPUs among them), the intensity in force and the Software Carbon Intensity. */
+function carbonFamilies(metrics: EnergyMetrics, names: MetricNames): MetricFamily[] {
+  const parts = family(names.powerSourceWatts, 'gauge', 'Latest power reported by each part of the power source that reports one (a GPU, the CPU model), in watts.');
+  const intensity = family(names.carbonIntensity, 'gauge', 'Grid carbon intensity in force, in grams of CO2-equivalent per kilowatt-hour; `source` says where it comes from.');
+  const embodied = family(names.embodiedEmissionsGramsTotal, 'counter', 'Embodied emissions of the hardware counted for the time tracked, in grams of CO2-equivalent.');
+  const sci = family(names.sciGramsPerRequest, 'gauge', 'Software Carbon Intensity per request, (energy x intensity + embodied) / requests, in grams of CO2-equivalent.');
+  for (const part of metrics.powerSources) if (part.powerW !== undefined) addSample(parts, part.powerW, { source: part.name });
+  addSample(intensity, metrics.carbonIntensityGPerKWh, { source: metrics.carbonIntensitySource });
+  addSample(embodied, metrics.embodiedEmissionsG);
+  if (metrics.requestsTracked > 0) addSample(sci, metrics.sciGPerRequest);
+  return [parts, intensity, embodied, sci];
 }
 
 /** The low-power mode's families: its state, its target and (once measured) its reduction. */

@@ -26,9 +26,11 @@ function energyFigures(energy: EnergyStatus): string {
     energy.powerThresholdW === null ? 'none set' : `${MARKS[energy.verdict]}${energy.verdict === 'ok' ? 'under' : 'over'} ${formatWatts(energy.powerThresholdW)}`;
   const recent = energy.recentPowerW === null ? '' : ` <span class="target">latest window ${formatWatts(energy.recentPowerW)}</span>`;
   return (
-    `<p class="meta">Measured over ${formatDuration(energy.durationMs)}${energy.tracking ? '' : ' (tracking stopped)'} at ${significant(energy.carbonIntensityGPerKWh)}\u00A0gCO&#x2082;e/kWh.</p><dl class="tiles">` +
+    `<p class="meta">Measured over ${formatDuration(energy.durationMs)}${energy.tracking ? '' : ' (tracking stopped)'} at ${significant(energy.carbonIntensityGPerKWh)}\u00A0gCO&#x2082;e/kWh (${intensitySource(energy.carbonIntensitySource)}).</p><dl class="tiles">` +
     tile('Power source', escapeHtml(energy.powerSource)) +
     tile('Average power', formatWatts(energy.averagePowerW) + recent) +
+    energy.powerByPartW.map(({ name, powerW }) => tile(`Power now, ${escapeHtml(name)}`, formatWatts(powerW))).join('') +
+    tile('SCI per request', formatWithPrefix(energy.sciGPerRequest, 'g') + (energy.embodiedGPerHour > 0 ? ` <span class="target">with ${significant(energy.embodiedGPerHour)}\u00A0g/h embodied</span>` : '')) +
     tile('Energy per request', formatWithPrefix(energy.energyPerRequestWh, 'Wh')) +
     tile('CO&#x2082;e per request', formatWithPrefix(energy.emissionsPerRequestG, 'g')) +
     tile('Requests per Wh', significant(energy.requestsPerWh)) +
@@ -38,6 +40,10 @@ function energyFigures(energy: EnergyStatus): string {
     tile('Power threshold', threshold) +
     '</dl>'
   );
+}
+
+function intensitySource(source: string): string {
+  return source === 'fixed' ? 'fixed figure' : `live, from ${escapeHtml(source)}`;
 }
 
 function powerChart(energy: EnergyStatus): string {

@@ -112,8 +112,16 @@ export interface EnergyStatus {
   readonly emissionsPerRequestG: number;
   /** Requests per watt-hour of all energy measured, idle time included. */
   readonly requestsPerWh: number;
-  /** Grid carbon intensity used, in gCO2e per kilowatt-hour. */
+  /** Grid carbon intensity in force, in gCO2e per kilowatt-hour. */
   readonly carbonIntensityGPerKWh: number;
+  /** Where the intensity comes from: a provider's name, or `fixed`. */
+  readonly carbonIntensitySource: string;
+  /** Software Carbon Intensity per request, in gCO2e (0 before a request ended). */
+  readonly sciGPerRequest: number;
+  /** Embodied emissions counted per hour, in gCO2e (0 when not set). */
+  readonly embodiedGPerHour: number;
+  /** The parts of the power source that report their power now (a GPU, the CPU model), in watts. */
+  readonly powerByPartW: readonly { readonly name: string; readonly powerW: number }[];
   /** The power warning threshold in watts; null when none is set. */
   readonly powerThresholdW: number | null;
   /** `at-risk` while the windowed power is over the threshold, else `ok`; `unjudged` without a threshold. */
