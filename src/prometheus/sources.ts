@@ -9,6 +9,7 @@ import type { MetricFamily } from './metric-family.js';
 import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, metricNames, type MetricNames } from './names.js';
 import { rateLimitFamilies, storeFaultFamilies, type RateLimitSource } from './rate-limit-families.js';
 import { sloFamilies } from './slo-families.js';
+import { storeBreakerFamilies, type StoreBreakerState } from './store-breaker-families.js';
 
 /**
  * Most endpoints written under their own `endpoint` label; the rest are summed under
@@ -34,6 +35,11 @@ export interface PrometheusSources {
    * `() => redisStore.failureCount`. Written as `<prefix>rate_limit_store_faults_total` when given.
    */
   readonly storeFaults?: (() => number) | undefined;
+  /**
+   * Returns the state of the store's circuit breaker, such as `() => redisStore.breakerState`.
+   * Written as `<prefix>rate_limit_store_breaker_state{state}` (1 for the current state) when given.
+   */
+  readonly storeBreaker?: (() => StoreBreakerState) | undefined;
 }
 
 /** How the metrics are named and bounded. */
@@ -54,7 +60,7 @@ export interface PrometheusExpositionOptions {
 }
 
 /** The keys of {@link PrometheusSources}. @internal */
-export const SOURCE_KEYS = ['slo', 'energy', 'limits', 'lowPower', 'storeFaults'] as const;
+export const SOURCE_KEYS = ['slo', 'energy', 'limits', 'lowPower', 'storeFaults', 'storeBreaker'] as const;
 /** The keys of {@link PrometheusExpositionOptions}. @internal */
 export const EXPOSITION_KEYS = ['prefix', 'maxEndpoints'] as const;
 /** Earlier and other names of the sources. @internal */
@@ -96,6 +102,7 @@ export function planExposition(owner: string, sources: PrometheusSources, option
   checkSource(owner, 'limits', sources.limits, 'decisionCounts', 'an EndpointRateLimiter');
   checkSource(owner, 'lowPower', sources.lowPower, 'measuredReduction', 'a LowPowerMode');
   optionalFunction(owner, 'storeFaults', sources.storeFaults);
+  optionalFunction(owner, 'storeBreaker', sources.storeBreaker);
   const prefix = checkPrefix(owner, options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
   const maxEndpoints = integerAtLeast(owner, 'maxEndpoints', options.maxEndpoints ?? DEFAULT_PROMETHEUS_MAX_ENDPOINTS, 0);
   return { sources, names: metricNames(prefix), maxEndpoints, owner };
@@ -115,5 +122,6 @@ export function collectFamilies(plan: ExpositionPlan): MetricFamily[] {
   if (sources.lowPower !== undefined) families.push(...lowPowerFamilies(sources.lowPower, names));
   if (sources.limits !== undefined) families.push(...rateLimitFamilies(sources.limits, names));
   if (sources.storeFaults !== undefined) families.push(...storeFaultFamilies(plan.owner, sources.storeFaults, names));
+  if (sources.storeBreaker !== undefined) families.push(...storeBreakerFamilies(plan.owner, sources.storeBreaker, names));
   return families;
 }
