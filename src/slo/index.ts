@@ -15,7 +15,7 @@ export {
   type WindowBurn,
 } from './burn-rate.js';
 export { generateSloReport, getDefaultSloTracker, getP95Latency, trackEndpointLatency } from './default-tracker.js';
-export { DEFAULT_LATENCY_BUCKETS_MS, type LatencyHistogramSnapshot } from './latency-histogram.js';
+export { DEFAULT_LATENCY_BUCKETS_MS, MAX_LATENCY_MS, type LatencyHistogramSnapshot } from './latency-histogram.js';
 export { DEFAULT_SLOS, type SloObjective, type SloObjectiveKind, type SloObjectives } from './objectives.js';
 export {
   DEFAULT_MAX_ENDPOINTS,

@@ -7,6 +7,15 @@ import { describeValue, positiveNumber } from '../core/validate.js';
 import type { SloObjectives } from './objectives.js';
 
 /**
+ * The largest latency `SLOTracker.record` accepts, in milliseconds: 2^31 − 1 (about 24.8 days), so
+ * that latency sums stay exact and finite however many requests are added, also across merged
+ * snapshots.
+ *
+ * @defaultValue `2_147_483_647`
+ */
+export const MAX_LATENCY_MS = 2_147_483_647;
+
+/**
  * Default upper bounds of the latency histogram buckets, in milliseconds: Prometheus' default
  * buckets (5 ms to 10 s) with 1 ms and 2.5 ms added for fast endpoints such as health checks. Each
  * tracker adds its objectives' latency thresholds to these.

@@ -16,7 +16,9 @@ import {
 } from './burn-rate.js';
 import { DistinctCounter } from './distinct-counter.js';
 import { EndpointState } from './endpoint-state.js';
-import { DEFAULT_LATENCY_BUCKETS_MS, histogramBounds, type LatencyHistogramSnapshot } from './latency-histogram.js';
+import { DEFAULT_LATENCY_BUCKETS_MS, histogramBounds, MAX_LATENCY_MS, type LatencyHistogramSnapshot } from './latency-histogram.js';
+
+export { MAX_LATENCY_MS } from './latency-histogram.js';
 import { DEFAULT_SLOS, resolveObjective, validateObjectives, type SloObjective, type SloObjectiveKind, type SloObjectives } from './objectives.js';
 import { endpointSnapshot, mergeEndpoint, SLO_SNAPSHOT_FORMAT, validateSnapshot, type SloSnapshot } from './snapshot.js';
 import type { TimeSeries, TimeSeriesResolution } from './time-buckets.js';
@@ -81,15 +83,6 @@ const OPTION_HINTS: OptionHints = Object.freeze({
   slos: 'use `objectives`',
   maxAgeSeconds: 'the time buckets are fixed: one minute for 6 h, ten minutes for 3 d',
 });
-
-/**
- * The largest latency {@link SLOTracker.record} accepts, in milliseconds: 2^31 − 1 (about 24.8 days),
- * so that a latency sum stays an exact integer of milliseconds for billions of requests and never
- * becomes infinite.
- *
- * @defaultValue `2_147_483_647`
- */
-export const MAX_LATENCY_MS = 2_147_483_647;
 
 /**
  * Tracks request latencies and failures per endpoint and judges them against objectives.

@@ -5,6 +5,7 @@
  */
 import { describeValue } from '../core/validate.js';
 import type { EndpointState } from './endpoint-state.js';
+import { MAX_LATENCY_MS } from './latency-histogram.js';
 import type { BucketRow } from './time-buckets.js';
 
 /** Format tag of {@link SloSnapshot}; a tracker merges only snapshots of this format. */
@@ -153,12 +154,13 @@ function validateEndpoint(owner: string, name: string, value: unknown, histogram
   if (typeof endpoint.endpoint !== 'string' || endpoint.endpoint.length === 0) fail(owner, `${name}.endpoint`, 'a non-empty string', endpoint.endpoint, TypeError);
   const count = integer(owner, `${name}.count`, endpoint.count, 1);
   if (integer(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count) fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
-  for (const key of ['minLatencyMs', 'maxLatencyMs', 'sumLatencyMs'] as const) numberField(owner, `${name}.${key}`, endpoint[key], isLatency, 'a finite number >= 0');
-  const window = numbers(owner, `${name}.windowLatenciesMs`, endpoint.windowLatenciesMs, isLatency, 'finite numbers >= 0');
+  for (const key of ['minLatencyMs', 'maxLatencyMs'] as const) numberField(owner, `${name}.${key}`, endpoint[key], isLatency, LATENCY_RULE);
+  numberField(owner, `${name}.sumLatencyMs`, endpoint.sumLatencyMs, (n) => n >= 0 && n <= count * MAX_LATENCY_MS, `a finite number from 0 to count × ${MAX_LATENCY_MS}`);
+  const window = numbers(owner, `${name}.windowLatenciesMs`, endpoint.windowLatenciesMs, isLatency, `numbers from 0 to ${MAX_LATENCY_MS}`);
   const flags = numbers(owner, `${name}.windowErrorFlags`, endpoint.windowErrorFlags, (n) => n === 0 || n === 1, '0 or 1');
   if (flags.length !== window.length) fail(owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
   array(owner, `${name}.digestCentroids`, endpoint.digestCentroids).forEach((centroid, k) => {
-    const pair = numbers(owner, `${name}.digestCentroids[${k}]`, centroid, isLatency, 'finite numbers >= 0');
+    const pair = numbers(owner, `${name}.digestCentroids[${k}]`, centroid, (n) => n >= 0, 'finite numbers >= 0');
     if (pair.length !== 2 || pair[1] === 0) fail(owner, `${name}.digestCentroids[${k}]`, 'a [mean, weight > 0] pair', centroid);
   });
   const histogram = numbers(owner, `${name}.histogramCounts`, endpoint.histogramCounts, isCount, 'integers >= 0');
@@ -173,10 +175,12 @@ function validateRows(owner: string, name: string, value: unknown, rowLength: nu
     const cells = numbers(owner, `${name}[${k}]`, row, () => true, 'finite numbers');
     if (cells.length !== rowLength) fail(owner, `${name}[${k}]`, `${rowLength} long`, cells.length);
     if (!Number.isSafeInteger(cells[0]) || !cells.slice(1).every((cell) => cell >= 0)) fail(owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
+    if (!(cells[3]! <= cells[1]! * MAX_LATENCY_MS && cells[4]! <= MAX_LATENCY_MS)) fail(owner, `${name}[${k}]`, `a latency sum of at most count × ${MAX_LATENCY_MS} and a maximum of at most ${MAX_LATENCY_MS}`, row);
   });
 }
 
-const isLatency = (n: number): boolean => n >= 0;
+const isLatency = (n: number): boolean => n >= 0 && n <= MAX_LATENCY_MS;
+const LATENCY_RULE = `a finite number from 0 to ${MAX_LATENCY_MS}`;
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 const isRegister = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 32;
 

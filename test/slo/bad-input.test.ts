@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LATENCY_MS, SLOTracker } from '../../src/slo/slo-tracker.js';
+import type { SloSnapshot } from '../../src/slo/snapshot.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 const START_MS = 1_700_000_000_000;
@@ -112,5 +113,31 @@ describe('SLOTracker latency bound', () => {
     const histogram = slo.histogram('/a')!;
     expect(histogram.sumMs).toBe(1000 * MAX_LATENCY_MS);
     expect(slo.stats('/a')!.meanLatencyMs).toBe(MAX_LATENCY_MS);
+  });
+});
+
+describe('SLOTracker.merge latency bounds', () => {
+  function snapshotOf(edit: (endpoint: Record<string, unknown>) => void): SloSnapshot {
+    const slo = new SLOTracker({ clock: new ManualClock(START_MS), objectives: {} });
+    slo.record('/a', 10);
+    slo.record('/a', 20);
+    const snapshot = JSON.parse(JSON.stringify(slo.snapshot())) as SloSnapshot;
+    edit(snapshot.endpoints[0] as unknown as Record<string, unknown>);
+    return snapshot;
+  }
+
+  it('refuses latencies, sums and bucket rows past the bound, changing nothing', () => {
+    const target = new SLOTracker({ clock: new ManualClock(START_MS), objectives: {} });
+    const huge = [
+      snapshotOf((endpoint) => (endpoint.maxLatencyMs = 1e308)),
+      snapshotOf((endpoint) => (endpoint.sumLatencyMs = 1e308)),
+      snapshotOf((endpoint) => (endpoint.windowLatenciesMs = [10, 1e308])),
+      snapshotOf((endpoint) => ((endpoint.minuteBuckets as number[][])[0]![3] = 1e308)),
+    ];
+    for (const snapshot of huge) expect(() => target.merge(snapshot)).toThrow(RangeError);
+    expect(target.endpoints()).toEqual([]);
+    target.merge(snapshotOf(() => {}));
+    target.merge(snapshotOf(() => {}));
+    expect(target.histogram('/a')!.sumMs).toBe(60);
   });
 });
