@@ -47,7 +47,7 @@ export interface PowerSourcePart {
 /** The leaves of a power source: the sources of a sum, recursively, else the source itself. */
 export function powerSourceParts(source: PowerSource): PowerSourcePart[] {
   const sources = source.sources;
-  if (Array.isArray(sources) && sources.length > 0) return sources.flatMap((part) => powerSourceParts(part));
+  if (sources !== undefined && sources.length > 0) return sources.flatMap((part) => powerSourceParts(part));
   const powerW = source.powerW;
   return [{ name: source.name, powerW: typeof powerW === 'number' && Number.isFinite(powerW) ? powerW : undefined }];
 }
