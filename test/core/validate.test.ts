@@ -7,6 +7,7 @@ import {
   nonNegativeNumber,
   numberInRange,
   oneOf,
+  optionsObject,
   positiveNumber,
   RATE_LIMIT_OPTION_HINTS,
   rejectUnknownKeys,
@@ -81,6 +82,27 @@ describe('rejectUnknownKeys', () => {
   it('accepts known keys, and refuses unknown ones even when undefined', () => {
     expect(() => rejectUnknownKeys('X', { a: 1, b: undefined }, ['a', 'b'])).not.toThrow();
     expect(() => rejectUnknownKeys('X', { zzzzzz: undefined }, ['a'])).toThrow(new TypeError('X: `zzzzzz` is not an option; known options are `a`.'));
+  });
+});
+
+describe('rejectUnknownKeys with several unknown keys', () => {
+  it('names every one of them, in order, each with its hint', () => {
+    expect(() => rejectUnknownKeys('RateLimiter', { windowMs: 60000, limit: 10 }, ['rate', 'perSeconds'], RATE_LIMIT_OPTION_HINTS)).toThrow(
+      new TypeError(
+        'RateLimiter: `windowMs` is not an option (use `perSeconds`, the window in seconds); `limit` is not an option (use `rate`, requests per window); known options are `rate`, `perSeconds`.',
+      ),
+    );
+  });
+});
+
+describe('optionsObject', () => {
+  it('returns an options object holding only known keys', () => {
+    const options = { a: 1 };
+    expect(optionsObject('X', options, ['a'])).toBe(options);
+  });
+
+  it('refuses null, arrays and non-objects before looking at keys', () => {
+    for (const value of [null, [], 5, 'a']) expect(() => optionsObject('X', value as never, [])).toThrow(new TypeError(`X: options must be an object, got ${describeValue(value)}.`));
   });
 });
 
