@@ -3,7 +3,7 @@
  * request, a fallback figure and error reporting, so that `intensityGPerKWh()` always settles to a
  * finite number >= 0 and never hammers a failing API.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { GreensloError } from '../core/errors.js';
 import { describeValue, nonEmptyString, nonNegativeNumber, optionalFunction, positiveNumber } from '../core/validate.js';

@@ -4,7 +4,7 @@
  * owner, the option and the value received:
  * ``TokenBucket: `capacity` must be a finite number > 0, got NaN.``
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** Renders a received value for an error message: strings quoted, numbers as written. */

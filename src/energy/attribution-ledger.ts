@@ -19,7 +19,7 @@
  * `correctionJ`. Hence, at every sample:
  * `attributedJ + unattributedJ = totalJ` and `completedJ + inFlight shares + correctionJ = attributedJ`.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** One sampled interval, from one reading of the power source to the next. */

@@ -1,7 +1,7 @@
 /**
  * Option checks the energy classes need beyond `src/core/validate.ts`, in the same message form.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { describeValue, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
 import type { PowerSource } from './power-source.js';

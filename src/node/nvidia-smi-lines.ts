@@ -1,7 +1,7 @@
 /**
  * Parsing of `nvidia-smi --format=csv,noheader,nounits` lines and the running energy of one GPU.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** How a GPU's energy is measured: the driver's energy counter, the integrated power draw, or not at all. */

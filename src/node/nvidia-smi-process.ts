@@ -1,7 +1,7 @@
 /**
  * One long-lived `nvidia-smi` child in loop mode, restarted with back-off when it dies.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { GreensloError } from '../core/errors.js';

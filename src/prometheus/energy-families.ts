@@ -2,7 +2,7 @@
  * The families written from an `EnergyMonitor` (energy and CO2 counters, power, requests tracked, the
  * power source) and a `LowPowerMode` (its state and the reduction it achieves).
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EnergyMetrics } from '../energy/types.js';

@@ -2,7 +2,7 @@
  * Metric families as plain data: what the exposition text and the prom-client collectors are both
  * written from, so that the two always carry the same names, labels and values.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** Label names and raw (unescaped) values of one sample. */

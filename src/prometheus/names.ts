@@ -2,7 +2,7 @@
  * Metric names and label formatting shared by the exposition text and the rules file, so that the
  * series the rules query are exactly the series the exposition writes.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** Default prefix of every metric name. */

@@ -2,7 +2,7 @@
  * The families written from an `EndpointRateLimiter`: decisions per rule and outcome, and the store
  * faults the application counted.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { nonNegativeNumber } from '../core/validate.js';
 import type { EndpointDecisionCount } from '../rate-limit/endpoint-rate-limiter.js';

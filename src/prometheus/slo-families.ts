@@ -3,7 +3,7 @@
  * buckets are the tracker's own (every objective threshold among them), request and error counters,
  * windowed percentiles, objectives, compliance, error budgets and burn rates.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { BurnRateWindow } from '../slo/burn-rate.js';
 import type { LatencyHistogramSnapshot } from '../slo/latency-histogram.js';

@@ -2,7 +2,7 @@
  * The state of a rate-limit store's circuit breaker (`RedisStore.breakerState`), as one gauge per
  * state, 1 for the current one: `<prefix>rate_limit_store_breaker_state{state="open"} 1`.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { describeValue } from '../core/validate.js';
 import { addSample, family, flag, type MetricFamily } from './metric-family.js';

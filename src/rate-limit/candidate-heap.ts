@@ -3,7 +3,7 @@
  * it: `MemoryStore` uses it to remember which buckets fill up next (value: full-again time) and which
  * were used least recently (value: last-use stamp).
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 export class CandidateHeap {
   readonly #slots: Int32Array;

@@ -2,7 +2,7 @@
  * Argument checks used on the rate-limit hot paths: cheap tests inline, messages built only on
  * failure, in the form of `src/core/validate.ts`.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { describeValue, MAX_CLOCK_MS } from '../core/validate.js';
 import type { RateLimitStore } from './store.js';

@@ -1,7 +1,7 @@
 /**
  * Reads a limiter's clock once per check, in whole milliseconds.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { systemClock, type Clock } from '../core/clock.js';
 import { MAX_CLOCK_MS } from '../core/validate.js';

@@ -12,7 +12,7 @@
  * satisfies `L + (q − 1) × R < C <= L + q × R`, all computed exactly or (past 2^53) rounded monotonically
  * to the same side: `wholeTokens` and `msUntilLevel` would take no correction step and return `k` and `q`.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { msUntilLevel, wholeTokens } from './bucket-math.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';

@@ -2,7 +2,7 @@
  * Small integer ids for the bucket policies a `MemoryStore` has seen, so that each bucket records
  * its policy in two bytes and the store can tell later, exactly, whether the bucket is full.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { BucketPolicy } from './types.js';
 

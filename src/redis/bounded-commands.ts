@@ -3,7 +3,7 @@
  * read by `decode` or with what `recover` makes of the failure. One timer serves every call in
  * flight: it watches the oldest, and stops at the first deadline that passes with no call waiting.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { GreensloError, isGreensloError } from '../core/errors.js';
 import type { SendCommand } from './redis-client.js';

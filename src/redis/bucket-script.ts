@@ -30,7 +30,7 @@
  * and at most one `SET` per check; one function defined per run, none per check; arguments turned
  * into numbers by arithmetic (`x * 1` parses the text once, `tonumber` twice).
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { GreensloError } from '../core/errors.js';
 import type { RateLimitDecision } from '../rate-limit/types.js';

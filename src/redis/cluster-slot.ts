@@ -3,7 +3,7 @@
  * key's UTF-8 bytes, or of its hash tag (the text between the first `{` and the next `}`, when not
  * empty), modulo 16384.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 const TABLE = crcTable();

@@ -5,7 +5,7 @@
  * here without asking Redis: exact, except after a reset made elsewhere (or another process's
  * refund of a late check), which this process cannot see.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { BucketPolicy, RateLimitDecision } from '../rate-limit/types.js';
 

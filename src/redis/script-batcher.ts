@@ -6,7 +6,7 @@
  * its own batch, not the batches queued before it. After `NOSCRIPT` the script is loaded once (one
  * `EVAL`) and the other waiting batches are sent again by `EVALSHA` when it has run.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { GreensloError } from '../core/errors.js';
 import { batchReplies, BUCKET_SCRIPT, BUCKET_SCRIPT_SHA1 } from './bucket-script.js';

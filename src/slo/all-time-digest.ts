@@ -8,7 +8,7 @@
  * recompression is switched off; when it grows past {@link MAX_CENTROIDS} it is rebuilt the same
  * interleaved way, so equal inputs always give equal quantiles.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import tdigest from 'tdigest';
 

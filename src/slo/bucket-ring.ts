@@ -6,7 +6,7 @@
  * failed requests, latency sum, latency maximum, and for each latency threshold the requests at or
  * under it.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 const INDEX = 0;

@@ -3,7 +3,7 @@
  * registers: about 3 % standard error, exact-looking for small counts thanks to linear counting).
  * Used to tell how many endpoint names were folded into the overflow endpoint without keeping them.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 const REGISTER_BITS = 10;

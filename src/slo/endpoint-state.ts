@@ -2,7 +2,7 @@
  * Everything a tracker keeps for one endpoint, and its record path. Memory is fixed per endpoint:
  * the window, the histogram and the time buckets are allocated once; the digest stays bounded.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { AllTimeDigest, type DigestScratch } from './all-time-digest.js';
 import { LatencyHistogram } from './latency-histogram.js';

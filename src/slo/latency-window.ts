@@ -2,7 +2,7 @@
  * The last `capacity` latencies of one endpoint and whether each request failed, in a ring buffer
  * that is written in place: no allocation per record.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 export class LatencyWindow {
   readonly latenciesMs: Float64Array;

@@ -2,7 +2,7 @@
  * Exact percentiles of a small sample by selection, without sorting it: linear interpolation
  * between the closest ranks, as numpy's default (`rank = p / 100 * (n - 1)`).
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /**

@@ -3,7 +3,7 @@
  * window (selection reorders it, the window must keep its order); the copy is reused while the
  * endpoint records nothing new, and p50/p95/p99 are cached per endpoint until its next record.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { EndpointState } from './endpoint-state.js';
 import { PartialOrder } from './quantile.js';

@@ -1,7 +1,7 @@
 /**
  * Reads an {@link EnergyMonitor} and a low-power mode into the status page's energy figures.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { MeasuredReduction } from '../energy/low-power-mode.js';

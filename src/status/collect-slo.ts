@@ -5,7 +5,7 @@
  * minute turned, the endpoint's buckets are unchanged and its chart series is kept too (trimmed to
  * the window): `timeSeries` copies every bucket of six hours and is the costliest read.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { BurnRateReport, ErrorBudgetReport } from '../slo/burn-rate.js';
 import { BURN_RATE_ALERT_RULES } from '../slo/burn-rate.js';

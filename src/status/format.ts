@@ -2,7 +2,7 @@
  * Number formatting for the status page: at most three significant digits, a unit prefix that
  * keeps small energies readable, and a no-break space between number and unit.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 const NBSP = '\u00A0';

@@ -3,7 +3,7 @@
  * Content-Security-Policy through its SHA-256 hash (no `'unsafe-inline'`). The page uses no
  * `style` attributes: chart geometry is written as SVG attributes, which CSP does not restrict.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 
 /** The style sheet, byte for byte as sent (its hash depends on every character). */

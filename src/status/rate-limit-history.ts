@@ -3,7 +3,7 @@
  * totals only; the status page samples them when it renders (no timer) and shows the differences
  * between samples as allowed and limited checks over recent time.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import type { EndpointDecisionCount, EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';

@@ -1,7 +1,7 @@
 /**
  * The energy section of the status page: figures as tiles, a power chart and low-power mode.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { formatDuration, formatPercent, formatUtc, formatWatts, formatWithPrefix, significant } from './format.js';
 import { escapeHtml } from './html-escape.js';

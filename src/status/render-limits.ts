@@ -1,7 +1,7 @@
 /**
  * The rate-limiting section of the status page: allowed and limited checks per rule over recent time.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { formatDuration, formatPercent, significant } from './format.js';
 import { escapeHtml } from './html-escape.js';

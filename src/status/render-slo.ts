@@ -1,7 +1,7 @@
 /**
  * The latency-objectives section of the status page: one table row per endpoint.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { MINUTE_BUCKET_MS, type TimeSeriesPoint } from '../slo/time-buckets.js';
 import { formatBurnRate, formatDuration, formatMs, formatPercent } from './format.js';

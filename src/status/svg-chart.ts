@@ -6,7 +6,7 @@
  * drawing ten times the chart's size: integers print much faster than fractions, and 200 charts
  * hold some 50,000 coordinates.
  *
- * @internal
+ * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { escapeHtml } from './html-escape.js';
 import type { Verdict } from './verdict.js';
