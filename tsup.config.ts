@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** One entry per public subpath; `splitting` keeps one copy of each class shared between them. */
 export const entry = {
@@ -23,6 +23,24 @@ export const entry = {
  * licences travel with it in `dist/THIRD-PARTY-NOTICES.md`.
  */
 export const bundledPackages = ['tdigest', 'bintrees'];
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * `tdigest` takes only `RBTree` from `bintrees`, whose index also loads the unused `BinTree`; this
+ * resolves `bintrees` to the red-black tree alone (about 1 kB less in every bundle that tracks SLOs).
+ */
+const redBlackTreeOnly: EsbuildPlugin = {
+  name: 'bintrees-red-black-tree-only',
+  setup(build) {
+    build.onResolve({ filter: /^bintrees$/ }, () => ({ path: 'bintrees', namespace: 'red-black-tree-only' }));
+    build.onLoad({ filter: /.*/, namespace: 'red-black-tree-only' }, () => ({
+      contents: "module.exports = { RBTree: require('bintrees/lib/rbtree') };",
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
 
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
@@ -62,6 +80,7 @@ export default defineConfig({
   treeshake: true,
   outDir: 'dist',
   noExternal: bundledPackages,
+  esbuildPlugins: [redBlackTreeOnly],
   // Frozen constants cost nothing to drop when unused; without this, every module-level
   // `Object.freeze(...)` would stay in every bundle. (A statement `Object.freeze(x);` would be
   // dropped too: eslint forbids that form.)
