@@ -7,7 +7,7 @@ import { generateSustainabilityReport } from '../energy/default-monitor.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../prometheus/exposition.js';
-import { EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS } from '../prometheus/sources.js';
+import { EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusSources } from '../prometheus/sources.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
@@ -25,6 +25,8 @@ export interface MetricsOptions {
   readonly lowPower?: LowPowerMode | undefined;
   /** Count of rate-limit store failures to export, such as `() => redisStore.failureCount`. */
   readonly storeFaults?: (() => number) | undefined;
+  /** State of the rate-limit store's circuit breaker to export, such as `() => redisStore.breakerState`. */
+  readonly storeBreaker?: PrometheusSources['storeBreaker'];
   /**
    * Prefix of every metric name.
    * @defaultValue `'greenslo_'`
@@ -56,8 +58,8 @@ export interface MetricsEndpoint {
  */
 export function createMetricsEndpoint(options: MetricsOptions = {}): MetricsEndpoint {
   optionsObject('metricsHandler', options, [...SOURCE_KEYS, ...EXPOSITION_KEYS], SOURCE_HINTS);
-  const { slo, energy, limits, lowPower, storeFaults, prefix, maxEndpoints } = options;
-  const sources = { slo, energy, limits, lowPower, storeFaults };
+  const { slo, energy, limits, lowPower, storeFaults, storeBreaker, prefix, maxEndpoints } = options;
+  const sources = { slo, energy, limits, lowPower, storeFaults, storeBreaker };
   const exposition = { ...(prefix === undefined ? {} : { prefix }), ...(maxEndpoints === undefined ? {} : { maxEndpoints }) };
   planExposition('metricsHandler', sources, exposition);
   const render = (): string => renderPrometheus({ ...sources, ...exposition });

@@ -97,3 +97,11 @@ describe('clock readings of the status page and the health endpoint', () => {
     }
   });
 });
+
+describe('metricsHandler', () => {
+  it('passes every source renderPrometheus takes, the store breaker included', () => {
+    const endpoint = createMetricsEndpoint({ storeBreaker: () => 'open' });
+    const parsed = parseExposition(endpoint.respond('prometheus').body);
+    expect(valueOf(parsed, 'greenslo_rate_limit_store_breaker_state', { state: 'open' })).toBe(1);
+  });
+});
