@@ -8,6 +8,7 @@ import { STATUS_PAGE_STYLE, STATUS_PAGE_STYLE_HASH } from './page-style.js';
 import { energySection } from './render-energy.js';
 import { limitsSection } from './render-limits.js';
 import { characterReference, sloSection, type RowCache } from './render-slo.js';
+import { storeBreakerSection } from './render-store-breaker.js';
 import type { StatusSnapshot } from './types.js';
 import { VERDICT_LABELS, type Verdict } from './verdict.js';
 
@@ -63,7 +64,7 @@ export function renderDocument(snapshot: StatusSnapshot, rows?: RowCache): strin
   return (
     `${head(snapshot)}<body><header><h1>${escapeHtml(snapshot.title)}</h1>` +
     `<p class="meta">Updated <time datetime="${escapeHtml(snapshot.generatedAt)}">${formatUtc(snapshot.generatedAtMs)}</time>${refresh} \u00B7 <a href="?format=json">JSON</a></p>` +
-    `${overallLine(snapshot)}</header><main>${sloSection(snapshot, rows)}${energySection(snapshot)}${limitsSection(snapshot)}</main>` +
+    `${overallLine(snapshot)}</header><main>${sloSection(snapshot, rows)}${energySection(snapshot)}${limitsSection(snapshot)}${storeBreakerSection(snapshot)}</main>` +
     '<footer><p>Served by greenslo.</p></footer></body></html>'
   );
 }

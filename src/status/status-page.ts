@@ -3,7 +3,7 @@
  * as JSON.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject } from '../core/validate.js';
+import { clockOption, clockReading, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
@@ -14,6 +14,7 @@ import { energyStatus, lowPowerStatus, type StatusLowPowerSource } from './colle
 import { SloCollector } from './collect-slo.js';
 import { RateLimitHistory } from './rate-limit-history.js';
 import { renderDocument, STATUS_PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
+import { readStoreBreaker } from './render-store-breaker.js';
 import type { RowCache } from './render-slo.js';
 import type { StatusSnapshot } from './types.js';
 import { DEFAULT_STATUS_WARNING_RATIO, worseVerdict, type Verdict } from './verdict.js';
@@ -52,6 +53,8 @@ export interface StatusPageOptions {
   readonly limits?: EndpointRateLimiter<RateLimitStore> | undefined;
   /** Low-power mode whose state and measured reduction are shown. */
   readonly lowPower?: StatusLowPowerSource | undefined;
+  /** Returns the state of the rate-limit store's circuit breaker, such as `() => redisStore.breakerState`. */
+  readonly storeBreaker?: (() => 'closed' | 'open' | 'half-open') | undefined;
   /** Title of the page. @defaultValue {@link DEFAULT_STATUS_TITLE} */
   readonly title?: string | undefined;
   /** Seconds between reloads of the HTML page, an integer >= 0 (0: no reload). @defaultValue {@link DEFAULT_STATUS_REFRESH_SECONDS} */
@@ -181,10 +184,11 @@ interface Settings {
   readonly energy: EnergyMonitor | undefined;
   readonly limits: EndpointRateLimiter<RateLimitStore> | undefined;
   readonly lowPower: StatusLowPowerSource | undefined;
+  readonly storeBreaker: (() => unknown) | undefined;
 }
 
 function resolveOptions(options: StatusPageOptions): Settings {
-  optionsObject(OWNER, options, ['slo', 'energy', 'limits', 'lowPower', 'title', 'refreshSeconds', 'warningRatio', 'chartWindowMs', 'clock'], {
+  optionsObject(OWNER, options, ['slo', 'energy', 'limits', 'lowPower', 'storeBreaker', 'title', 'refreshSeconds', 'warningRatio', 'chartWindowMs', 'clock'], {
     limiter: 'use `limits`, the name every options object gives the rate limiter',
   });
   return {
@@ -197,6 +201,7 @@ function resolveOptions(options: StatusPageOptions): Settings {
     energy: sourceOption('energy', options.energy, ['metrics', 'powerHistory'], 'an EnergyMonitor'),
     limits: sourceOption('limits', options.limits, ['decisionCounts', 'match'], 'an EndpointRateLimiter'),
     lowPower: sourceOption('lowPower', options.lowPower, ['measuredReduction'], 'a LowPowerMode'),
+    storeBreaker: optionalFunction(OWNER, 'storeBreaker', options.storeBreaker),
   };
 }
 
@@ -220,6 +225,7 @@ function takeSnapshot(settings: Settings, collector: SloCollector | undefined, h
     energy,
     lowPower: settings.lowPower === undefined ? null : lowPowerStatus(settings.lowPower),
     rateLimits: history?.status() ?? null,
+    storeBreaker: settings.storeBreaker === undefined ? null : readStoreBreaker(OWNER, settings.storeBreaker),
   };
 }
 

@@ -216,5 +216,7 @@ export interface StatusSnapshot {
   readonly lowPower: LowPowerStatus | null;
   /** Rate-limit decisions; null without a limiter. */
   readonly rateLimits: RateLimitsStatus | null;
+  /** The rate-limit store's circuit-breaker state (a `RedisStore`'s `breakerState`); null without a `storeBreaker` source. */
+  readonly storeBreaker: 'closed' | 'open' | 'half-open' | null;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderPrometheus } from '../../src/prometheus/index.js';
+import { createStatusPage } from '../../src/status/index.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import { RedisStore } from '../../src/redis/index.js';
 
@@ -35,6 +36,27 @@ describe('the store breaker in renderPrometheus', () => {
     expect(() => renderPrometheus({ storeBreaker: 'open' as unknown as () => 'open' })).toThrow(new TypeError('renderPrometheus: `storeBreaker` must be a function, got "open".'));
     expect(() => renderPrometheus({ storeBreaker: () => 'broken' as 'open' })).toThrow(
       new TypeError("renderPrometheus: `storeBreaker()` must return 'closed', 'open' or 'half-open', got \"broken\"."),
+    );
+  });
+});
+
+describe('the store breaker on the status page', () => {
+  it('shows the state in the JSON snapshot and as a line of the HTML page', async () => {
+    const store = new RedisStore({ client: refusing, breaker: { failures: 1, openMs: 60_000 }, onError: () => undefined });
+    const page = createStatusPage({ storeBreaker: () => store.breakerState });
+    expect(page.snapshot().storeBreaker).toBe('closed');
+    await new RateLimiter({ rate: 1, perSeconds: 1, store }).check('a');
+    expect(page.snapshot().storeBreaker).toBe('open');
+    expect(JSON.parse(page.respond('json').body).storeBreaker).toBe('open');
+    expect(page.respond('html').body).toContain("Rate-limit store circuit breaker: <strong>open</strong> (checks are answered by the store's failure policy).");
+    expect(createStatusPage().snapshot().storeBreaker).toBeNull();
+    expect(createStatusPage().respond('html').body).not.toContain('circuit breaker');
+  });
+
+  it('refuses a source that is not a function or returns another state', () => {
+    expect(() => createStatusPage({ storeBreaker: 'open' as unknown as () => 'open' })).toThrow(new TypeError('statusPage: `storeBreaker` must be a function, got "open".'));
+    expect(() => createStatusPage({ storeBreaker: () => 'shut' as 'open' }).snapshot()).toThrow(
+      new TypeError("statusPage: `storeBreaker()` must return 'closed', 'open' or 'half-open', got \"shut\"."),
     );
   });
 });
