@@ -83,6 +83,9 @@ function energySection(report: DemoReport): string[] {
     `  average power ${energy.averagePowerW.toFixed(2)} W over ${energy.durationS.toFixed(1)} s: ${withPrefix(energy.totalEnergyWh, 'Wh')}, ${withPrefix(energy.totalEmissionsG, 'g')} CO2e at ${energy.carbonIntensityGPerKWh} g/kWh`,
     `  per request ${withPrefix(energy.energyPerRequestWh, 'Wh')} and ${withPrefix(energy.emissionsPerRequestG, 'g')} CO2e: ${integer.format(energy.requestsPerWh)} requests per Wh (${integer.format(energy.requests)} served)`,
     `  attributed to requests while in flight: ${withPrefix(energy.attributedEnergyPerRequestWh, 'Wh')} and ${withPrefix(energy.attributedEmissionsPerRequestG, 'g')} CO2e per request (the rest fell between requests)`,
+    ...(energy.powerByPartW.length === 0 ? [] : [`  power now by source: ${energy.powerByPartW.map(({ name, powerW }) => `${name} ${powerW.toFixed(2)} W`).join(', ')}`]),
+    `  carbon intensity: ${energy.carbonIntensitySource === 'fixed' ? 'a fixed figure' : `live, from ${energy.carbonIntensitySource}`}`,
+    `  Software Carbon Intensity: ${withPrefix(energy.sciGPerRequest, 'g')} CO2e per request ((E x I + M) / R, M = ${energy.embodiedGPerHour} g/h embodied)`,
     ...lowPowerLines(energy.lowPower),
   ];
 }

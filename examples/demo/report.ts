@@ -103,6 +103,14 @@ export interface DemoReport {
     readonly attributedEnergyPerRequestWh: number;
     readonly attributedEmissionsPerRequestG: number;
     readonly carbonIntensityGPerKWh: number;
+    /** Where the intensity came from: a provider's name, or `fixed`. */
+    readonly carbonIntensitySource: string;
+    /** Software Carbon Intensity per request, (E x I + M) / R, in gCO2e. */
+    readonly sciGPerRequest: number;
+    /** Embodied emissions counted per hour (the M of SCI), in gCO2e. */
+    readonly embodiedGPerHour: number;
+    /** The parts of the power source that report their power (GPUs, the CPU model), in watts, at the end. */
+    readonly powerByPartW: readonly { readonly name: string; readonly powerW: number }[];
     readonly lowPower: LowPowerComparison | null;
   };
   /** Whether every endpoint with objectives met all of them: the exit code is 0 exactly then. */
@@ -186,6 +194,10 @@ function energySection(parts: ServiceParts, records: readonly PhaseRecord[]): De
     attributedEnergyPerRequestWh: perRequest(metrics.attributedWh),
     attributedEmissionsPerRequestG: perRequest((metrics.attributedWh * metrics.pue * metrics.carbonIntensityGPerKWh) / 1000),
     carbonIntensityGPerKWh: metrics.carbonIntensityGPerKWh,
+    carbonIntensitySource: metrics.carbonIntensitySource,
+    sciGPerRequest: metrics.sciGPerRequest,
+    embodiedGPerHour: metrics.embodiedGPerHour,
+    powerByPartW: metrics.powerSources.flatMap(({ name, powerW }) => (powerW === undefined ? [] : [{ name, powerW }])),
     lowPower: lowPowerComparison(parts, records),
   };
 }

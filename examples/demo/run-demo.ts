@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { autoPowerSource } from '../../src/node/index.js';
+import { autoPowerSource, type AutoPowerSource } from '../../src/node/index.js';
 import { createApp } from '../express-service/app.js';
 import { createServiceParts, type ServiceParts } from '../shared/service-parts.js';
 import type { GeneratorCommand, GeneratorMessage, PhaseOutcome } from './load-generator.js';
@@ -110,5 +110,7 @@ export async function runDemo(plan: LoadPlan, onProgress: (state: ProgressState)
     if (generator.connected) generator.send({ type: 'exit' } satisfies GeneratorCommand);
     generator.kill();
     await close(server);
+    // autoPowerSource() may run nvidia-smi for the GPUs it found: stop it with the service.
+    await (parts.powerSource as Partial<AutoPowerSource>).close?.();
   }
 }

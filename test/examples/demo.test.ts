@@ -85,6 +85,13 @@ describe('npm run demo -- --duration 6 --json', () => {
     expect(lowPower.normal.requests).toBeGreaterThan(0);
     expect(lowPower.lowPower.requests).toBeGreaterThan(0);
   });
+
+  it('says whether it found GPUs, where the intensity came from, and the SCI per request', () => {
+    const { energy } = report;
+    expect(energy.powerSource.reason).toMatch(/NVIDIA GPU/);
+    expect(energy.carbonIntensitySource).toBe('fixed');
+    expect(energy.sciGPerRequest).toBeCloseTo((energy.totalEmissionsG + (energy.embodiedGPerHour * energy.durationS) / 3600) / energy.requests, 9);
+  });
 });
 
 describe('demo options', () => {
