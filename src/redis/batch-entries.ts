@@ -100,26 +100,32 @@ export class RemainingEntry implements BatchEntry {
   }
 }
 
-/** Gives a late consume's tokens back, up to the capacity. @internal */
+/** Gives tokens back, up to the capacity, without touching the bucket's time. @internal */
 export class RefundEntry implements BatchEntry {
-  readonly key: string;
-  readonly policyText: readonly string[];
   readonly costText: string;
   readonly #host: EntryHost;
+  readonly #done: () => void;
 
-  constructor(check: ConsumeEntry) {
-    this.#host = check.host;
-    this.key = check.key;
-    this.policyText = check.policyText;
-    this.costText = String(-check.cost);
+  constructor(
+    host: EntryHost,
+    readonly key: string,
+    readonly policyText: readonly string[],
+    cost: number,
+    done: () => void = () => undefined,
+  ) {
+    this.#host = host;
+    this.costText = String(-cost);
+    this.#done = done;
   }
 
   answer(reply: unknown, healed: boolean): void {
     if (healed) this.#host.healed(this.key);
+    this.#done();
   }
 
   fail(error: GreensloError): void {
     this.#host.report(error);
+    this.#done();
   }
 
   late(): void {

@@ -273,6 +273,27 @@ export class RedisStore implements RateLimitStore {
   }
 
   /**
+   * Gives `cost` tokens back to the bucket at `prefix + key` (a refunded request), capped at the
+   * capacity, atomically and without moving the bucket's time; a missing bucket is full already and
+   * stays missing. Shares a script call with the checks of the same tick. Resolves also when Redis
+   * fails, after reporting to `onError` (the tokens are then not given back).
+   *
+   * @param key - the bucket's key
+   * @param policy - the bucket's parameters
+   * @param cost - tokens to give back, as the admitted `consume` took them
+   */
+  refund(key: string, policy: BucketPolicy, cost: number): Promise<void> {
+    const policyText = this.#textOf(policy);
+    return new Promise((resolve) => this.#refund(new RefundEntry(this.#host, this.prefix + key, policyText, cost, resolve)));
+  }
+
+  /** Sends a refund (time `0`: the script then keeps the bucket's own time), past the breaker. */
+  #refund(entry: RefundEntry): void {
+    this.#denyCache?.forget(entry.key);
+    this.#batcher.add(entry, '0');
+  }
+
+  /**
    * Deletes the bucket at `prefix + key` (and forgets it in the deny cache and in the insurance
    * limiter or store), which is full again afterwards. Resolves also when Redis fails, after
    * reporting to `onError`.
@@ -350,10 +371,7 @@ export class RedisStore implements RateLimitStore {
         return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
       },
       decided: (check, decision) => this.#rememberRefusal(check, decision),
-      refund: (check) => {
-        this.#denyCache?.forget(check.key);
-        this.#batcher.add(new RefundEntry(check), this.#timeArgument(check.nowMs));
-      },
+      refund: (check) => this.#refund(new RefundEntry(this.#host, check.key, check.policyText, check.cost)),
     };
   }
 

@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GreensloError } from '../../src/core/errors.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
+import { MemoryStore } from '../../src/rate-limit/memory-store.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/redis/index.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
 import { findProgram } from '../support/programs.js';
 import { RedisServer } from '../support/redis-server.js';
 import { CLIENT_KINDS, connectMany, type TestClient } from './clients.js';
@@ -128,6 +130,28 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
       const after = await Promise.all(Array.from({ length: 200 }, () => limiter.allowRequest('eli')));
       await wiped;
       expect(after.filter(Boolean).length).toBeLessThanOrEqual(300);
+      expect(errors.map((error) => error.code)).toEqual([]);
+    });
+
+    it('gives refunded tokens back as the memory store does, keeping the bucket time, and leaves a missing bucket missing', async () => {
+      const clock = new ManualClock(Date.now() + 365 * 24 * 3_600_000);
+      const store = newStore({ clock: 'client' });
+      const options = { rate: 3, perSeconds: 30, clock };
+      const onRedis = new RateLimiter({ ...options, store });
+      const inMemory = new RateLimiter({ ...options, store: new MemoryStore() });
+      const policy = onRedis.policy;
+      const steps: [string, number][] = [['check', 3], ['refund', 1], ['move', 4000], ['check', 1], ['refund', 2], ['move', 9000], ['check', 2], ['refund', 5]];
+      for (const [step, amount] of steps) {
+        if (step === 'move') clock.advanceMs(amount);
+        else if (step === 'check') expect(await onRedis.check('kit', amount)).toEqual(inMemory.check('kit', amount));
+        else {
+          await store.refund('kit', policy, amount);
+          inMemory.store.refund!('kit', policy, amount);
+        }
+        expect(await onRedis.getRemaining('kit')).toBe(inMemory.getRemaining('kit'));
+      }
+      await store.refund('nobody', policy, 1);
+      expect(await redis.command('EXISTS', `${store.prefix}nobody`)).toBe(0);
       expect(errors.map((error) => error.code)).toEqual([]);
     });
 

@@ -295,7 +295,7 @@ describe('RedisStore deadline', () => {
     await advance(0);
     expect(commands).toEqual([
       ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:noah', '1000', '3', '6', '60000', '1'],
-      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:noah', '1000', '3', '6', '60000', '-1'],
+      ['EVALSHA', BUCKET_SCRIPT_SHA1, '1', 'greenslo:noah', '0', '3', '6', '60000', '-1'],
     ]);
     expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
   });
