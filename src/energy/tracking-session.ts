@@ -37,7 +37,7 @@ export class TrackingSession {
   readonly #hooks: SessionHooks;
   /** Last accepted reading of the source, in joules; NaN until one succeeded. */
   #baselineJ = Number.NaN;
-  /** Whether the latest attempt to read the source gave a number. */
+  /** Whether the latest attempt to read the source gave a usable number (so `atEnd` may read it again). */
   #lastReadOk = false;
   #nextSampleMs: number;
 
@@ -101,6 +101,7 @@ export class TrackingSession {
     this.#baselineJ = readingJ;
     if (Number.isNaN(baselineJ)) return;
     if (readingJ < baselineJ) {
+      this.#lastReadOk = false;
       // The energy since the last good reading is unknown: it is dropped, never counted negative.
       this.#hooks.fault('decreasing_power_reading', `power source "${this.#source.name}" went back from ${baselineJ} J to ${readingJ} J; the energy of this interval is counted from the new reading on.`, atMs);
       return;

@@ -104,3 +104,22 @@ describe('EnergyMonitor: per-request energy adds up on any sampling schedule', (
     );
   });
 });
+
+describe('EnergyMonitor: reading on end() while no power is known stays bounded', () => {
+  it('does not read a failing or decreasing source on every end(): only on the schedule', () => {
+    const clock = new ManualClock(0);
+    let reads = 0;
+    let joules = 1000;
+    const shrinking = { name: 'shrinking', readJoules: () => (reads++, (joules -= 1)) };
+    const monitor = new EnergyMonitor({ powerSource: shrinking, clock, sampleIntervalMs: 1000 });
+    monitor.startTracking();
+    for (let i = 0; i < 50; i++) {
+      const handle = monitor.beginRequest();
+      clock.advanceMs(10);
+      handle.end();
+    }
+    // The start, the first end() (no power known yet), then one per second: 500 ms passed.
+    expect(reads).toBe(2);
+    expect(monitor.metrics().faults).toBe(2);
+  });
+});
