@@ -180,11 +180,12 @@ export class SLOTracker {
   record(endpoint: string, latencyMs: number, options?: RecordOptions): void {
     if (typeof endpoint !== 'string' || endpoint.length === 0) nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= MAX_LATENCY_MS)) numberInRange(`${OWNER}.record`, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
-    const error = options === undefined ? undefined : recordError(options);
-    const atMs = options?.atMs;
-    const nowMs = atMs === undefined ? this.#nowMs('record') : numberInRange(`${OWNER}.record`, 'atMs', atMs, 0, MAX_CLOCK_MS);
+    const error = options === undefined ? false : recordError(options);
+    const atMs = options === undefined ? undefined : options.atMs;
+    const nowMs = atMs === undefined ? this.#clock.nowMs() : atMs;
+    if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) failRecordTime(nowMs, atMs !== undefined);
     const state = this.#endpoints.get(endpoint) ?? this.#admit(endpoint);
-    state.record(latencyMs, error === true, nowMs);
+    state.record(latencyMs, error, nowMs);
     this.#version++;
   }
 
@@ -486,12 +487,20 @@ export class SLOTracker {
   }
 }
 
-function recordError(options: RecordOptions): boolean | undefined {
+/** Whether `record`'s options say the request failed; throws for anything but `{ error?, atMs? }`. */
+function recordError(options: RecordOptions): boolean {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}.record: \`options\` must be an object, got ${describeValue(options)}.`);
   for (const key in options) if (key !== 'error' && key !== 'atMs') optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
   const error = options.error;
   if (error !== undefined && typeof error !== 'boolean') throw new TypeError(`${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`);
-  return error;
+  return error === true;
+}
+
+/** Throws for a time `record` cannot use: a bad `atMs`, or a bad reading of the tracker's clock. */
+function failRecordTime(nowMs: unknown, isGiven: boolean): never {
+  if (isGiven) numberInRange(`${OWNER}.record`, 'atMs', nowMs, 0, MAX_CLOCK_MS);
+  clockReading(`${OWNER}.record`, nowMs as number);
+  throw new RangeError(`${OWNER}.record: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
 }
 
 function percentOf(kind: SloObjectiveKind): number {

@@ -141,3 +141,16 @@ describe('SLOTracker.merge latency bounds', () => {
     expect(target.histogram('/a')!.sumMs).toBe(60);
   });
 });
+
+describe('SLOTracker.record with the time given', () => {
+  it('records at atMs without reading its clock, and refuses an atMs no Date can hold', () => {
+    const slo = new SLOTracker({ clock: { nowMs: () => Number.NaN }, objectives: {} });
+    slo.record('/a', 5, { atMs: START_MS });
+    expect(slo.histogram('/a')!.count).toBe(1);
+    for (const atMs of [Number.NaN, -1, 8.64e15 + 1]) {
+      expect(() => slo.record('/a', 5, { atMs })).toThrow(new RegExp(`^SLOTracker\\.record: \`atMs\` must be a finite number from 0 to 8640000000000000, got `));
+    }
+    expect(() => slo.record('/a', 5, { atMs: '5' as never })).toThrow(TypeError);
+    expect(slo.histogram('/a')!.count).toBe(1);
+  });
+});
