@@ -105,6 +105,9 @@ export class RequestGuard<Req> {
   readonly #warned = new Set<GuardFailureKind>();
   /** The options of every SLO sample, refilled per request: `record` reads them and keeps nothing. */
   readonly #sample = { error: false, atMs: 0 };
+  /** The last client address normalized, and its key. */
+  #lastAddress: string | undefined;
+  #lastAddressKey = UNKNOWN_CLIENT;
 
   /**
    * @param owner - the adapter's name for error messages (`'greenslo/express guard'`)
@@ -231,7 +234,15 @@ export class RequestGuard<Req> {
   #clientKey(request: Req, address: string | undefined): string {
     try {
       const custom = this.#options.clientKey;
-      return custom === undefined ? normalizeClientAddress(address ?? '') : custom(request);
+      if (custom !== undefined) return custom(request);
+      // Keep-alive connections send request after request from one address. Without this one-entry
+      // cache, begin + finish take about 1.16x as long in the guard's own loop (cached/uncached 0.863,
+      // median of 15 paired rounds, one address throughout; 0.773 in another run).
+      if (address === this.#lastAddress && address !== undefined) return this.#lastAddressKey;
+      const key = normalizeClientAddress(address ?? '');
+      this.#lastAddress = address;
+      this.#lastAddressKey = key;
+      return key;
     } catch (error) {
       this.report(error, 'clientKey');
       return UNKNOWN_CLIENT;
