@@ -68,7 +68,7 @@ export class RateLimitHistory {
       return {
         rule: count.rule,
         // Rules are matched by their pattern: a named rule's name is no endpoint.
-        limit: this.#limitText((count as { readonly pattern?: string }).pattern ?? count.rule),
+        limit: this.#limitText(count.pattern),
         allowedTotal: count.allowed,
         limitedTotal: count.limited,
         recentAllowed: Math.max(0, count.allowed - (base?.allowed ?? 0)),
