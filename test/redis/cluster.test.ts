@@ -1,5 +1,7 @@
 import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
+import { createCluster as createClusterV4 } from 'redis-v4';
+import { createCluster as createClusterV5 } from 'redis-v5';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GreensloError } from '../../src/core/errors.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
@@ -24,6 +26,31 @@ interface ClusterKind {
   connect(ports: readonly number[]): Promise<ClusterClient>;
 }
 
+/** What the tests use of a node-redis cluster, the same in v4, v5 and later. */
+interface NodeRedisCluster {
+  readonly masters: readonly { readonly port: number }[];
+  nodeClient(node: unknown): Promise<{ sendCommand(args: string[]): Promise<unknown> }> | { sendCommand(args: string[]): Promise<unknown> };
+  on(event: 'error', listener: () => void): unknown;
+  connect(): Promise<unknown>;
+  disconnect(): Promise<unknown>;
+}
+
+function nodeRedisClusterKind(name: string, create: (rootNodes: { url: string }[]) => NodeRedisCluster): ClusterKind {
+  return {
+    name,
+    async connect(ports) {
+      const cluster = create(ports.map((port) => ({ url: `redis://127.0.0.1:${port}` })));
+      cluster.on('error', () => undefined);
+      await cluster.connect();
+      const nodeCommand = async (port: number, name: string, ...args: string[]): Promise<unknown> => {
+        const master = cluster.masters.find((node) => node.port === port)!;
+        return (await cluster.nodeClient(master)).sendCommand([name, ...args]);
+      };
+      return { client: cluster as unknown as RedisClientLike, nodeCommand, close: () => cluster.disconnect().then(() => undefined, () => undefined) };
+    },
+  };
+}
+
 const KINDS: readonly ClusterKind[] = [
   {
     name: 'ioredis Cluster',
@@ -38,19 +65,9 @@ const KINDS: readonly ClusterKind[] = [
       return { client: cluster, nodeCommand: (port, name, ...args) => nodeOf(port).call(name, args), close: () => Promise.resolve(cluster.disconnect()) };
     },
   },
-  {
-    name: 'node-redis createCluster',
-    async connect(ports) {
-      const cluster = createCluster({ rootNodes: ports.map((port) => ({ url: `redis://127.0.0.1:${port}` })) });
-      cluster.on('error', () => undefined);
-      await cluster.connect();
-      const nodeCommand = async (port: number, name: string, ...args: string[]): Promise<unknown> => {
-        const master = cluster.masters.find((node) => node.port === port)!;
-        return (await cluster.nodeClient(master)).sendCommand([name, ...args]);
-      };
-      return { client: cluster, nodeCommand, close: () => Promise.resolve(cluster.destroy()) };
-    },
-  },
+  nodeRedisClusterKind('node-redis createCluster', (rootNodes) => createCluster({ rootNodes }) as unknown as NodeRedisCluster),
+  nodeRedisClusterKind('node-redis v4 createCluster', (rootNodes) => createClusterV4({ rootNodes }) as unknown as NodeRedisCluster),
+  nodeRedisClusterKind('node-redis v5 createCluster', (rootNodes) => createClusterV5({ rootNodes }) as unknown as NodeRedisCluster),
 ];
 
 describe('clusterSlot', () => {

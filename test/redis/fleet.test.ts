@@ -6,7 +6,7 @@ import { RedisStore, type RedisStoreOptions } from '../../src/redis/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { findProgram } from '../support/programs.js';
 import { RedisServer } from '../support/redis-server.js';
-import { CLIENT_KINDS, connectMany, type TestClient } from './clients.js';
+import { CLIENT_KINDS, connectMany, OLDER_NODE_REDIS_KINDS, type TestClient } from './clients.js';
 
 const program = findProgram('redis-server', 'redis-server');
 
@@ -36,7 +36,7 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
     expect(unhandled).toEqual([]);
   });
 
-  describe.each(CLIENT_KINDS)('with a $name client', (kind) => {
+  describe.each([...CLIENT_KINDS, ...OLDER_NODE_REDIS_KINDS])('with a $name client', (kind) => {
     let redis: TestClient;
     let errors: GreensloError[];
     let storeNumber = 0;
