@@ -69,11 +69,14 @@ function build(dir: string): PackedPackage {
   return { consumerDir, packageDir, tarball, packedBytes: report.size, unpackedBytes: report.unpackedSize, files: report.files.map((file) => file.path).sort() };
 }
 
+/** Finished builds kept besides the newest, so that a run of other sources at the same time keeps its own. */
+const OLD_BUILDS_KEPT = 2;
+
 function removeOldBuilds(keep: string): void {
-  for (const name of readdirSync(cacheRoot)) {
-    const path = join(cacheRoot, name);
-    if (name !== keep && existsSync(join(path, 'packed.json'))) rmSync(path, { recursive: true, force: true });
-  }
+  const finished = readdirSync(cacheRoot)
+    .filter((name) => name !== keep && existsSync(join(cacheRoot, name, 'packed.json')))
+    .sort((a, b) => statSync(join(cacheRoot, b, 'packed.json')).mtimeMs - statSync(join(cacheRoot, a, 'packed.json')).mtimeMs);
+  for (const name of finished.slice(OLD_BUILDS_KEPT)) rmSync(join(cacheRoot, name), { recursive: true, force: true });
 }
 
 async function waitForOtherBuild(dir: string): Promise<PackedPackage> {
