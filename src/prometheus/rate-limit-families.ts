@@ -16,9 +16,9 @@ export interface RateLimitSource {
 }
 
 /** The decisions counter, labelled by rule (the endpoint pattern, or `default`) and outcome. */
-export function rateLimitFamilies(limiter: RateLimitSource, names: MetricNames): MetricFamily[] {
+export function rateLimitFamilies(limits: RateLimitSource, names: MetricNames): MetricFamily[] {
   const decisions = family(names.rateLimitDecisionsTotal, 'counter', 'Rate-limit checks per rule (endpoint pattern) and outcome (allowed or limited).');
-  for (const { rule, allowed, limited } of limiter.decisionCounts()) {
+  for (const { rule, allowed, limited } of limits.decisionCounts()) {
     addSample(decisions, allowed, { rule, outcome: 'allowed' });
     addSample(decisions, limited, { rule, outcome: 'limited' });
   }
