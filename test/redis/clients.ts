@@ -109,8 +109,8 @@ export const CLIENT_KINDS: readonly ClientKind[] = [ioredisKind, nodeRedisKind];
 
 /** The older node-redis majors, for the suites that check every supported client. */
 export const OLDER_NODE_REDIS_KINDS: readonly ClientKind[] = [
-  olderNodeRedisKind('node-redis v4', (port) => createClientV4(socket(port)) as unknown as OlderNodeRedis),
-  olderNodeRedisKind('node-redis v5', (port) => createClientV5(socket(port)) as unknown as OlderNodeRedis),
+  olderNodeRedisKind('node-redis v4', (port) => createClientV4(socket(port))),
+  olderNodeRedisKind('node-redis v5', (port) => createClientV5(socket(port))),
 ];
 
 /** Connects `count` separate clients of one kind. */

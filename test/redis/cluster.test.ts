@@ -65,9 +65,9 @@ const KINDS: readonly ClusterKind[] = [
       return { client: cluster, nodeCommand: (port, name, ...args) => nodeOf(port).call(name, args), close: () => Promise.resolve(cluster.disconnect()) };
     },
   },
-  nodeRedisClusterKind('node-redis createCluster', (rootNodes) => createCluster({ rootNodes }) as unknown as NodeRedisCluster),
-  nodeRedisClusterKind('node-redis v4 createCluster', (rootNodes) => createClusterV4({ rootNodes }) as unknown as NodeRedisCluster),
-  nodeRedisClusterKind('node-redis v5 createCluster', (rootNodes) => createClusterV5({ rootNodes }) as unknown as NodeRedisCluster),
+  nodeRedisClusterKind('node-redis createCluster', (rootNodes) => createCluster({ rootNodes })),
+  nodeRedisClusterKind('node-redis v4 createCluster', (rootNodes) => createClusterV4({ rootNodes })),
+  nodeRedisClusterKind('node-redis v5 createCluster', (rootNodes) => createClusterV5({ rootNodes })),
 ];
 
 describe('clusterSlot', () => {
