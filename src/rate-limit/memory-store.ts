@@ -5,12 +5,12 @@
  * store against the simplest one that keeps the same promises (bench/map-bucket-store.ts: a `Map` of
  * small bucket objects kept in use order, which passes this store's behavioural tests: exact
  * decisions, the bound, full buckets dropped first, exact least-recently-used eviction). Measured on
- * 2026-12-07 (Node 20, 2 shared cores, `tryConsume` alone, medians of paired per-round ratios): one
- * hot key, even (the Map 0.90 to 1.10 x this store's speed, within the noise); 100,000 keys in
- * shuffled order, the Map 2.1 to 2.2 x slower (moving a key to the end of the Map on every use is
- * what costs: the same Map without that order was 1.06 to 1.24 x faster, but could not find its least
- * recently used bucket); 1,000,000 keys, 69 bytes of structure per key here against 93 for the Map.
- * This store wins by more than 10 %, so it stays.
+ * 2026-12-07 (Node 20, 2 shared and heavily loaded cores, `tryConsume` alone, medians of paired
+ * per-round ratios, three runs): one hot key, even (the Map at 0.90 to 1.10 x this store's speed,
+ * within the noise); 100,000 keys in shuffled order, the Map 2.1 to 3.0 x slower (moving a key to the
+ * end of the Map on every use is what costs: the same Map without that order ran at 0.98 to 1.24 x,
+ * but could not find its least recently used bucket); 1,000,000 keys, 69 bytes of structure per key
+ * here against 109 for the Map. This store wins by more than 10 %, so it stays.
  */
 import { integerAtLeast, optionsObject } from '../core/validate.js';
 import { failCost, isCost } from './checks.js';
