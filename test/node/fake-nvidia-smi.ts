@@ -62,7 +62,11 @@ const stamp = (ms) => {
 };
 const lms = Number(args[lmsAt + 1]);
 let batches = 0;
-setInterval(() => {}, 1 << 30);
+// Stay alive like the real loop, but never outlive the process that started it.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 200);
 const tick = () => {
   const nowMs = Date.now();
   const lines = config.gpus.map((gpu) =>
