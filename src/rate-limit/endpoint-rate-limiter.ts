@@ -99,17 +99,35 @@ interface RuleBuckets {
   readonly keyPrefix: string;
 }
 
-interface Entry {
-  readonly match: EndpointRuleMatch;
-  /** Where and how the rule's buckets are kept; undefined for an unlimited rule. */
-  readonly buckets: RuleBuckets | undefined;
+/** One rule as the limiter keeps it: its match, buckets and counts. */
+class Entry {
   /** The decision of every check on an unlimited rule. */
   readonly unlimited: EndpointDecision;
   /** For wildcard patterns: the path before `/*`. */
   readonly pathPrefix: string;
-  allowed: number;
-  limited: number;
-  refunded: number;
+  allowed = 0;
+  limited = 0;
+  refunded = 0;
+
+  /**
+   * @param match - the rule as callers see it
+   * @param buckets - where and how the rule's buckets are kept; undefined for an unlimited rule
+   */
+  constructor(
+    readonly match: EndpointRuleMatch,
+    readonly buckets: RuleBuckets | undefined,
+  ) {
+    this.unlimited = unlimitedDecision(match);
+    this.pathPrefix = canonicalPath(match.pattern.slice(0, -2));
+  }
+
+  /** Counts a store's decision and adds the rule and what a refund needs to it. */
+  decided(decision: RateLimitDecision, key: string, cost: number): EndpointDecision {
+    if (decision.allowed) this.allowed += 1;
+    else this.limited += 1;
+    const { allowed, limit, remaining, resetAtMs, retryAfterMs } = decision;
+    return { allowed, limit, remaining, resetAtMs, retryAfterMs, rule: this.match, key, cost };
+  }
 }
 
 /**
@@ -196,8 +214,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     const nowMs = this.#nowMs(options);
     const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
     const answer = buckets.store.consume(key, policy, cost, nowMs);
-    if (this.#synchronous) return decided(entry, answer as RateLimitDecision, key, cost) as StoreAnswer<S, EndpointDecision>;
-    return Promise.resolve(answer).then((decision) => decided(entry, decision, key, cost)) as StoreAnswer<S, EndpointDecision>;
+    if (this.#synchronous) return entry.decided(answer as RateLimitDecision, key, cost) as StoreAnswer<S, EndpointDecision>;
+    return Promise.resolve(answer).then((decision) => entry.decided(decision, key, cost)) as StoreAnswer<S, EndpointDecision>;
   }
 
   /**
@@ -317,14 +335,6 @@ function canonicalPath(path: string): string {
   return (end === path.length ? path : path.slice(0, end)).toLowerCase();
 }
 
-/** Counts a store's decision and adds the rule and what a refund needs to it. */
-function decided(entry: Entry, decision: RateLimitDecision, key: string, cost: number): EndpointDecision {
-  if (decision.allowed) entry.allowed += 1;
-  else entry.limited += 1;
-  const { allowed, limit, remaining, resetAtMs, retryAfterMs } = decision;
-  return { allowed, limit, remaining, resetAtMs, retryAfterMs, rule: entry.match, key, cost };
-}
-
 /**
  * The decision of an unlimited rule. Its fields come in another order than a checked decision's,
  * so that V8 gives the two different layouts: one layout holding `Infinity` would make `limit` and
@@ -339,11 +349,10 @@ function makeEntry(pattern: string, rule: ResolvedRateLimitRule | 'unlimited', s
   const resolved = rule === 'unlimited' ? rule : Object.freeze({ ...rule, name });
   const fields = rule === 'unlimited' ? undefined : new RateLimitPolicyFields({ limit: rule.burst, windowSeconds: rule.perSeconds, policy: name });
   const match: EndpointRuleMatch = Object.freeze({ pattern, name, rule: resolved, fields });
-  const entry = { match, unlimited: unlimitedDecision(match), pathPrefix: canonicalPath(pattern.slice(0, -2)), allowed: 0, limited: 0, refunded: 0 };
-  if (rule === 'unlimited') return { ...entry, buckets: undefined };
+  if (rule === 'unlimited') return new Entry(match, undefined);
   const policy = bucketPolicy(OWNER, 'burst', rule.burst, rule.rate, rule.perSeconds * MS_PER_SECOND);
   const store = shared ?? new MemoryStore({ maxKeys });
-  return { ...entry, buckets: { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` } };
+  return new Entry(match, { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` });
 }
 
 function checkNames(entries: readonly Entry[]): void {
