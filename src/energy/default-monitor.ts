@@ -1,5 +1,6 @@
 import { EnergyMonitor } from './energy-monitor.js';
 import type { MeasuredReduction } from './low-power-mode.js';
+import { clockReading } from '../core/validate.js';
 import { knownOptions } from './options.js';
 import { constantPower } from './power-source.js';
 import type { PowerProfile } from './power-profiles.js';
@@ -122,5 +123,5 @@ export function generateSustainabilityReport(options: SustainabilityReportOption
   const energy = monitor.metrics();
   const mode = given.lowPowerMode;
   const lowPower = mode === undefined ? undefined : { enabled: mode.enabled, reason: mode.reason, settings: mode.settings, measuredReduction: mode.measuredReduction() };
-  return { generatedAt: new Date(monitor.clock.nowMs()).toISOString(), energy, lowPower };
+  return { generatedAt: new Date(clockReading('generateSustainabilityReport', monitor.clock.nowMs())).toISOString(), energy, lowPower };
 }
