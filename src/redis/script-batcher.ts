@@ -50,7 +50,7 @@ export class ScriptBatcher {
   readonly #commands: BoundedCommands;
   readonly #options: BatcherOptions;
   /** Batches being filled, by slot and time argument. */
-  #open = new Map<string, BatchCall>();
+  #open = new Map<string | number, BatchCall>();
   /** Full batches waiting for one in flight to settle. */
   readonly #full: BatchCall[] = [];
   #inFlight = 0;
@@ -70,7 +70,7 @@ export class ScriptBatcher {
    * @param nowArgument - the time argument: `''` for the server clock, else the client's ms as text
    */
   add(entry: BatchEntry, nowArgument: string): void {
-    const group = this.#options.cluster ? `${clusterSlot(entry.key)} ${nowArgument}` : nowArgument;
+    const group = this.#options.cluster ? slotGroup(clusterSlot(entry.key), nowArgument) : nowArgument;
     let batch = this.#open.get(group);
     if (batch === undefined) {
       batch = new BatchCall(this, this.#commands, nowArgument);
@@ -248,6 +248,11 @@ class BatchCall implements InFlight {
     this.pending = false;
     this.#commands.settled();
   }
+}
+
+/** A cluster batch's group: the slot alone with the server clock (no text built per check), else slot and time. */
+function slotGroup(slot: number, nowArgument: string): string | number {
+  return nowArgument === '' ? slot : `${slot} ${nowArgument}`;
 }
 
 /** Runs `task` once the current tick's callbacks and Promise reactions have all run. */
