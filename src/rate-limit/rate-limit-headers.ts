@@ -179,6 +179,23 @@ export class RateLimitPolicyFields {
   }
 
   /**
+   * The fields of an admitted response as one object literal (built in one step, with room for every
+   * field): the legacy ones with `legacy`, the draft ones with `draft`.
+   *
+   * @param figures - the response's figures, already checked finite and >= 0
+   * @param nowMs - the time of the response, epoch milliseconds
+   * @param standard - which fields to write
+   */
+  admitted(figures: RateLimitFigures, nowMs: number, standard: RateLimitHeaderStandard): Record<string, string> {
+    const remaining = String(Math.min(this.limit, Math.floor(figures.remaining)));
+    const draft = standard === 'legacy' ? '' : `${this.quotedName};r=${remaining};t=${fieldInteger(Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND)))}`;
+    if (standard === 'draft') return { RateLimit: draft, 'RateLimit-Policy': this.policyField };
+    const reset = String(Math.ceil(figures.resetAtMs / MS_PER_SECOND));
+    if (standard === 'legacy') return { 'X-RateLimit-Limit': this.limitText, 'X-RateLimit-Remaining': remaining, 'X-RateLimit-Reset': reset };
+    return { 'X-RateLimit-Limit': this.limitText, 'X-RateLimit-Remaining': remaining, 'X-RateLimit-Reset': reset, RateLimit: draft, 'RateLimit-Policy': this.policyField };
+  }
+
+  /**
    * Writes `RateLimit` and `RateLimit-Policy`. `t` is the whole seconds until the bucket is full
    * again, or on a limited response its `Retry-After`, so that both name the same moment.
    *

@@ -168,3 +168,16 @@ describe('getRateLimitHeaders with an EndpointRateLimiter decision', () => {
     expect(() => getRateLimitHeaders({ ...decision, windowMs: 60_000 } as never)).toThrow(/`windowMs` is not an option/);
   });
 });
+
+describe('RateLimitPolicyFields.admitted', () => {
+  it('gives the fields, in their order, that the writers give for an admitted response', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: 0, max: 2_000_000, noNaN: true }), fc.integer({ min: -5_000_000, max: 5_000_000 }), fc.constantFrom('legacy' as const, 'draft' as const, 'both' as const), (limit, remaining, resetInMs, standard) => {
+        const fields = new RateLimitPolicyFields({ limit, windowSeconds: 60, policy: 'p' });
+        const figures = { remaining, resetAtMs: 1_000_000 + resetInMs, retryAfterMs: 0 };
+        expect(Object.entries(fields.admitted(figures, 1_000_000, standard))).toEqual(Object.entries(fieldsOf(fields, standard, figures, 1_000_000)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
