@@ -120,18 +120,24 @@ export type { RedisStoreErrorCode } from './bounded-commands.js';
  * `RedisStore` on the same server and prefix shares one quota per key, with the decisions the
  * memory store would give.
  *
- * Each check is one round trip: one Lua script, run by `EVALSHA` (and by `EVAL` once after Redis
- * lost its scripts, as after a restart), that reads, decides and writes the bucket atomically with
- * the arithmetic of `decideBucket`. Buckets are timed by Redis' own clock unless `clock: 'client'`,
- * and each key expires (`SET ... PXAT`) when its bucket is full again, so idle clients cost Redis
- * nothing. Keys are `prefix + key`, each holding 24 bytes (three packed doubles); a bucket written
- * under another refill interval starts full.
+ * The checks made in one tick of the event loop share one round trip: one Lua script, run by
+ * `EVALSHA`, that reads, decides and writes each bucket atomically, in the order the checks were made,
+ * with the arithmetic of `decideBucket` (at most `maxBatch` checks per call, one call per hash slot on
+ * a cluster, at most two calls in flight on a single node). After Redis lost its scripts (a restart,
+ * `SCRIPT FLUSH`) one call loads the script by `EVAL` and the others wait for it. Buckets are timed
+ * by Redis' own clock unless `clock: 'client'`, and each key expires (`SET ... PXAT`) when its bucket
+ * is full again, so idle clients cost Redis nothing. Keys are `prefix + key`, each holding 24 bytes
+ * (three packed doubles); a bucket written under another refill interval starts full, and a key
+ * holding anything else is replaced by a full bucket (reported once, `store_key_healed`).
  *
- * Methods never reject. When Redis is down, slower than `timeoutMs` or answers garbage, the error
- * goes to `onError` and `onStoreError` decides (`'deny'` by default); the next check asks Redis
- * again, so limiting resumes by itself once Redis answers. `reset` and `clear` are applied to the
- * insurance limiter or store as well. The deadlines cost one unref'd timer per store, not one per
- * check: it watches the oldest check in flight and stops once `timeoutMs` passes with none waiting.
+ * Methods never reject. When Redis is down, slower than `timeoutMs` (counted from when a call is
+ * sent) or answers garbage, the error goes to `onError` and `onStoreError` decides (`'deny'` by
+ * default); a check so decided that Redis applies late gets its tokens back. After repeated failures
+ * the breaker sends checks straight to `onStoreError` and probes Redis now and then
+ * (`breakerState`); limiting resumes by itself once Redis answers. A client refused by Redis is
+ * refused in process until its `retryAfterMs` (the deny cache, exact because refill cannot bring a
+ * token sooner). `reset` and `clear` are applied to the deny cache and the insurance limiter or store
+ * as well. The deadlines cost one unref'd timer per store, not one per check.
  *
  * With `clock: 'client'`, keys still expire on the server's clock: a client clock behind the
  * server's makes buckets expire early. Use it for tests, with a clock at or ahead of real time.
