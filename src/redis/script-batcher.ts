@@ -73,7 +73,7 @@ export class ScriptBatcher {
     const group = this.#options.cluster ? slotGroup(clusterSlot(entry.key), nowArgument) : nowArgument;
     let batch = this.#open.get(group);
     if (batch === undefined) {
-      batch = new BatchCall(this, this.#commands, nowArgument);
+      batch = new BatchCall(this, this.#commands, [nowArgument]);
       this.#open.set(group, batch);
     }
     batch.push(entry);
@@ -126,23 +126,27 @@ export class ScriptBatcher {
   }
 
   /**
-   * `NOSCRIPT` for `batch`: it waits for the load already under way and sends `EVALSHA` again, or
-   * (when none is under way, or it already waited) loads the script itself with `EVAL`.
+   * `NOSCRIPT` for `batch`: Redis answered, so its checks go again, as a copy with a fresh deadline.
+   * The copy waits for the load already under way and is sent by `EVALSHA`, or (when none is under
+   * way, or it already waited once) loads the script itself with `EVAL`; a load settles when its
+   * `EVAL` is answered or times out.
    */
   noScript(batch: BatchCall): void {
+    const again = batch.retry();
     const loading = this.#loading;
     if (loading !== undefined && !batch.waitedForLoad) {
-      batch.waitedForLoad = true;
-      void loading.then(() => batch.resend());
+      again.waitedForLoad = true;
+      void loading.then(() => this.#commands.start(again));
       return;
     }
     let loaded: () => void = () => undefined;
     const promise = new Promise<void>((resolve) => (loaded = resolve));
     this.#loading = promise;
-    batch.sendWithText(() => {
+    again.loadScript(() => {
       loaded();
       if (this.#loading === promise) this.#loading = undefined;
     });
+    this.#commands.start(again);
   }
 }
 
@@ -152,19 +156,21 @@ class BatchCall implements InFlight {
   pending = true;
   next: InFlight | undefined;
   waitedForLoad = false;
-  readonly entries: BatchEntry[] = [];
-  readonly #keys: string[] = [];
+  readonly entries: BatchEntry[];
+  readonly #keys: string[];
   readonly #argv: string[];
   readonly #batcher: ScriptBatcher;
   readonly #commands: BoundedCommands;
-  /** Called once the `EVAL` this batch sent has an answer; `undefined` before and after. */
+  /** Called once the `EVAL` this batch sent has an answer or times out; `undefined` before and after. */
   #onTextAnswered: (() => void) | undefined;
-  #sentText = false;
+  #sendsText = false;
 
-  constructor(batcher: ScriptBatcher, commands: BoundedCommands, nowArgument: string) {
+  constructor(batcher: ScriptBatcher, commands: BoundedCommands, argv: string[], keys: string[] = [], entries: BatchEntry[] = []) {
     this.#batcher = batcher;
     this.#commands = commands;
-    this.#argv = [nowArgument];
+    this.#argv = argv;
+    this.#keys = keys;
+    this.entries = entries;
   }
 
   push(entry: BatchEntry): void {
@@ -175,19 +181,20 @@ class BatchCall implements InFlight {
   }
 
   send(): void {
-    this.#sendScript(BUCKET_SCRIPT_SHA1, 'EVALSHA');
+    if (this.#sendsText) this.#sendScript(BUCKET_SCRIPT, 'EVAL');
+    else this.#sendScript(BUCKET_SCRIPT_SHA1, 'EVALSHA');
   }
 
-  /** Sends `EVALSHA` again after another batch loaded the script, unless already settled. */
-  resend(): void {
-    if (this.pending) this.send();
+  /** Leaves the queue of deadlines without an outcome and returns a copy of the batch to start again. */
+  retry(): BatchCall {
+    this.#settle();
+    return new BatchCall(this.#batcher, this.#commands, this.#argv, this.#keys, this.entries);
   }
 
-  /** Sends the script's text by `EVAL`; `answered` runs when Redis answers it. */
-  sendWithText(answered: () => void): void {
-    this.#sentText = true;
+  /** Makes this batch send the script's text by `EVAL`; `answered` runs once Redis answers it or it times out. */
+  loadScript(answered: () => void): void {
+    this.#sendsText = true;
     this.#onTextAnswered = answered;
-    this.#sendScript(BUCKET_SCRIPT, 'EVAL');
   }
 
   #sendScript(script: string, command: 'EVALSHA' | 'EVAL'): void {
@@ -212,11 +219,12 @@ class BatchCall implements InFlight {
   fail(error: unknown): void {
     this.#textAnswered();
     if (!this.pending) return;
-    if (isNoScript(error) && !this.#sentText) return this.#batcher.noScript(this);
+    if (isNoScript(error) && !this.#sendsText) return this.#batcher.noScript(this);
     this.#failAll(commandFailed(error), false);
   }
 
   timeOut(timeoutMs: number): void {
+    this.#textAnswered();
     this.#failAll(timeoutError(timeoutMs), false);
   }
 

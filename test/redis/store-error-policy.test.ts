@@ -300,6 +300,22 @@ describe('RedisStore deadline', () => {
     expect(errors.map((error) => error.code)).toEqual(['store_timeout']);
   });
 
+  it('gives the call sent again after NOSCRIPT a deadline of its own: Redis answered, so the load is timed afresh', async () => {
+    const { limiter, errors, commands } = setUp(
+      (command) =>
+        new Promise((resolve, reject) =>
+          setTimeout(() => (command === 'EVALSHA' ? reject(new Error('NOSCRIPT No matching script. Please use EVAL.')) : resolve([[2, 11000]])), 150),
+        ),
+      { timeoutMs: 200 },
+    );
+    const decision = limiter.check('pam');
+    await advance(150);
+    expect(commands.map((command) => command[0])).toEqual(['EVALSHA', 'EVAL']);
+    await advance(150);
+    expect(await decision).toEqual(FULL_BUCKET_AFTER_ONE);
+    expect(errors).toEqual([]);
+  });
+
   it('does not fall back to EVAL when NOSCRIPT arrives after the deadline', async () => {
     let failLate: (error: Error) => void = () => undefined;
     const { limiter, commands } = setUp(() => new Promise((_resolve, reject) => (failLate = reject)), { timeoutMs: 50 });
