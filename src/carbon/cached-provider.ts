@@ -15,8 +15,11 @@ export type FetchFunction = (url: string, init: { headers: Record<string, string
 
 /** The part of a `Response` a provider reads. */
 export interface FetchResponse {
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** The HTTP status code. */
   readonly status: number;
+  /** Reads the body as text. */
   text(): Promise<string>;
 }
 

@@ -18,7 +18,10 @@ export type FetchClientKey = (request: Request, platform?: unknown) => string;
 /** The part of a Hono context a client key reads: the raw request and the runtime's `env`. */
 export interface ClientKeyContext {
   /** Hono's request wrapper; `raw` is the Fetch `Request`. */
-  readonly req: { readonly raw: Request };
+  readonly req: {
+    /** The Fetch `Request`. */
+    readonly raw: Request;
+  };
   /** What the runtime passed after the request (`@hono/node-server`'s bindings, Bun's server, Deno's info). */
   readonly env: unknown;
 }

@@ -2,7 +2,7 @@
  * The options every adapter's `guard` takes, their defaults, and their checks.
  */
 import type { Clock } from '../core/clock.js';
-import { describeValue, oneOf, optionalFunction, optionsObject, type OptionHints } from '../core/validate.js';
+import { describeValue, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EndpointDecision, EndpointRateLimiter, EndpointRuleMatch } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
@@ -97,7 +97,7 @@ export const GUARD_OPTION_KEYS: readonly (keyof GuardOptions<unknown>)[] = Objec
 ]);
 
 /** What to use instead of other rate-limit middleware's option names. */
-export const GUARD_OPTION_HINTS: OptionHints = Object.freeze({
+export const GUARD_OPTION_HINTS: Readonly<Record<string, string>> = Object.freeze({
   keyGenerator: 'use `clientKey`',
   standardHeaders: "use `headers: 'draft'` or `'both'`",
   legacyHeaders: "use `headers: 'legacy'` or `'both'`",

@@ -55,7 +55,21 @@ export interface NvidiaGpuPowerSource extends PowerSource {
 }
 
 /** What {@link probeNvidiaGpus} found. */
-export type GpuProbe = { readonly available: true; readonly gpus: readonly GpuInfo[]; readonly reason: string } | { readonly available: false; readonly reason: string };
+export type GpuProbe =
+  | {
+      /** GPUs were found. */
+      readonly available: true;
+      /** The GPUs found. */
+      readonly gpus: readonly GpuInfo[];
+      /** How they were found. */
+      readonly reason: string;
+    }
+  | {
+      /** No GPU can be read. */
+      readonly available: false;
+      /** Why not. */
+      readonly reason: string;
+    };
 
 interface Settings {
   readonly command: string;

@@ -232,11 +232,16 @@ export class MemoryStore implements SyncRateLimitStore {
   }
 
   /**
-   * {@inheritDoc RateLimitStore.refund}
+   * Gives `cost` tokens back to the bucket at `key` (a refunded request), capped at the capacity; a
+   * missing bucket is full already and stays missing.
    *
    * Exact without the time: the stored level is the one at the bucket's update time, and refilling
    * stops at the capacity, so `min(capacity, level + cost)` refills to the same level at any later
    * time as giving the tokens back then would.
+   *
+   * @param key - the bucket's key
+   * @param policy - the bucket's parameters
+   * @param cost - tokens to give back, as the admitted `consume` took them
    */
   refund(key: string, policy: BucketPolicy, cost: number): void {
     const slot = this.#slotByKey.get(key);

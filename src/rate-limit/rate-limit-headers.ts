@@ -61,7 +61,15 @@ export interface RateLimitHeaderOptions {
    * From an `EndpointRateLimiter` decision: its rule, whose name and window are used when `policy`
    * and `windowSeconds` are not given.
    */
-  readonly rule?: { readonly name: string; readonly rule: { readonly perSeconds: number } | 'unlimited' };
+  readonly rule?: {
+    /** The rule's name, written as the policy name. */
+    readonly name: string;
+    /** The rule itself: its window in seconds, or `'unlimited'`. */
+    readonly rule: {
+      /** Length of the rule's window in seconds. */
+      readonly perSeconds: number;
+    } | 'unlimited';
+  };
   /** From an `EndpointRateLimiter` decision: ignored. */
   readonly key?: string;
   /** From an `EndpointRateLimiter` decision: ignored. */

@@ -121,7 +121,12 @@ export interface EnergyStatus {
   /** Embodied emissions counted per hour, in gCO2e (0 when not set). */
   readonly embodiedGPerHour: number;
   /** The parts of the power source that report their power now (a GPU, the CPU model), in watts. */
-  readonly powerByPartW: readonly { readonly name: string; readonly powerW: number }[];
+  readonly powerByPartW: readonly {
+    /** Name of the part (a GPU, the CPU model). */
+    readonly name: string;
+    /** Its latest power, in watts. */
+    readonly powerW: number;
+  }[];
   /** The power warning threshold in watts; null when none is set. */
   readonly powerThresholdW: number | null;
   /** `at-risk` while the windowed power is over the threshold, else `ok`; `unjudged` without a threshold. */
