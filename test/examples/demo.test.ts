@@ -69,7 +69,10 @@ describe('npm run demo -- --duration 6 --json', () => {
     const sample = report.rateLimits.sample429!;
     expect(sample.status).toBe(429);
     expect(sample.body).toMatchObject({ error: { code: 'rate_limit_exceeded', endpoint: '/embed/multimodal', limit: 60 } });
-    expect(sample.headers['RateLimit-Policy']).toBe('"default";q=60;w=60');
+    // The policy is named after its rule's pattern; the seed's legacy fields come with it by default.
+    expect(sample.headers['RateLimit-Policy']).toBe('"/embed/multimodal";q=60;w=60');
+    expect(sample.headers['X-RateLimit-Limit']).toBe('60');
+    expect(sample.headers['X-RateLimit-Remaining']).toBe('0');
     expect(Number(sample.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
   });
 
