@@ -10,7 +10,7 @@ import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endp
 import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import { GUARD_OPTION_HINTS, GUARD_OPTION_KEYS, type GuardOptions, type LimitedRequestInfo } from '../http/guard-options.js';
-import { CLIENT_CLOSED_REQUEST, RequestGuard, type GuardStart, type GuardTicket } from '../http/request-guard.js';
+import { CLIENT_CLOSED_REQUEST, RequestGuardCore, type GuardStart, type GuardTicket } from '../http/request-guard.js';
 import { optionsObject } from '../core/validate.js';
 import { pathOfUrl } from '../http/route-key.js';
 
@@ -124,7 +124,7 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
   if (options.limits !== undefined && typeof options.clientKey !== 'function') {
     throw new TypeError('greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.');
   }
-  const core = new RequestGuard<Call<Rest>>('greenslo/fetch guard', callOptions(options));
+  const core = new RequestGuardCore<Call<Rest>>('greenslo/fetch guard', callOptions(options));
   const respond = (start: GuardStart, request: Request, restArgs: Rest): Response | Promise<Response> => {
     if (!start.allowed) return toResponse(start);
     watchDisconnect(start, request, restArgs);

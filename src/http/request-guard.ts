@@ -61,7 +61,7 @@ class Ticket<Req> implements GuardTicket {
   #done = false;
 
   constructor(
-    readonly guard: RequestGuard<Req>,
+    readonly guard: RequestGuardCore<Req>,
     readonly request: Req,
     readonly path: string,
   ) {}
@@ -82,21 +82,11 @@ function readerOf(clock: Clock): () => number {
 }
 
 /**
- * The request lifecycle shared by every adapter. Nothing in it throws into the request: failures of
- * tracking and hooks go to `onError`, and only the rate-limit decision can stop a request.
- *
- * @typeParam Req - the framework's request type, passed to the `endpoint`, `clientKey` and hook options
- * @example
- * ```ts
- * const core = new RequestGuard<IncomingMessage>('my adapter', { limits, slo });
- * const start = core.begin(req, pathOf(req), req.socket.remoteAddress);
- * if (start instanceof Promise) ...; // only with an asynchronous store
- * if (!start.allowed) return send(start.status, start.headers, start.body);
- * setHeaders(start.headers);
- * res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST));
- * ```
+ * {@link RequestGuard} without the reading of client addresses: for adapters whose requests carry
+ * none and that require `clientKey` instead (the Fetch guard), so that their bundles leave the
+ * address parser out.
  */
-export class RequestGuard<Req> {
+export class RequestGuardCore<Req> {
   readonly #options: GuardOptions<Req>;
   readonly #now: () => number;
   readonly #isError: (status: number) => boolean;
@@ -110,15 +100,18 @@ export class RequestGuard<Req> {
   /** The last client address normalized, and its key. */
   #lastAddress: string | undefined;
   #lastAddressKey = UNKNOWN_CLIENT;
+  readonly #normalizeAddress: ((address: string) => string) | undefined;
 
   /**
    * @param owner - the adapter's name for error messages (`'greenslo/express guard'`)
    * @param options - the guard's options
    * @param known - the option keys the adapter accepts; defaults to every key of `GuardOptions`
+   * @param normalizeAddress - turns the `address` given to `begin` into a client key; without it, a
+   *   request without `clientKey` is keyed `unknown`
    * @throws TypeError when an option is unknown or has the wrong type
    * @throws RangeError when `headers` is not one of its values
    */
-  constructor(owner: string, options: GuardOptions<Req>, known: readonly string[] = GUARD_OPTION_KEYS) {
+  constructor(owner: string, options: GuardOptions<Req>, known: readonly string[] = GUARD_OPTION_KEYS, normalizeAddress?: (address: string) => string) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${owner}: options must be an object, got ${describeValue(options)}.`);
     const headers: GuardHeaders = checkGuardOptions(owner, options, known);
     this.#options = options;
@@ -127,6 +120,7 @@ export class RequestGuard<Req> {
     this.#legacy = headers === 'legacy' || headers === 'both';
     this.#draft = headers === 'draft' || headers === 'both';
     this.#standard = headers === 'none' ? undefined : headers;
+    this.#normalizeAddress = normalizeAddress;
     reserveEndpoints(options);
   }
 
@@ -242,7 +236,7 @@ export class RequestGuard<Req> {
       // cache, begin + finish take about 1.16x as long in the guard's own loop (cached/uncached 0.863,
       // median of 15 paired rounds, one address throughout; 0.773 in another run).
       if (address === this.#lastAddress && address !== undefined) return this.#lastAddressKey;
-      const key = normalizeClientAddress(address ?? '');
+      const key = this.#normalizeAddress?.(address ?? '') ?? UNKNOWN_CLIENT;
       this.#lastAddress = address;
       this.#lastAddressKey = key;
       return key;
@@ -351,4 +345,32 @@ function reserveEndpoints(options: GuardOptions<never> | GuardOptions<unknown>):
   const { slo, limits } = options;
   if (slo === undefined || limits === undefined || typeof slo.reserve !== 'function') return;
   for (const { pattern } of limits.rules()) if (pattern.startsWith('/') && !pattern.endsWith('/*')) slo.reserve(pattern);
+}
+
+/**
+ * The request lifecycle shared by every adapter. Nothing in it throws into the request: failures of
+ * tracking and hooks go to `onError`, and only the rate-limit decision can stop a request.
+ *
+ * @typeParam Req - the framework's request type, passed to the `endpoint`, `clientKey` and hook options
+ * @example
+ * ```ts
+ * const core = new RequestGuard<IncomingMessage>('my adapter', { limits, slo });
+ * const start = core.begin(req, pathOf(req), req.socket.remoteAddress);
+ * if (start instanceof Promise) ...; // only with an asynchronous store
+ * if (!start.allowed) return send(start.status, start.headers, start.body);
+ * setHeaders(start.headers);
+ * res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST));
+ * ```
+ */
+export class RequestGuard<Req> extends RequestGuardCore<Req> {
+  /**
+   * @param owner - the adapter's name for error messages (`'greenslo/express guard'`)
+   * @param options - the guard's options
+   * @param known - the option keys the adapter accepts; defaults to every key of `GuardOptions`
+   * @throws TypeError when an option is unknown or has the wrong type
+   * @throws RangeError when `headers` is not one of its values
+   */
+  constructor(owner: string, options: GuardOptions<Req>, known: readonly string[] = GUARD_OPTION_KEYS) {
+    super(owner, options, known, normalizeClientAddress);
+  }
 }
