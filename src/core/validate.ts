@@ -21,7 +21,8 @@ function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: s
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
 }
 
-function checkNumber(owner: string, name: string, value: unknown, rule: string, inRange: (n: number) => boolean): number {
+/** A finite number that `inRange` accepts; `rule` says which in the error message. */
+export function checkNumber(owner: string, name: string, value: unknown, rule: string, inRange: (n: number) => boolean): number {
   if (typeof value !== 'number') fail(TypeError, owner, name, rule, value);
   if (!Number.isFinite(value) || !inRange(value)) fail(RangeError, owner, name, rule, value);
   return value;

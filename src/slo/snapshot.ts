@@ -3,7 +3,7 @@
  * counts together: counts, histograms and time buckets add exactly, windows are interleaved, and
  * digests are merged (quantiles stay approximate).
  */
-import { describeValue } from '../core/validate.js';
+import { checkNumber, describeValue, finiteNumber, integerAtLeast } from '../core/validate.js';
 import type { EndpointState } from './endpoint-state.js';
 import { MAX_LATENCY_MS } from './latency-histogram.js';
 import type { BucketRow } from './time-buckets.js';
@@ -135,8 +135,8 @@ export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
     fail(owner, 'snapshot.format', `"${SLO_SNAPSHOT_FORMAT}"`, snapshot.format, typeof snapshot.format === 'string' ? RangeError : TypeError);
   }
   const bounds = numbers(owner, 'snapshot.latencyBucketsMs', snapshot.latencyBucketsMs, (n) => n > 0, 'finite numbers > 0');
-  integer(owner, 'snapshot.windowSize', snapshot.windowSize, 1);
-  numberField(owner, 'snapshot.takenAtMs', snapshot.takenAtMs, () => true, 'a finite number');
+  integerAtLeast(owner, 'snapshot.windowSize', snapshot.windowSize, 1);
+  finiteNumber(owner, 'snapshot.takenAtMs', snapshot.takenAtMs);
   const registers = numbers(owner, 'snapshot.foldedNameRegisters', snapshot.foldedNameRegisters, isRegister, 'integers from 0 to 32');
   if (registers.length !== 0 && registers.length !== 1024) fail(owner, 'snapshot.foldedNameRegisters', 'empty or 1024 long', registers.length);
   const endpoints = array(owner, 'snapshot.endpoints', snapshot.endpoints);
@@ -152,10 +152,10 @@ export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
 function validateEndpoint(owner: string, name: string, value: unknown, histogramLength: number): string {
   const endpoint = record(owner, name, value);
   if (typeof endpoint.endpoint !== 'string' || endpoint.endpoint.length === 0) fail(owner, `${name}.endpoint`, 'a non-empty string', endpoint.endpoint, TypeError);
-  const count = integer(owner, `${name}.count`, endpoint.count, 1);
-  if (integer(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count) fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
-  for (const key of ['minLatencyMs', 'maxLatencyMs'] as const) numberField(owner, `${name}.${key}`, endpoint[key], isLatency, LATENCY_RULE);
-  numberField(owner, `${name}.sumLatencyMs`, endpoint.sumLatencyMs, (n) => n >= 0 && n <= count * MAX_LATENCY_MS, `a finite number from 0 to count × ${MAX_LATENCY_MS}`);
+  const count = integerAtLeast(owner, `${name}.count`, endpoint.count, 1);
+  if (integerAtLeast(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count) fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
+  for (const key of ['minLatencyMs', 'maxLatencyMs'] as const) checkNumber(owner, `${name}.${key}`, endpoint[key], LATENCY_RULE, isLatency);
+  checkNumber(owner, `${name}.sumLatencyMs`, endpoint.sumLatencyMs, `a finite number from 0 to count × ${MAX_LATENCY_MS}`, (n) => n >= 0 && n <= count * MAX_LATENCY_MS);
   const window = numbers(owner, `${name}.windowLatenciesMs`, endpoint.windowLatenciesMs, isLatency, `numbers from 0 to ${MAX_LATENCY_MS}`);
   const flags = numbers(owner, `${name}.windowErrorFlags`, endpoint.windowErrorFlags, (n) => n === 0 || n === 1, '0 or 1');
   if (flags.length !== window.length) fail(owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
@@ -196,20 +196,8 @@ function array(owner: string, name: string, value: unknown): unknown[] {
 
 function numbers(owner: string, name: string, value: unknown, valid: (n: number) => boolean, rule: string): number[] {
   const items = array(owner, name, value);
-  items.forEach((item, i) => numberField(owner, `${name}[${i}]`, item, valid, `one of ${rule}`));
+  items.forEach((item, i) => checkNumber(owner, `${name}[${i}]`, item, `one of ${rule}`, valid));
   return items as number[];
-}
-
-function numberField(owner: string, name: string, value: unknown, valid: (n: number) => boolean, rule: string): number {
-  if (typeof value !== 'number') fail(owner, name, rule, value, TypeError);
-  if (!Number.isFinite(value) || !valid(value)) fail(owner, name, rule, value);
-  return value;
-}
-
-function integer(owner: string, name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number') fail(owner, name, `an integer >= ${min}`, value, TypeError);
-  if (!Number.isSafeInteger(value) || value < min) fail(owner, name, `an integer >= ${min}`, value);
-  return value;
 }
 
 function fail(owner: string, name: string, rule: string, value: unknown, Kind: typeof TypeError | typeof RangeError = RangeError): never {
