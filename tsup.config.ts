@@ -42,6 +42,45 @@ const redBlackTreeOnly: EsbuildPlugin = {
   },
 };
 
+/**
+ * What greenslo never calls in the bundled packages: `tdigest`'s `Digest` (the discrete-mode
+ * variant) and its rank queries, and the tree's lookups, reverse walk and removal. Dropping them
+ * takes about 0.7 kB gzipped off every bundle that tracks SLOs; a name that is no longer found
+ * fails the build rather than leaving the code in silently.
+ */
+const unusedBundledCode: Record<string, { readonly methods: readonly string[]; readonly cutFrom?: string; readonly exports?: string }> = {
+  'tdigest/tdigest.js': { methods: ['summary', 'bound_mean', 'p_rank', '_p_rank'], cutFrom: 'function Digest(config)', exports: 'module.exports = { TDigest: TDigest };\n' },
+  'bintrees/lib/treebase.js': { methods: ['find', 'findIter', 'reach'] },
+  'bintrees/lib/rbtree.js': { methods: ['remove'] },
+};
+
+/** `code` without the `Owner.prototype.name = function ... };` blocks of `methods` (and the tail from `cutFrom`). */
+function withoutUnused(file: string, code: string): string {
+  const { methods, cutFrom, exports } = unusedBundledCode[file]!;
+  let kept = code;
+  if (cutFrom !== undefined) {
+    const start = kept.indexOf(cutFrom);
+    if (start < 0 || !kept.includes('module.exports', start)) throw new Error(`${file}: \`${cutFrom}\` not found`);
+    kept = kept.slice(0, start) + (exports ?? '');
+  }
+  for (const name of methods) {
+    const block = new RegExp(`^\\w+\\.prototype\\.${name} = function[\\s\\S]*?^\\};\\n`, 'm');
+    if (!block.test(kept)) throw new Error(`${file}: method \`${name}\` not found`);
+    kept = kept.replace(block, '');
+  }
+  return kept;
+}
+
+const bundledCodeTrimmed: EsbuildPlugin = {
+  name: 'bundled-code-trimmed',
+  setup(build) {
+    build.onLoad({ filter: /node_modules[\\/](tdigest[\\/]tdigest|bintrees[\\/]lib[\\/](treebase|rbtree))\.js$/ }, (args) => {
+      const file = args.path.replace(/\\/g, '/').split('node_modules/').pop()!;
+      return { contents: withoutUnused(file, readFileSync(args.path, 'utf8')), loader: 'js' };
+    });
+  },
+};
+
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
   const sections = bundledPackages.map((name) => {
@@ -80,7 +119,7 @@ export default defineConfig({
   treeshake: true,
   outDir: 'dist',
   noExternal: bundledPackages,
-  esbuildPlugins: [redBlackTreeOnly],
+  esbuildPlugins: [redBlackTreeOnly, bundledCodeTrimmed],
   // Frozen constants cost nothing to drop when unused; without this, every module-level
   // `Object.freeze(...)` would stay in every bundle. (A statement `Object.freeze(x);` would be
   // dropped too: eslint forbids that form.)
