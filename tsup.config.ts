@@ -35,7 +35,7 @@ const redBlackTreeOnly: EsbuildPlugin = {
   setup(build) {
     build.onResolve({ filter: /^bintrees$/ }, () => ({ path: 'bintrees', namespace: 'red-black-tree-only' }));
     build.onLoad({ filter: /.*/, namespace: 'red-black-tree-only' }, () => ({
-      contents: "module.exports = { RBTree: require('bintrees/lib/rbtree') };",
+      contents: asPureModule("module.exports = { RBTree: require('bintrees/lib/rbtree') };"),
       resolveDir: process.cwd(),
       loader: 'js',
     }));
@@ -71,12 +71,26 @@ function withoutUnused(file: string, code: string): string {
   return kept;
 }
 
+/**
+ * A CommonJS file of the bundled packages as an ES module whose default export is its
+ * `module.exports`, computed in a call marked pure: bundles that do not use it drop it, and no
+ * CommonJS interop helpers (`__commonJS`, `__toESM`) are needed (about 0.3 kB gzipped less).
+ */
+function asPureModule(code: string): string {
+  const imports: string[] = [];
+  const body = code.replace(/require\('([^']+)'\)/g, (_call, specifier: string) => {
+    imports.push(`import dependency${imports.length} from '${specifier}';`);
+    return `dependency${imports.length - 1}`;
+  });
+  return `${imports.join('\n')}\nexport default /* @__PURE__ */ (function () {\nvar module = { exports: {} };\n${body}\nreturn module.exports;\n})();\n`;
+}
+
 const bundledCodeTrimmed: EsbuildPlugin = {
   name: 'bundled-code-trimmed',
   setup(build) {
     build.onLoad({ filter: /node_modules[\\/](tdigest[\\/]tdigest|bintrees[\\/]lib[\\/](treebase|rbtree))\.js$/ }, (args) => {
       const file = args.path.replace(/\\/g, '/').split('node_modules/').pop()!;
-      return { contents: withoutUnused(file, readFileSync(args.path, 'utf8')), loader: 'js' };
+      return { contents: asPureModule(withoutUnused(file, readFileSync(args.path, 'utf8'))), loader: 'js' };
     });
   },
 };
