@@ -4,7 +4,7 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import { describeValue, MAX_CLOCK_MS } from '../core/validate.js';
+import { describeValue } from '../core/validate.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy } from './types.js';
 
@@ -34,11 +34,6 @@ export function failCost(owner: string, name: string, cost: unknown, capacity: n
   const rule = tiny ? `at least ${capacity} × 2^-52 (a smaller cost would take nothing from the bucket)` : `a finite number > 0 and <= ${capacity}`;
   const Kind = typeof cost === 'number' ? RangeError : TypeError;
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(cost)}.`);
-}
-
-/** Throws the RangeError for a clock reading that is not a finite number from 0 to 8.64e15. */
-export function failClock(owner: string, nowMs: unknown): never {
-  throw new RangeError(`${owner}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
 }
 
 /**

@@ -4,8 +4,7 @@
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { MAX_CLOCK_MS } from '../core/validate.js';
-import { failClock } from './checks.js';
+import { clockReading, MAX_CLOCK_MS } from '../core/validate.js';
 
 /**
  * A clock as the limiters read it: floored to whole milliseconds; a reading that is not a finite
@@ -39,7 +38,7 @@ export class ClockReader {
   nowMs(owner: string): number {
     const direct = this.#performance;
     const nowMs = Math.floor(direct === undefined ? this.#clock.nowMs() : this.#timeOriginMs + direct.now());
-    if (!(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) failClock(owner, nowMs);
+    if (!(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) clockReading(owner, nowMs);
     return nowMs;
   }
 }

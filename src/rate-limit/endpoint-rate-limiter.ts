@@ -374,9 +374,9 @@ function checkPattern(pattern: string): string {
 
 function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimited' {
   if (rule === 'unlimited') return rule;
-  if (typeof rule === 'string') throw new RangeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
   if (typeof rule !== 'object' || rule === null) {
-    throw new TypeError(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
+    const Kind = typeof rule === 'string' ? RangeError : TypeError;
+    throw new Kind(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
   }
   optionsObject(`${OWNER}: \`${name}\``, rule, RULE_KEYS as (keyof object)[], RATE_LIMIT_OPTION_HINTS);
   const { rate, perSeconds, burst, name: policyName } = rule as Partial<RateLimitRule>;
