@@ -3,15 +3,12 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import { describeValue, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
+import { checkNumber, describeValue, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
 import type { PowerSource } from './power-source.js';
 
 /** A finite number >= `min`. */
 export function numberAtLeast(owner: string, name: string, value: unknown, min: number): number {
-  const rule = `a finite number >= ${min}`;
-  if (typeof value !== 'number') throw new TypeError(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
-  if (!Number.isFinite(value) || value < min) throw new RangeError(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
-  return value;
+  return checkNumber(owner, name, value, `a finite number >= ${min}`, (n) => n >= min);
 }
 
 /**
