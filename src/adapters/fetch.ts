@@ -63,13 +63,14 @@ function toResponse(result: Pick<HttpResult, 'status' | 'headers'> & { body: unk
 /** Node's response, which `@hono/node-server` passes as `env.outgoing`. */
 interface NodeOutgoing {
   readonly headersSent: boolean;
+  readonly writableFinished: boolean;
   setHeader(name: string, value: string): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
-/** The Node response behind a request on `@hono/node-server`, when the handler's extra argument carries one. */
-function nodeOutgoing(rest: readonly unknown[]): NodeOutgoing | undefined {
-  const outgoing = (rest[0] as { outgoing?: Partial<NodeOutgoing> } | null | undefined)?.outgoing;
-  return typeof outgoing?.setHeader === 'function' && outgoing.headersSent === false ? (outgoing as NodeOutgoing) : undefined;
+/** What the handler's extra argument carries as `outgoing`, if anything: Node's response on `@hono/node-server`. */
+function outgoingOf(rest: readonly unknown[]): Partial<NodeOutgoing> | undefined {
+  return (rest[0] as { outgoing?: Partial<NodeOutgoing> } | null | undefined)?.outgoing;
 }
 
 /**
@@ -78,9 +79,8 @@ function nodeOutgoing(rest: readonly unknown[]): NodeOutgoing | undefined {
  * merges them when it writes the `Response`: reading `response.headers` there would turn its light
  * response into a full one, several microseconds per request.
  */
-function withHeaders(response: Response, headers: Readonly<Record<string, string>>, rest: readonly unknown[]): Response {
-  const outgoing = nodeOutgoing(rest);
-  if (outgoing !== undefined) {
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>, outgoing: Partial<NodeOutgoing> | undefined): Response {
+  if (typeof outgoing?.setHeader === 'function' && outgoing.headersSent === false) {
     for (const name in headers) outgoing.setHeader(name, headers[name]!);
     return response;
   }
@@ -127,7 +127,8 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
   const core = new RequestGuardCore<Call<Rest>>('greenslo/fetch guard', callOptions(options));
   const respond = (start: GuardStart, request: Request, restArgs: Rest): Response | Promise<Response> => {
     if (!start.allowed) return toResponse(start);
-    watchDisconnect(start, request, restArgs);
+    const outgoing = outgoingOf(restArgs);
+    watchDisconnect(start, request, outgoing);
     let result: Response | PromiseLike<Response>;
     try {
       result = handler(request, ...restArgs);
@@ -138,7 +139,7 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
     }
     const answered = (response: Response): Response => {
       start.finish(response.status, reportedRoutes.get(request));
-      return withHeaders(response, start.headers, restArgs);
+      return withHeaders(response, start.headers, outgoing);
     };
     if (!isPromiseLike(result)) return answered(result);
     return Promise.resolve(result).then(answered, (error: unknown) => {
@@ -168,22 +169,15 @@ function callOptions<Rest extends unknown[]>(options: FetchGuardOptions<Rest>): 
   };
 }
 
-/** Node's response on `@hono/node-server`, for its `close` event. */
-interface ClosingOutgoing {
-  readonly writableFinished: boolean;
-  on(event: 'close', listener: () => void): unknown;
-}
-
 /**
  * Records a client that goes away before the response is complete, at that moment, as 499. On
  * `@hono/node-server` through Node's response (its `close` event, as the Express guard does:
  * reading `request.signal` there would make an AbortController per request); elsewhere through
  * `request.signal`, which Bun, Deno and `@hono/node-server` abort when the client disconnects.
  */
-function watchDisconnect(ticket: GuardTicket, request: Request, rest: readonly unknown[]): void {
-  const outgoing = (rest[0] as { outgoing?: Partial<ClosingOutgoing> } | null | undefined)?.outgoing;
+function watchDisconnect(ticket: GuardTicket, request: Request, outgoing: Partial<NodeOutgoing> | undefined): void {
   if (typeof outgoing?.on === 'function' && typeof outgoing.writableFinished === 'boolean') {
-    const response = outgoing as ClosingOutgoing;
+    const response = outgoing as NodeOutgoing;
     response.on('close', () => {
       if (!response.writableFinished) ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request));
     });
