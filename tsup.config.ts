@@ -95,6 +95,14 @@ const bundledCodeTrimmed: EsbuildPlugin = {
   },
 };
 
+/**
+ * Internal property and method names of the bundled tdigest and bintrees, which nothing outside them
+ * reads: shortened in `dist/` (about 0.1 kB gzipped less in every bundle that tracks SLOs). No
+ * greenslo name matches.
+ */
+const INTERNAL_BUNDLED_PROPERTIES =
+  /^(_cumulate|_new_centroid|_addweight|_digest|_percentile|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn)$/;
+
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
   const sections = bundledPackages.map((name) => {
@@ -139,6 +147,7 @@ export default defineConfig({
   // dropped too: eslint forbids that form.)
   esbuildOptions(options) {
     options.pure = ['Object.freeze', 'Object.fromEntries'];
+    options.mangleProps = INTERNAL_BUNDLED_PROPERTIES;
   },
   onSuccess: () => {
     markInteropPure();
