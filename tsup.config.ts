@@ -101,7 +101,7 @@ const bundledCodeTrimmed: EsbuildPlugin = {
  * greenslo name matches.
  */
 const INTERNAL_BUNDLED_PROPERTIES =
-  /^(_cumulate|_new_centroid|_addweight|_digest|_percentile|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn)$/;
+  /^(_cumulate|_new_centroid|_addweight|_digest|_percentile|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate|nreset|discrete)$/;
 
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
