@@ -33,7 +33,10 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 const redBlackTreeOnly: EsbuildPlugin = {
   name: 'bintrees-red-black-tree-only',
   setup(build) {
-    build.onResolve({ filter: /^bintrees$/ }, () => ({ path: 'bintrees', namespace: 'red-black-tree-only' }));
+    build.onResolve({ filter: /^bintrees$/ }, () => ({
+      path: 'bintrees',
+      namespace: 'red-black-tree-only',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'red-black-tree-only' }, () => ({
       contents: asPureModule("module.exports = { RBTree: require('bintrees/lib/rbtree') };"),
       resolveDir: process.cwd(),
@@ -48,8 +51,15 @@ const redBlackTreeOnly: EsbuildPlugin = {
  * takes about 0.7 kB gzipped off every bundle that tracks SLOs; a name that is no longer found
  * fails the build rather than leaving the code in silently.
  */
-const unusedBundledCode: Record<string, { readonly methods: readonly string[]; readonly cutFrom?: string; readonly exports?: string }> = {
-  'tdigest/tdigest.js': { methods: ['summary', 'bound_mean', 'p_rank', '_p_rank'], cutFrom: 'function Digest(config)', exports: 'module.exports = { TDigest: TDigest };\n' },
+const unusedBundledCode: Record<
+  string,
+  { readonly methods: readonly string[]; readonly cutFrom?: string; readonly exports?: string }
+> = {
+  'tdigest/tdigest.js': {
+    methods: ['summary', 'bound_mean', 'p_rank', '_p_rank'],
+    cutFrom: 'function Digest(config)',
+    exports: 'module.exports = { TDigest: TDigest };\n',
+  },
   'bintrees/lib/treebase.js': { methods: ['find', 'findIter', 'reach'] },
   'bintrees/lib/rbtree.js': { methods: ['remove'] },
 };
@@ -60,7 +70,8 @@ function withoutUnused(file: string, code: string): string {
   let kept = code;
   if (cutFrom !== undefined) {
     const start = kept.indexOf(cutFrom);
-    if (start < 0 || !kept.includes('module.exports', start)) throw new Error(`${file}: \`${cutFrom}\` not found`);
+    if (start < 0 || !kept.includes('module.exports', start))
+      throw new Error(`${file}: \`${cutFrom}\` not found`);
     kept = kept.slice(0, start) + (exports ?? '');
   }
   for (const name of methods) {
@@ -88,10 +99,19 @@ function asPureModule(code: string): string {
 const bundledCodeTrimmed: EsbuildPlugin = {
   name: 'bundled-code-trimmed',
   setup(build) {
-    build.onLoad({ filter: /node_modules[\\/](tdigest[\\/]tdigest|bintrees[\\/]lib[\\/](treebase|rbtree))\.js$/ }, (args) => {
-      const file = args.path.replace(/\\/g, '/').split('node_modules/').pop()!;
-      return { contents: asPureModule(withoutUnused(file, readFileSync(args.path, 'utf8'))), loader: 'js' };
-    });
+    build.onLoad(
+      {
+        filter:
+          /node_modules[\\/](tdigest[\\/]tdigest|bintrees[\\/]lib[\\/](treebase|rbtree))\.js$/,
+      },
+      (args) => {
+        const file = args.path.replace(/\\/g, '/').split('node_modules/').pop()!;
+        return {
+          contents: asPureModule(withoutUnused(file, readFileSync(args.path, 'utf8'))),
+          loader: 'js',
+        };
+      },
+    );
   },
 };
 
@@ -106,7 +126,11 @@ const INTERNAL_BUNDLED_PROPERTIES =
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
   const sections = bundledPackages.map((name) => {
-    const manifest = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string; license: string; repository: { url: string } };
+    const manifest = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as {
+      version: string;
+      license: string;
+      repository: { url: string };
+    };
     const licence = readFileSync(`node_modules/${name}/LICENSE`, 'utf8').trim();
     return `## ${name} ${manifest.version} (${manifest.license})\n\nSource: ${manifest.repository.url}\n\n\`\`\`text\n${licence}\n\`\`\`\n`;
   });
@@ -125,7 +149,10 @@ function markInteropPure(): void {
     const code = readFileSync(`dist/${file}`, 'utf8');
     const marked = code
       .replace(/^var (require_\w+) = __commonJS\(/gm, 'var $1 = /* @__PURE__ */ __commonJS(')
-      .replace(/^var (import_\w+) = __toESM\((require_\w+)\(\), 1\);$/gm, 'var $1 = /* @__PURE__ */ __toESM(/* @__PURE__ */ $2(), 1);');
+      .replace(
+        /^var (import_\w+) = __toESM\((require_\w+)\(\), 1\);$/gm,
+        'var $1 = /* @__PURE__ */ __toESM(/* @__PURE__ */ $2(), 1);',
+      );
     if (marked !== code) writeFileSync(`dist/${file}`, marked);
   }
 }

@@ -27,13 +27,29 @@ function monitors() {
 
 /** The CPU model plus two stand-in GPUs, through the real `nvidia-smi` loop machinery. */
 function withGpus() {
-  const smi = fakeNvidiaSmi({ gpus: [0, 1].map((index) => ({ index, name: 'stand-in', watts: 150, counter: true, power: true })) });
-  const gpus = startGpuSource({ available: true, gpus: [0, 1].map((index) => ({ index, name: 'stand-in', method: 'energy-counter' })), reason: 'stand-in' }, { command: smi.command, intervalMs: 100 });
+  const smi = fakeNvidiaSmi({
+    gpus: [0, 1].map((index) => ({
+      index,
+      name: 'stand-in',
+      watts: 150,
+      counter: true,
+      power: true,
+    })),
+  });
+  const gpus = startGpuSource(
+    {
+      available: true,
+      gpus: [0, 1].map((index) => ({ index, name: 'stand-in', method: 'energy-counter' })),
+      reason: 'stand-in',
+    },
+    { command: smi.command, intervalMs: 100 },
+  );
   const monitor = new EnergyMonitor({ powerSource: sumPowerSources(cpuPowerSource(), gpus) });
   monitor.startTracking();
   const ready = async () => {
     // Lines are parsed between event-loop turns (the measuring loop itself blocks them, as a busy server would).
-    for (let waited = 0; gpus.linesRead < 2 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let waited = 0; gpus.linesRead < 2 && waited < 5000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
   };
   return { monitor, ready, close: async () => (await gpus.close(), smi.remove()) };
 }
@@ -47,25 +63,51 @@ export default async function run(): Promise<void> {
     [
       { name: 'clock read (systemClock.nowMs)', run: () => systemClock.nowMs() },
       { name: 'begin + end, CPU model', run: () => cpu.beginRequest().end().energyWh },
-      { name: `begin + end, CPU model, ${CONCURRENT} others in flight`, run: () => overlapping.beginRequest().end().energyWh },
-      { name: 'begin + end, CPU model, times given by the caller', run: () => cpuGivenTime.beginRequest((givenMs += 0.01)).end((givenMs += 0.01)).energyWh },
+      {
+        name: `begin + end, CPU model, ${CONCURRENT} others in flight`,
+        run: () => overlapping.beginRequest().end().energyWh,
+      },
+      {
+        name: 'begin + end, CPU model, times given by the caller',
+        run: () => cpuGivenTime.beginRequest((givenMs += 0.01)).end((givenMs += 0.01)).energyWh,
+      },
       { name: 'begin + end, constantPower', run: () => constant.beginRequest().end().energyWh },
-      { name: 'begin + end, CPU model + 2 GPUs (nvidia-smi loop)', run: () => gpu.monitor.beginRequest().end().energyWh },
+      {
+        name: 'begin + end, CPU model + 2 GPUs (nvidia-smi loop)',
+        run: () => gpu.monitor.beginRequest().end().energyWh,
+      },
     ],
     { iterations: ITERATIONS, rounds: 9 },
   );
-  report('One request through EnergyMonitor.beginRequest() + end()', measurements, 'clock read (systemClock.nowMs)');
+  report(
+    'One request through EnergyMonitor.beginRequest() + end()',
+    measurements,
+    'clock read (systemClock.nowMs)',
+  );
   const cpuCost = measurements.find((m) => m.name === 'begin + end, CPU model')!.nsPerOp;
-  console.log(`\nbegin + end with the CPU model: ${cpuCost.toFixed(1)} ns per request (goal < 300 ns): ${cpuCost < 300 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\nbegin + end with the CPU model: ${cpuCost.toFixed(1)} ns per request (goal < 300 ns): ${cpuCost < 300 ? 'met' : 'NOT met'}`,
+  );
   const gpuRow = measurements.find((m) => m.name.startsWith('begin + end, CPU model + 2 GPUs'))!;
   const cpuRow = measurements.find((m) => m.name === 'begin + end, CPU model')!;
-  const ratios = gpuRow.roundsNsPerOp.map((ns, round) => ns / cpuRow.roundsNsPerOp[round]!).sort((a, b) => a - b);
+  const ratios = gpuRow.roundsNsPerOp
+    .map((ns, round) => ns / cpuRow.roundsNsPerOp[round]!)
+    .sort((a, b) => a - b);
   const ratio = ratios[Math.floor(ratios.length / 2)]!;
-  console.log(`with 2 GPUs added: x${ratio.toFixed(3)} the CPU model's cost (median of per-round ratios; goal within 10 %): ${ratio <= 1.1 ? 'met' : 'NOT met'}`);
-  console.log(`GPU source after the run: ${gpu.monitor.metrics().powerSources.map((part) => `${part.name} ${part.powerW ?? '-'} W`).join(', ')}`);
+  console.log(
+    `with 2 GPUs added: x${ratio.toFixed(3)} the CPU model's cost (median of per-round ratios; goal within 10 %): ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `GPU source after the run: ${gpu.monitor
+      .metrics()
+      .powerSources.map((part) => `${part.name} ${part.powerW ?? '-'} W`)
+      .join(', ')}`,
+  );
   await gpu.close();
   const metrics = cpu.metrics();
-  console.log(`CPU model after the run: ${metrics.requestsTracked.toLocaleString('en-US')} requests, ${metrics.totalEnergyWh.toExponential(3)} Wh, ${metrics.faults} faults`);
+  console.log(
+    `CPU model after the run: ${metrics.requestsTracked.toLocaleString('en-US')} requests, ${metrics.totalEnergyWh.toExponential(3)} Wh, ${metrics.faults} faults`,
+  );
   consume(metrics);
   await Promise.resolve();
 }

@@ -62,7 +62,11 @@ export function measure(candidates: readonly Candidate[], options: MeasureOption
     }
   }
   void sink;
-  return candidates.map((candidate, i) => ({ name: candidate.name, nsPerOp: median(samples[i]!), roundsNsPerOp: samples[i]! }));
+  return candidates.map((candidate, i) => ({
+    name: candidate.name,
+    nsPerOp: median(samples[i]!),
+    roundsNsPerOp: samples[i]!,
+  }));
 }
 
 /**
@@ -70,7 +74,11 @@ export function measure(candidates: readonly Candidate[], options: MeasureOption
  * multiple of the baseline's (`cost x`, lower is cheaper) and its speed relative to it
  * (`speed x` = baseline cost / candidate cost, higher is faster).
  */
-export function report(title: string, measurements: readonly Measurement[], baselineName: string): void {
+export function report(
+  title: string,
+  measurements: readonly Measurement[],
+  baselineName: string,
+): void {
   const baseline = measurements.find((m) => m.name === baselineName);
   if (!baseline) throw new Error(`no baseline named ${baselineName}`);
   console.log(`\n## ${title}\n`);
@@ -78,7 +86,9 @@ export function report(title: string, measurements: readonly Measurement[], base
   console.log('|---|---:|---:|---:|---:|');
   for (const m of measurements) {
     const opsPerSecond = Math.round(1e9 / m.nsPerOp).toLocaleString('en-US');
-    console.log(`| ${m.name} | ${m.nsPerOp.toFixed(1)} | ${opsPerSecond} | ${(m.nsPerOp / baseline.nsPerOp).toFixed(2)} | ${(baseline.nsPerOp / m.nsPerOp).toFixed(2)} |`);
+    console.log(
+      `| ${m.name} | ${m.nsPerOp.toFixed(1)} | ${opsPerSecond} | ${(m.nsPerOp / baseline.nsPerOp).toFixed(2)} | ${(baseline.nsPerOp / m.nsPerOp).toFixed(2)} |`,
+    );
   }
   console.log(`\nbaseline: ${baselineName}`);
 }

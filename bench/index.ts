@@ -14,9 +14,12 @@ const files = readdirSync(import.meta.dirname)
   .sort();
 
 console.log(`# greenslo benchmarks (node ${process.version}, ${new Date().toISOString()})`);
-if (!(globalThis as { gc?: unknown }).gc) console.log('(heap figures are more exact with NODE_OPTIONS=--expose-gc)');
+if (!(globalThis as { gc?: unknown }).gc)
+  console.log('(heap figures are more exact with NODE_OPTIONS=--expose-gc)');
 for (const file of files) {
-  const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { default: () => Promise<void> | void };
+  const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as {
+    default: () => Promise<void> | void;
+  };
   console.log(`\n# ${file}`);
   await module.default();
 }

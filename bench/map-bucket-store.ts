@@ -48,7 +48,10 @@ interface Candidate {
 /** When `bucket` is full again, by the arithmetic of the policy it was last written under. */
 function fullAtMs(bucket: Bucket): number {
   const policy = bucket.policy;
-  return bucket.updatedAtMs + msUntilLevel(bucket.tokens, policy.capacity * policy.refillIntervalMs, policy.refillTokens);
+  return (
+    bucket.updatedAtMs +
+    msUntilLevel(bucket.tokens, policy.capacity * policy.refillIntervalMs, policy.refillTokens)
+  );
 }
 
 /** Token buckets in a `Map` of objects, bounded by `maxKeys` (see the module's header). */
@@ -93,8 +96,20 @@ export class MapBucketStore implements SyncRateLimitStore {
   }
 
   /** Current figures: size, bound, evictions, sweeps. */
-  stats(): { size: number; maxKeys: number; evictedActiveBuckets: number; droppedFullBuckets: number; sweeps: number } {
-    return { size: this.#buckets.size, maxKeys: this.maxKeys, evictedActiveBuckets: this.#evictedActive, droppedFullBuckets: this.#droppedFull, sweeps: this.#sweeps };
+  stats(): {
+    size: number;
+    maxKeys: number;
+    evictedActiveBuckets: number;
+    droppedFullBuckets: number;
+    sweeps: number;
+  } {
+    return {
+      size: this.#buckets.size,
+      maxKeys: this.maxKeys,
+      evictedActiveBuckets: this.#evictedActive,
+      droppedFullBuckets: this.#droppedFull,
+      sweeps: this.#sweeps,
+    };
   }
 
   /**
@@ -126,7 +141,8 @@ export class MapBucketStore implements SyncRateLimitStore {
     const bucket = this.#use(key);
     const capacity = policy.capacity * policy.refillIntervalMs;
     if (bucket === undefined) {
-      if (!this.#create(key, policy, needed, nowMs)) return refusedDecision(policy, capacity, nowMs, nowMs, needed);
+      if (!this.#create(key, policy, needed, nowMs))
+        return refusedDecision(policy, capacity, nowMs, nowMs, needed);
       return admitted(policy, capacity - needed, nowMs);
     }
     const atMs = bucket.updatedAtMs > nowMs ? bucket.updatedAtMs : nowMs;
@@ -139,8 +155,14 @@ export class MapBucketStore implements SyncRateLimitStore {
   /** {@inheritDoc RateLimitStore.remaining} */
   remaining(key: string, policy: BucketPolicy, nowMs: number): number {
     const bucket = this.#buckets.get(key);
-    if (bucket === undefined) return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
-    const level = levelAt(bucket.tokens, bucket.updatedAtMs, Math.max(nowMs, bucket.updatedAtMs), policy);
+    if (bucket === undefined)
+      return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
+    const level = levelAt(
+      bucket.tokens,
+      bucket.updatedAtMs,
+      Math.max(nowMs, bucket.updatedAtMs),
+      policy,
+    );
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
@@ -206,7 +228,10 @@ export class MapBucketStore implements SyncRateLimitStore {
   /** The key of the next remembered bucket that is full by now; stale candidates tighten the bound. */
   #dueCandidate(nowMs: number): string | undefined {
     const candidates = this.#candidates;
-    while (this.#candidateCursor < candidates.length && candidates[this.#candidateCursor]!.fullAtMs <= nowMs) {
+    while (
+      this.#candidateCursor < candidates.length &&
+      candidates[this.#candidateCursor]!.fullAtMs <= nowMs
+    ) {
       const { key, bucket } = candidates[this.#candidateCursor++]!;
       if (this.#buckets.get(key) !== bucket) continue;
       const atMs = fullAtMs(bucket);
@@ -232,7 +257,8 @@ export class MapBucketStore implements SyncRateLimitStore {
     survivors.sort((a, b) => a.fullAtMs - b.fullAtMs);
     this.#candidates = survivors.slice(0, CANDIDATES);
     this.#candidateCursor = 0;
-    this.#fullAtLowerBoundMs = survivors.length > CANDIDATES ? survivors[CANDIDATES]!.fullAtMs : Infinity;
+    this.#fullAtLowerBoundMs =
+      survivors.length > CANDIDATES ? survivors[CANDIDATES]!.fullAtMs : Infinity;
     return dropped;
   }
 
@@ -249,5 +275,10 @@ export class MapBucketStore implements SyncRateLimitStore {
 
 /** The decision of an admitted check, with the whole-number shortcut where it is exact (as `MemoryStore` does). */
 function admitted(policy: BucketPolicy, tokens: number, atMs: number): RateLimitDecision {
-  return admittedDecision(policy, tokens, atMs, tokens === Math.floor(tokens) && isWholeCached(policy));
+  return admittedDecision(
+    policy,
+    tokens,
+    atMs,
+    tokens === Math.floor(tokens) && isWholeCached(policy),
+  );
 }

@@ -18,10 +18,15 @@ const endpoints = Array.from({ length: ENDPOINT_COUNT }, (_, i) => `/api/v1/reso
 
 /** 200 endpoints with full windows over an hour; one in ten has a p95 and an error-rate objective. */
 function busyTracker(clock: ManualClock, random: () => number): SLOTracker {
-  const objectives = Object.fromEntries(endpoints.filter((_, i) => i % 10 === 0).map((endpoint) => [endpoint, { p95Ms: 120, errorRate: 0.001 }]));
+  const objectives = Object.fromEntries(
+    endpoints
+      .filter((_, i) => i % 10 === 0)
+      .map((endpoint) => [endpoint, { p95Ms: 120, errorRate: 0.001 }]),
+  );
   const slo = new SLOTracker({ clock, objectives });
   for (let n = 0; n < SAMPLES_PER_ENDPOINT; n++) {
-    for (const endpoint of endpoints) slo.record(endpoint, 5 + random() * random() * 300, { error: random() < 0.002 });
+    for (const endpoint of endpoints)
+      slo.record(endpoint, 5 + random() * random() * 300, { error: random() < 0.002 });
     clock.advanceMs(3600);
   }
   return slo;
@@ -31,10 +36,31 @@ function busyTracker(clock: ManualClock, random: () => number): SLOTracker {
 function promClientRegistry(slo: SLOTracker): Registry {
   const registry = new Registry();
   const buckets = slo.latencyBucketsMs.map((ms) => ms / 1000);
-  const histogram = new Histogram({ name: 'app_request_duration_seconds', help: 'Latency.', labelNames: ['endpoint'], buckets, registers: [registry] });
-  const requests = new Counter({ name: 'app_requests_total', help: 'Requests.', labelNames: ['endpoint'], registers: [registry] });
-  const errors = new Counter({ name: 'app_request_errors_total', help: 'Errors.', labelNames: ['endpoint'], registers: [registry] });
-  const window = new Gauge({ name: 'app_request_latency_window_seconds', help: 'Percentiles.', labelNames: ['endpoint', 'percentile'], registers: [registry] });
+  const histogram = new Histogram({
+    name: 'app_request_duration_seconds',
+    help: 'Latency.',
+    labelNames: ['endpoint'],
+    buckets,
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'app_requests_total',
+    help: 'Requests.',
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'app_request_errors_total',
+    help: 'Errors.',
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
+  const window = new Gauge({
+    name: 'app_request_latency_window_seconds',
+    help: 'Percentiles.',
+    labelNames: ['endpoint', 'percentile'],
+    registers: [registry],
+  });
   const random = seededRandom(9);
   for (const endpoint of endpoints) {
     for (let n = 0; n < 50; n++) histogram.observe({ endpoint }, (5 + random() * 300) / 1000);
@@ -51,7 +77,11 @@ interface AsyncCandidate {
 }
 
 /** Like the harness' `measure`, for candidates that may return a Promise: each operation is awaited. */
-async function measureAwaited(candidates: readonly AsyncCandidate[], iterations: number, rounds = 7): Promise<Measurement[]> {
+async function measureAwaited(
+  candidates: readonly AsyncCandidate[],
+  iterations: number,
+  rounds = 7,
+): Promise<Measurement[]> {
   const samples = candidates.map(() => [] as number[]);
   const timeRound = async (candidate: AsyncCandidate): Promise<number> => {
     const start = process.hrtime.bigint();
@@ -65,7 +95,11 @@ async function measureAwaited(candidates: readonly AsyncCandidate[], iterations:
       samples[index]!.push(await timeRound(candidates[index]!));
     }
   }
-  return candidates.map((candidate, i) => ({ name: candidate.name, nsPerOp: median(samples[i]!), roundsNsPerOp: samples[i]! }));
+  return candidates.map((candidate, i) => ({
+    name: candidate.name,
+    nsPerOp: median(samples[i]!),
+    roundsNsPerOp: samples[i]!,
+  }));
 }
 
 /** Milliseconds of each of `count` single renders, sorted (less sensitive to a busy machine than a mean). */
@@ -86,13 +120,21 @@ export default async function run(): Promise<void> {
   const theirs = promClientRegistry(slo);
   const ours = new Registry();
   collectInto(ours, { slo });
-  const seriesOf = (text: string): number => text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
-  console.log(`\n${ENDPOINT_COUNT} endpoints, ${ENDPOINT_COUNT / 10} with objectives, ${SAMPLES_PER_ENDPOINT} requests each.`);
-  console.log(`series written: renderPrometheus ${seriesOf(renderPrometheus({ slo }))}, prom-client registry ${seriesOf(await theirs.metrics())}`);
+  const seriesOf = (text: string): number =>
+    text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+  console.log(
+    `\n${ENDPOINT_COUNT} endpoints, ${ENDPOINT_COUNT / 10} with objectives, ${SAMPLES_PER_ENDPOINT} requests each.`,
+  );
+  console.log(
+    `series written: renderPrometheus ${seriesOf(renderPrometheus({ slo }))}, prom-client registry ${seriesOf(await theirs.metrics())}`,
+  );
   const measurements = await measureAwaited(
     [
       { name: 'prom-client registry.metrics() (comparable series)', run: () => theirs.metrics() },
-      { name: 'renderPrometheus (no new request since the last render)', run: () => renderPrometheus({ slo }) },
+      {
+        name: 'renderPrometheus (no new request since the last render)',
+        run: () => renderPrometheus({ slo }),
+      },
       {
         name: 'renderPrometheus after one new request per endpoint',
         run: () => {
@@ -105,17 +147,37 @@ export default async function run(): Promise<void> {
     ],
     40,
   );
-  report(`Exposition of ${ENDPOINT_COUNT} endpoints (one operation = one scrape)`, measurements, 'prom-client registry.metrics() (comparable series)');
-  const renderMs = measurements.find((m) => m.name.startsWith('renderPrometheus (no new'))!.nsPerOp / 1e6;
-  const freshMs = measurements.find((m) => m.name.startsWith('renderPrometheus after'))!.nsPerOp / 1e6;
-  console.log(`\nrender of ${ENDPOINT_COUNT} endpoints (mean of a round, median of rounds): ${renderMs.toFixed(3)} ms, after new requests ${freshMs.toFixed(3)} ms (goal < ${GOAL_MS} ms)`);
+  report(
+    `Exposition of ${ENDPOINT_COUNT} endpoints (one operation = one scrape)`,
+    measurements,
+    'prom-client registry.metrics() (comparable series)',
+  );
+  const renderMs =
+    measurements.find((m) => m.name.startsWith('renderPrometheus (no new'))!.nsPerOp / 1e6;
+  const freshMs =
+    measurements.find((m) => m.name.startsWith('renderPrometheus after'))!.nsPerOp / 1e6;
+  console.log(
+    `\nrender of ${ENDPOINT_COUNT} endpoints (mean of a round, median of rounds): ${renderMs.toFixed(3)} ms, after new requests ${freshMs.toFixed(3)} ms (goal < ${GOAL_MS} ms)`,
+  );
   const single = singleRendersMs(() => renderPrometheus({ slo }), 300);
   const at = (q: number): string => single[Math.floor(q * (single.length - 1))]!.toFixed(3);
   const judged = endpoints.filter((endpoint) => Object.hasOwn(slo.objectives, endpoint));
   const queries = singleRendersMs(() => {
-    for (const endpoint of endpoints) consume([slo.histogram(endpoint), slo.errorRate(endpoint), slo.p50(endpoint), slo.p95(endpoint), slo.p99(endpoint)]);
-    for (const endpoint of judged) consume([slo.checkCompliance(endpoint), slo.errorBudget(endpoint), slo.burnRates(endpoint)]);
+    for (const endpoint of endpoints)
+      consume([
+        slo.histogram(endpoint),
+        slo.errorRate(endpoint),
+        slo.p50(endpoint),
+        slo.p95(endpoint),
+        slo.p99(endpoint),
+      ]);
+    for (const endpoint of judged)
+      consume([slo.checkCompliance(endpoint), slo.errorBudget(endpoint), slo.burnRates(endpoint)]);
   }, 300);
-  console.log(`of which the tracker's own queries (histogram, percentiles, compliance, budgets, burn rates): median ${queries[150]!.toFixed(3)} ms`);
-  console.log(`single renders, no new request (300): min ${at(0)} ms, median ${at(0.5)} ms, p90 ${at(0.9)} ms (goal < ${GOAL_MS} ms: ${Number(at(0.5)) < GOAL_MS ? 'met' : 'NOT met'} at the median)`);
+  console.log(
+    `of which the tracker's own queries (histogram, percentiles, compliance, budgets, burn rates): median ${queries[150]!.toFixed(3)} ms`,
+  );
+  console.log(
+    `single renders, no new request (300): min ${at(0)} ms, median ${at(0.5)} ms, p90 ${at(0.9)} ms (goal < ${GOAL_MS} ms: ${Number(at(0.5)) < GOAL_MS ? 'met' : 'NOT met'} at the median)`,
+  );
 }

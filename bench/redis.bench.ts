@@ -70,14 +70,23 @@ const SINGLE_NODE: Comparison = {
     ['node-redis', OURS_ON_NODE_REDIS, PEER_ON_NODE_REDIS],
   ],
 };
-const CLUSTER: Comparison = { where: 'one ioredis Cluster client, 3 masters', baseline: PEER_ON_CLUSTER, pairs: [['ioredis Cluster', OURS_ON_CLUSTER, PEER_ON_CLUSTER]] };
+const CLUSTER: Comparison = {
+  where: 'one ioredis Cluster client, 3 masters',
+  baseline: PEER_ON_CLUSTER,
+  pairs: [['ioredis Cluster', OURS_ON_CLUSTER, PEER_ON_CLUSTER]],
+};
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 /** Runs `count` checks with `inFlight` lanes, each awaiting its checks one after another. */
-async function runRound(contender: Contender, mode: Mode, offset: number, serverCpu: ServerCpu): Promise<Round> {
+async function runRound(
+  contender: Contender,
+  mode: Mode,
+  offset: number,
+  serverCpu: ServerCpu,
+): Promise<Round> {
   const latenciesNs = new Float64Array(mode.checksPerRound);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -108,9 +117,19 @@ async function runRound(contender: Contender, mode: Mode, offset: number, server
 }
 
 /** Each contender's rounds, in the order run; in round `r` every contender ran once, back to back. */
-async function measureMode(contenders: readonly Contender[], mode: Mode, serverCpu: ServerCpu): Promise<Map<string, Round[]>> {
+async function measureMode(
+  contenders: readonly Contender[],
+  mode: Mode,
+  serverCpu: ServerCpu,
+): Promise<Map<string, Round[]>> {
   const rounds = new Map<string, Round[]>(contenders.map((contender) => [contender.name, []]));
-  for (const contender of contenders) await runRound(contender, { ...mode, checksPerRound: Math.min(mode.checksPerRound, 2000) }, 0, serverCpu);
+  for (const contender of contenders)
+    await runRound(
+      contender,
+      { ...mode, checksPerRound: Math.min(mode.checksPerRound, 2000) },
+      0,
+      serverCpu,
+    );
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const contender = contenders[(k + round) % contenders.length]!;
@@ -122,11 +141,22 @@ async function measureMode(contenders: readonly Contender[], mode: Mode, serverC
 
 function medianRound(results: readonly Round[]): Round {
   const of = (field: keyof Round): number => median(results.map((result) => result[field]));
-  return { checksPerSecond: of('checksPerSecond'), p50Us: of('p50Us'), p99Us: of('p99Us'), clientCpuUs: of('clientCpuUs'), serverCpuUs: of('serverCpuUs') };
+  return {
+    checksPerSecond: of('checksPerSecond'),
+    p50Us: of('p50Us'),
+    p99Us: of('p99Us'),
+    clientCpuUs: of('clientCpuUs'),
+    serverCpuUs: of('serverCpuUs'),
+  };
 }
 
 /** The median over rounds of `field` of `ours` divided by that of `peer` in the same round. */
-function pairedRatio(rounds: Map<string, Round[]>, ours: string, peer: string, field: (round: Round) => number): string {
+function pairedRatio(
+  rounds: Map<string, Round[]>,
+  ours: string,
+  peer: string,
+  field: (round: Round) => number,
+): string {
   const peerRounds = rounds.get(peer)!;
   const ratios = rounds.get(ours)!.map((round, i) => field(round) / field(peerRounds[i]!));
   return `${median(ratios).toFixed(2)}x (per round: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')})`;
@@ -136,7 +166,9 @@ function printTable(mode: Mode, rounds: Map<string, Round[]>, comparison: Compar
   const results = new Map([...rounds].map(([name, list]) => [name, medianRound(list)]));
   const baseline = results.get(comparison.baseline)!;
   console.log(`\n## Redis rate-limit checks, ${comparison.where}: ${mode.title}\n`);
-  console.log('| candidate | checks/s | p50 µs | p99 µs | CPU µs/check: node + redis | checks/s x baseline | p99 x baseline | CPU x baseline |');
+  console.log(
+    '| candidate | checks/s | p50 µs | p99 µs | CPU µs/check: node + redis | checks/s x baseline | p99 x baseline | CPU x baseline |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   const cpuOf = (round: Round): number => round.clientCpuUs + round.serverCpuUs;
   for (const [name, round] of results) {
@@ -144,23 +176,57 @@ function printTable(mode: Mode, rounds: Map<string, Round[]>, comparison: Compar
     const p99 = (round.p99Us / baseline.p99Us).toFixed(2);
     const cpu = `${round.clientCpuUs.toFixed(1)} + ${round.serverCpuUs.toFixed(1)}`;
     const cpuRatio = (cpuOf(round) / cpuOf(baseline)).toFixed(2);
-    console.log(`| ${name} | ${Math.round(round.checksPerSecond).toLocaleString('en-US')} | ${round.p50Us.toFixed(0)} | ${round.p99Us.toFixed(0)} | ${cpu} | ${speed} | ${p99} | ${cpuRatio} |`);
+    console.log(
+      `| ${name} | ${Math.round(round.checksPerSecond).toLocaleString('en-US')} | ${round.p50Us.toFixed(0)} | ${round.p99Us.toFixed(0)} | ${cpu} | ${speed} | ${p99} | ${cpuRatio} |`,
+    );
   }
-  console.log(`\nbaseline: ${comparison.baseline}; ${ROUNDS} alternating rounds of ${mode.checksPerRound.toLocaleString('en-US')} checks over ${KEYS.length} keys, medians`);
-  console.log('\ngreenslo against rate-limiter-flexible on the same client, median of the rounds\' ratios:');
+  console.log(
+    `\nbaseline: ${comparison.baseline}; ${ROUNDS} alternating rounds of ${mode.checksPerRound.toLocaleString('en-US')} checks over ${KEYS.length} keys, medians`,
+  );
+  console.log(
+    "\ngreenslo against rate-limiter-flexible on the same client, median of the rounds' ratios:",
+  );
   for (const [label, ours, peer] of comparison.pairs) {
-    console.log(`- ${label}: checks/s ${pairedRatio(rounds, ours, peer, (round) => round.checksPerSecond)}`);
-    console.log(`  Node CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.clientCpuUs)}; Redis CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.serverCpuUs)}`);
+    console.log(
+      `- ${label}: checks/s ${pairedRatio(rounds, ours, peer, (round) => round.checksPerSecond)}`,
+    );
+    console.log(
+      `  Node CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.clientCpuUs)}; Redis CPU/check ${pairedRatio(rounds, ours, peer, (round) => round.serverCpuUs)}`,
+    );
   }
 }
 
 /** Every contender admits every check (huge limits), so that only the cost of a check is compared. */
 function contenders(ioredis: Redis, nodeRedis: NodeRedisClientLike): Contender[] {
   const onError = (error: Error): void => console.warn(error.message);
-  const viaIoredis = new RateLimiter({ rate: 1e9, perSeconds: 60, store: new RedisStore({ client: ioredis, prefix: 'greenslo-io:', timeoutMs: 5000, onError }) });
-  const viaNodeRedis = new RateLimiter({ rate: 1e9, perSeconds: 60, store: new RedisStore({ client: nodeRedis, prefix: 'greenslo-node:', timeoutMs: 5000, onError }) });
-  const flexible = new RateLimiterRedis({ storeClient: ioredis, keyPrefix: 'rlflx', points: 1e9, duration: 60 });
-  const flexibleOnNodeRedis = new RateLimiterRedis({ storeClient: nodeRedis, useRedisPackage: true, keyPrefix: 'rlflx-node', points: 1e9, duration: 60 });
+  const viaIoredis = new RateLimiter({
+    rate: 1e9,
+    perSeconds: 60,
+    store: new RedisStore({ client: ioredis, prefix: 'greenslo-io:', timeoutMs: 5000, onError }),
+  });
+  const viaNodeRedis = new RateLimiter({
+    rate: 1e9,
+    perSeconds: 60,
+    store: new RedisStore({
+      client: nodeRedis,
+      prefix: 'greenslo-node:',
+      timeoutMs: 5000,
+      onError,
+    }),
+  });
+  const flexible = new RateLimiterRedis({
+    storeClient: ioredis,
+    keyPrefix: 'rlflx',
+    points: 1e9,
+    duration: 60,
+  });
+  const flexibleOnNodeRedis = new RateLimiterRedis({
+    storeClient: nodeRedis,
+    useRedisPackage: true,
+    keyPrefix: 'rlflx-node',
+    points: 1e9,
+    duration: 60,
+  });
   return [
     { name: BASELINE, check: (key) => flexible.consume(key) },
     { name: OURS_ON_IOREDIS, check: (key) => viaIoredis.check(key) },
@@ -172,7 +238,11 @@ function contenders(ioredis: Redis, nodeRedis: NodeRedisClientLike): Contender[]
 /** redis-server's CPU time so far, in microseconds, from `INFO cpu` read through `info`. */
 async function cpuOf(info: () => Promise<unknown>): Promise<number> {
   const text = String(await info());
-  return (Number(/used_cpu_user:([\d.]+)/.exec(text)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(text)?.[1])) * 1e6;
+  return (
+    (Number(/used_cpu_user:([\d.]+)/.exec(text)?.[1]) +
+      Number(/used_cpu_sys:([\d.]+)/.exec(text)?.[1])) *
+    1e6
+  );
 }
 
 /** The same comparison on a 3-master cluster, through one ioredis `Cluster` client. */
@@ -185,13 +255,26 @@ async function runCluster(program: string): Promise<void> {
   try {
     await new Promise<void>((resolve) => client.once('ready', () => resolve()));
     const onError = (error: Error): void => console.warn(error.message);
-    const ours = new RateLimiter({ rate: 1e9, perSeconds: 60, store: new RedisStore({ client, prefix: 'greenslo-cluster:', timeoutMs: 5000, onError }) });
-    const peer = new RateLimiterRedis({ storeClient: client, keyPrefix: 'rlflx-cluster', points: 1e9, duration: 60 });
+    const ours = new RateLimiter({
+      rate: 1e9,
+      perSeconds: 60,
+      store: new RedisStore({ client, prefix: 'greenslo-cluster:', timeoutMs: 5000, onError }),
+    });
+    const peer = new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: 'rlflx-cluster',
+      points: 1e9,
+      duration: 60,
+    });
     const all: Contender[] = [
       { name: PEER_ON_CLUSTER, check: (key) => peer.consume(key) },
       { name: OURS_ON_CLUSTER, check: (key) => ours.check(key) },
     ];
-    const serverCpu: ServerCpu = async () => (await Promise.all(admins.map((admin) => cpuOf(() => admin.call('INFO', ['cpu']))))).reduce((sum, cpu) => sum + cpu, 0);
+    const serverCpu: ServerCpu = async () =>
+      (await Promise.all(admins.map((admin) => cpuOf(() => admin.call('INFO', ['cpu']))))).reduce(
+        (sum, cpu) => sum + cpu,
+        0,
+      );
     for (const mode of MODES) printTable(mode, await measureMode(all, mode, serverCpu), CLUSTER);
   } finally {
     client.disconnect();
@@ -220,7 +303,8 @@ async function runSingleNode(program: string): Promise<void> {
   try {
     await nodeRedis.connect();
     const all = contenders(ioredis, nodeRedis);
-    for (const mode of MODES) printTable(mode, await measureMode(all, mode, serverCpu), SINGLE_NODE);
+    for (const mode of MODES)
+      printTable(mode, await measureMode(all, mode, serverCpu), SINGLE_NODE);
   } finally {
     ioredis.disconnect();
     admin.disconnect();

@@ -21,11 +21,16 @@ function lognormalSampler(random: () => number): (medianMs: number, sigma: numbe
 }
 
 /** Lognormal latencies (median 5 ms, sigma 0.5) with 1 % outliers drawn by `outlier`. */
-function latencies(count: number, seed: number, outlier: (lognormal: (m: number, s: number) => number, random: () => number) => number): Float64Array {
+function latencies(
+  count: number,
+  seed: number,
+  outlier: (lognormal: (m: number, s: number) => number, random: () => number) => number,
+): Float64Array {
   const random = seededRandom(seed);
   const lognormal = lognormalSampler(random);
   const values = new Float64Array(count);
-  for (let i = 0; i < count; i++) values[i] = random() < 0.01 ? outlier(lognormal, random) : lognormal(5, 0.5);
+  for (let i = 0; i < count; i++)
+    values[i] = random() < 0.01 ? outlier(lognormal, random) : lognormal(5, 0.5);
   return values;
 }
 
@@ -41,25 +46,55 @@ function benchRecord(values: Float64Array): void {
   const systemTracker = new SLOTracker();
   const manualTracker = new SLOTracker({ clock: new ManualClock(1_700_000_000_000) });
   const summary = new Summary({ name: 'bench_summary', help: 'bench', registers: [] });
-  const histogram = new Histogram({ name: 'bench_histogram', help: 'bench', buckets: DEFAULT_LATENCY_BUCKETS_MS.map((ms) => ms / 1000), registers: [] });
-  const hdrHistogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = new Histogram({
+    name: 'bench_histogram',
+    help: 'bench',
+    buckets: DEFAULT_LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
+    registers: [],
+  });
+  const hdrHistogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const micros = Int32Array.from(values, (ms) => Math.round(ms * 1000));
   const ring = new Float64Array(1000);
   const measurements = measure(
     [
-      { name: 'prom-client Summary.observe', run: (i) => summary.observe(values[i & MASK]! / 1000) },
-      { name: 'prom-client Histogram.observe', run: (i) => histogram.observe(values[i & MASK]! / 1000) },
-      { name: 'hdr-histogram-js recordValue', run: (i) => hdrHistogram.recordValue(micros[i & MASK]!) },
+      {
+        name: 'prom-client Summary.observe',
+        run: (i) => summary.observe(values[i & MASK]! / 1000),
+      },
+      {
+        name: 'prom-client Histogram.observe',
+        run: (i) => histogram.observe(values[i & MASK]! / 1000),
+      },
+      {
+        name: 'hdr-histogram-js recordValue',
+        run: (i) => hdrHistogram.recordValue(micros[i & MASK]!),
+      },
       { name: 'ring-buffer write', run: (i) => (ring[i % 1000] = values[i & MASK]!) },
-      { name: 'SLOTracker.record (systemClock)', run: (i) => systemTracker.record('/api/items', values[i & MASK]!) },
-      { name: 'SLOTracker.record (ManualClock)', run: (i) => manualTracker.record('/api/items', values[i & MASK]!) },
+      {
+        name: 'SLOTracker.record (systemClock)',
+        run: (i) => systemTracker.record('/api/items', values[i & MASK]!),
+      },
+      {
+        name: 'SLOTracker.record (ManualClock)',
+        run: (i) => manualTracker.record('/api/items', values[i & MASK]!),
+      },
     ],
     { iterations: 200_000, rounds: 7 },
   );
   report('One latency record', measurements, 'prom-client Summary.observe');
-  console.log(`\n${ratioLine(measurements, 'SLOTracker.record (systemClock)', 'prom-client Summary.observe')} (goal <= 0.35x)`);
-  console.log(ratioLine(measurements, 'SLOTracker.record (systemClock)', 'prom-client Histogram.observe'));
-  console.log(ratioLine(measurements, 'SLOTracker.record (systemClock)', 'hdr-histogram-js recordValue'));
+  console.log(
+    `\n${ratioLine(measurements, 'SLOTracker.record (systemClock)', 'prom-client Summary.observe')} (goal <= 0.35x)`,
+  );
+  console.log(
+    ratioLine(measurements, 'SLOTracker.record (systemClock)', 'prom-client Histogram.observe'),
+  );
+  console.log(
+    ratioLine(measurements, 'SLOTracker.record (systemClock)', 'hdr-histogram-js recordValue'),
+  );
 }
 
 function benchQuery(values: Float64Array): void {
@@ -69,15 +104,26 @@ function benchQuery(values: Float64Array): void {
   const measurements = measure(
     [
       { name: 'record', run: (i) => tracker.record('/api/items', values[i & MASK]!) },
-      { name: 'record + p95 + p99', run: (i) => (tracker.record('/api/items', values[i & MASK]!), tracker.p95('/api/items')! + tracker.p99('/api/items')!) },
-      { name: 'p95 + p99 (cached, no new record)', run: () => tracker.p95('/api/items')! + tracker.p99('/api/items')! },
+      {
+        name: 'record + p95 + p99',
+        run: (i) => (
+          tracker.record('/api/items', values[i & MASK]!),
+          tracker.p95('/api/items')! + tracker.p99('/api/items')!
+        ),
+      },
+      {
+        name: 'p95 + p99 (cached, no new record)',
+        run: () => tracker.p95('/api/items')! + tracker.p99('/api/items')!,
+      },
     ],
     { iterations: 20_000, rounds: 7 },
   );
   report('Windowed p95 + p99 on a full 1000-sample window', measurements, 'record');
   const of = (name: string): number => measurements.find((m) => m.name === name)!.nsPerOp;
   const queryUs = (of('record + p95 + p99') - of('record')) / 1000;
-  console.log(`\np95 + p99 after a new record (selection on a fresh copy): ${queryUs.toFixed(2)} us (goal < 10 us)`);
+  console.log(
+    `\np95 + p99 after a new record (selection on a fresh copy): ${queryUs.toFixed(2)} us (goal < 10 us)`,
+  );
 }
 
 async function benchHeap(values: Float64Array): Promise<void> {
@@ -85,7 +131,8 @@ async function benchHeap(values: Float64Array): Promise<void> {
   const samples = 1_000_000;
   const before = heapUsedAfterGc();
   const tracker = new SLOTracker({ clock: new ManualClock(1_700_000_000_000) });
-  for (let e = 0; e < endpoints; e++) for (let i = 0; i < samples; i++) tracker.record(`/endpoint/${e}`, values[(i * 7 + e) & MASK]!);
+  for (let e = 0; e < endpoints; e++)
+    for (let i = 0; i < samples; i++) tracker.record(`/endpoint/${e}`, values[(i * 7 + e) & MASK]!);
   const trackerBytes = (heapUsedAfterGc() - before) / endpoints;
   const summaries: Summary[] = [];
   const beforeSummaries = heapUsedAfterGc();
@@ -98,10 +145,16 @@ async function benchHeap(values: Float64Array): Promise<void> {
   console.log('\n## Heap per endpoint after 1,000,000 samples\n');
   console.log('| recorder | bytes per endpoint |');
   console.log('|---|---:|');
-  console.log(`| SLOTracker (window 1000, histogram, 792 time buckets, digest) | ${Math.round(trackerBytes).toLocaleString('en-US')} |`);
-  console.log(`| prom-client Summary (one label set) | ${Math.round(summaryBytes).toLocaleString('en-US')} |`);
+  console.log(
+    `| SLOTracker (window 1000, histogram, 792 time buckets, digest) | ${Math.round(trackerBytes).toLocaleString('en-US')} |`,
+  );
+  console.log(
+    `| prom-client Summary (one label set) | ${Math.round(summaryBytes).toLocaleString('en-US')} |`,
+  );
   const centroids = tracker.snapshot().endpoints.map((endpoint) => endpoint.digestCentroids.length);
-  console.log(`\nSLOTracker digest centroids per endpoint: ${Math.min(...centroids)} to ${Math.max(...centroids)}`);
+  console.log(
+    `\nSLOTracker digest centroids per endpoint: ${Math.min(...centroids)} to ${Math.max(...centroids)}`,
+  );
   consume(tracker);
   consume(summaries);
   consume(await summaries[0]!.get());
@@ -109,7 +162,9 @@ async function benchHeap(values: Float64Array): Promise<void> {
 
 async function benchAccuracy(): Promise<void> {
   console.log('\n## All-time p99 (t-digest) against the exact p99 of 1,000,000 samples\n');
-  console.log('| sample | exact p99 ms | SLOTracker p99 ms | error | prom-client Summary p99 ms | error |');
+  console.log(
+    '| sample | exact p99 ms | SLOTracker p99 ms | error | prom-client Summary p99 ms | error |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const [name, outlier] of [
     ['lognormal + 1 % heavy-tail outliers (lognormal, median 100 ms)', heavyTail],
@@ -117,7 +172,12 @@ async function benchAccuracy(): Promise<void> {
   ] as const) {
     const values = latencies(1_000_000, 42, outlier);
     const tracker = new SLOTracker({ clock: new ManualClock(0) });
-    const summary = new Summary({ name: 'accuracy_summary', help: 'bench', percentiles: [0.99], registers: [] });
+    const summary = new Summary({
+      name: 'accuracy_summary',
+      help: 'bench',
+      percentiles: [0.99],
+      registers: [],
+    });
     for (const value of values) {
       tracker.record('/api', value);
       summary.observe(value);
@@ -126,17 +186,26 @@ async function benchAccuracy(): Promise<void> {
     const ours = tracker.stats('/api')!.allTime.p99Ms;
     const theirs = (await summary.get()).values.find((v) => v.labels.quantile === 0.99)!.value;
     const error = (value: number): string => `${(((value - exact) / exact) * 100).toFixed(2)} %`;
-    console.log(`| ${name} | ${exact.toFixed(3)} | ${ours.toFixed(3)} | ${error(ours)} | ${theirs.toFixed(3)} | ${error(theirs)} |`);
+    console.log(
+      `| ${name} | ${exact.toFixed(3)} | ${ours.toFixed(3)} | ${error(ours)} | ${theirs.toFixed(3)} | ${error(theirs)} |`,
+    );
   }
-  console.log('\ngoal: within 1 % on the first sample. In the second, p99 falls in the empty gap between the');
-  console.log('two clusters, where every centroid-interpolating digest errs; the windowed p99 stays exact.');
+  console.log(
+    '\ngoal: within 1 % on the first sample. In the second, p99 falls in the empty gap between the',
+  );
+  console.log(
+    'two clusters, where every centroid-interpolating digest errs; the windowed p99 stays exact.',
+  );
 }
 
 function exactPercentile(values: Float64Array, percentile: number): number {
   const sorted = Float64Array.from(values).sort();
   const rank = (percentile / 100) * (sorted.length - 1);
   const lower = Math.floor(rank);
-  return sorted[lower]! + (sorted[Math.min(lower + 1, sorted.length - 1)]! - sorted[lower]!) * (rank - lower);
+  return (
+    sorted[lower]! +
+    (sorted[Math.min(lower + 1, sorted.length - 1)]! - sorted[lower]!) * (rank - lower)
+  );
 }
 
 export default async function run(): Promise<void> {

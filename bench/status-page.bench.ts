@@ -22,7 +22,9 @@ const START_MS = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
 function buildService() {
   const clock = new ManualClock(START_MS);
   const names = Array.from({ length: ENDPOINT_COUNT }, (_, i) => `/api/v1/resource-${i}/items/:id`);
-  const objectives = Object.fromEntries(names.map((name, i) => [name, { p95Ms: 40 + (i % 5) * 10, p99Ms: 120, errorRate: 0.01 }]));
+  const objectives = Object.fromEntries(
+    names.map((name, i) => [name, { p95Ms: 40 + (i % 5) * 10, p99Ms: 120, errorRate: 0.01 }]),
+  );
   const slo = new SLOTracker({ clock, objectives });
   const limits = new EndpointRateLimiter({ clock });
   const source = new ManualPowerSource({ clock, watts: 45 });
@@ -32,7 +34,8 @@ function buildService() {
   const page = createStatusPage({ slo, energy, limits, lowPower, clock });
   const random = seededRandom(42);
   for (let minute = 0; minute < MINUTES; minute++) {
-    for (const name of names) for (let k = 0; k < 3; k++) slo.record(name, 5 + random() * 60, { error: random() < 0.004 });
+    for (const name of names)
+      for (let k = 0; k < 3; k++) slo.record(name, 5 + random() * 60, { error: random() < 0.004 });
     for (let k = 0; k < 12; k++) limits.check('/agents/plan', `client-${k % 3}`);
     energy.beginRequest().end();
     if (minute % 5 === 0) page.snapshot();
@@ -47,7 +50,9 @@ export default async function run(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   const snapshot = page.snapshot();
   const html = page.respond('html').body;
-  console.log(`200 endpoints: HTML ${(html.length / 1024).toFixed(0)} KiB, JSON ${(page.respond('json').body.length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `200 endpoints: HTML ${(html.length / 1024).toFixed(0)} KiB, JSON ${(page.respond('json').body.length / 1024).toFixed(0)} KiB`,
+  );
   const baseMs = clock.nowMs();
   // Before each round: back to the same minute, with the page's cache filled outside the timed part.
   const atBase = (): void => {
@@ -61,7 +66,11 @@ export default async function run(): Promise<void> {
     ],
     { iterations: 50, rounds: 9, warmup: 50 },
   );
-  report('Rendering a collected snapshot of 200 endpoints (target < 5 ms = 5,000,000 ns)', rendering, 'JSON.stringify(snapshot)');
+  report(
+    'Rendering a collected snapshot of 200 endpoints (target < 5 ms = 5,000,000 ns)',
+    rendering,
+    'JSON.stringify(snapshot)',
+  );
   printSingleRenders(() => renderStatusHtml(snapshot));
   const responses = measure(
     [
@@ -87,7 +96,11 @@ export default async function run(): Promise<void> {
     ],
     { iterations: 20, rounds: 7, warmup: 20 },
   );
-  report('Whole responses for 200 endpoints, tracker reads included', responses, 'JSON.stringify(slo.report())');
+  report(
+    'Whole responses for 200 endpoints, tracker reads included',
+    responses,
+    'JSON.stringify(slo.report())',
+  );
   clock.setMs(baseMs);
   benchTrackerReads(slo, names, random);
 }
@@ -101,8 +114,11 @@ function printSingleRenders(render: () => string): void {
     timesMs.push(performance.now() - startMs);
   }
   timesMs.sort((a, b) => a - b);
-  const at = (share: number): string => timesMs[Math.min(timesMs.length - 1, Math.floor(share * timesMs.length))]!.toFixed(2);
-  console.log(`\nrenderStatusHtml, 300 single renders: min ${at(0)} ms, median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`);
+  const at = (share: number): string =>
+    timesMs[Math.min(timesMs.length - 1, Math.floor(share * timesMs.length))]!.toFixed(2);
+  console.log(
+    `\nrenderStatusHtml, 300 single renders: min ${at(0)} ms, median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`,
+  );
 }
 
 /** Where a full re-read goes: the tracker's own queries, each over all 200 endpoints per op. */
@@ -126,5 +142,9 @@ function benchTrackerReads(slo: SLOTracker, names: readonly string[], random: ()
     ],
     { iterations: 20, rounds: 7, warmup: 20 },
   );
-  report('SLOTracker reads behind one full re-read of 200 endpoints (per op: all 200)', measurements, 'histogram (count and sum)');
+  report(
+    'SLOTracker reads behind one full re-read of 200 endpoints (per op: all 200)',
+    measurements,
+    'histogram (count and sum)',
+  );
 }

@@ -40,7 +40,9 @@ async function runBenchmarks(): Promise<{ code: number; output: string }> {
     process.stdout.write(chunk);
     chunks.push(chunk);
   });
-  const code = await new Promise<number>((resolve) => child.once('close', (exitCode) => resolve(exitCode ?? 1)));
+  const code = await new Promise<number>((resolve) =>
+    child.once('close', (exitCode) => resolve(exitCode ?? 1)),
+  );
   return { code, output: Buffer.concat(chunks).toString('utf8') };
 }
 
@@ -50,7 +52,9 @@ if (code !== 0) {
   process.stderr.write(`\nbenchmarks failed (exit ${code}): ${RESULTS_FILE} left as it was.\n`);
   process.exitCode = code;
 } else if (filtered) {
-  process.stderr.write(`\nfiltered run: ${RESULTS_FILE} is written by complete runs only (npm run bench).\n`);
+  process.stderr.write(
+    `\nfiltered run: ${RESULTS_FILE} is written by complete runs only (npm run bench).\n`,
+  );
 } else {
   // Written beside and renamed, so that an interrupted write never leaves half a file.
   const temporary = `${RESULTS_FILE}.tmp`;

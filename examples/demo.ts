@@ -29,11 +29,15 @@ async function main(): Promise<void> {
   try {
     const report = await runDemo(plan, (state) => progress.update(state));
     progress.finish();
-    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`,
+    );
     process.exitCode = report.sloPassed ? 0 : 1;
   } catch (error) {
     progress.finish();
-    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -73,5 +73,11 @@ export {
 export type * from './energy/index.js';
 
 export { DEFAULT_GUARD_HEADERS, UNMATCHED_ENDPOINT } from './http/index.js';
-export type { GuardFailureKind, GuardHeaders, GuardOptions, LimitedRequestInfo, LimitedResponseInit } from './http/index.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  GuardOptions,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from './http/index.js';
 export type * from './status/index.js';

@@ -22,11 +22,18 @@ import { cpuPowerSource } from 'greenslo/node';
 const [framework, variant] = process.argv.slice(2);
 let served = 0;
 /** The draft fields the guard writes in this benchmark, as constants, for the `+fields` probes. */
-const CONSTANT_FIELDS = { RateLimit: '"default";r=999999999;t=1', 'RateLimit-Policy': '"default";q=1000000000;w=1' };
+const CONSTANT_FIELDS = {
+  RateLimit: '"default";r=999999999;t=1',
+  'RateLimit-Policy': '"default";q=1000000000;w=1',
+};
 
 function greensloParts() {
   return {
-    ...(variant === 'greenslo-both' ? { headers: 'both' } : variant.startsWith('greenslo-none') ? { headers: 'none' } : {}),
+    ...(variant === 'greenslo-both'
+      ? { headers: 'both' }
+      : variant.startsWith('greenslo-none')
+        ? { headers: 'none' }
+        : {}),
     slo: new SLOTracker(),
     // Allow-all policy: the bucket arithmetic runs on every request, but never refuses.
     limits: new EndpointRateLimiter({ rules: {}, default: { rate: 1e9, perSeconds: 1 } }),
@@ -48,7 +55,12 @@ function peerHeaders(result, set) {
 }
 
 function peerHistogram() {
-  return new Histogram({ name: 'http_request_duration_seconds', help: 'request latency', labelNames: ['route', 'status'], registers: [new Registry()] });
+  return new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'request latency',
+    labelNames: ['route', 'status'],
+    registers: [new Registry()],
+  });
 }
 
 function expressApp() {
@@ -57,7 +69,9 @@ function expressApp() {
   if (variant.startsWith('greenslo')) app.use(expressAdapter.guard(greensloParts()));
   if (variant === 'peer') {
     const histogram = peerHistogram();
-    app.use(rateLimit({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-8', legacyHeaders: true }));
+    app.use(
+      rateLimit({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-8', legacyHeaders: true }),
+    );
     app.use((req, res, next) => {
       const end = histogram.startTimer();
       res.once('finish', () => end({ route: req.route?.path ?? req.path, status: res.statusCode }));
@@ -108,7 +122,9 @@ function fetchApp() {
     const histogram = peerHistogram();
     const limiter = new RateLimiterMemory({ points: 1e9, duration: 60 });
     app.use(async (c, next) => {
-      peerHeaders(await limiter.consume(c.env.incoming.socket.remoteAddress ?? ''), (name, value) => c.header(name, value));
+      peerHeaders(await limiter.consume(c.env.incoming.socket.remoteAddress ?? ''), (name, value) =>
+        c.header(name, value),
+      );
       const end = histogram.startTimer();
       await next();
       end({ route: c.req.routePath, status: c.res.status });
@@ -123,7 +139,10 @@ function fetchApp() {
     return c.json({ hello: c.req.param('id') });
   });
   if (variant.startsWith('greenslo')) {
-    fetch = fetchAdapter.guard(fetch, { ...greensloParts(), clientKey: (_request, env) => env.incoming.socket.remoteAddress ?? '' });
+    fetch = fetchAdapter.guard(fetch, {
+      ...greensloParts(),
+      clientKey: (_request, env) => env.incoming.socket.remoteAddress ?? '',
+    });
   }
   return serve({ fetch, hostname: '127.0.0.1', port: 0 });
 }
@@ -135,7 +154,14 @@ async function frameworkApp() {
   return framework === 'fastify' ? apps.fastifyApp(setup) : apps.honoApp(setup);
 }
 
-const server = framework === 'express' ? expressApp() : framework === 'koa' ? koaApp() : framework === 'fastify' || framework === 'hono' ? await frameworkApp() : fetchApp();
+const server =
+  framework === 'express'
+    ? expressApp()
+    : framework === 'koa'
+      ? koaApp()
+      : framework === 'fastify' || framework === 'hono'
+        ? await frameworkApp()
+        : fetchApp();
 server.once('listening', () => process.send?.({ type: 'ready', port: server.address().port }));
 let cpuAtStart = process.cpuUsage();
 let servedAtStart = 0;
@@ -146,7 +172,11 @@ process.on('message', (message) => {
     process.send?.({ type: 'started' });
   } else if (message.type === 'stats') {
     const cpu = process.cpuUsage(cpuAtStart);
-    process.send?.({ type: 'stats', cpuMicros: cpu.user + cpu.system, served: served - servedAtStart });
+    process.send?.({
+      type: 'stats',
+      cpuMicros: cpu.user + cpu.system,
+      served: served - servedAtStart,
+    });
   } else if (message.type === 'stop') {
     server.close(() => process.exit(0));
     server.closeAllConnections?.();

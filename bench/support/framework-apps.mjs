@@ -29,7 +29,10 @@ export async function fastifyApp({ variant, greensloParts, peerHistogram, onServ
       done();
     });
     app.addHook('onResponse', (request, reply, done) => {
-      request.endTimer({ route: request.routeOptions.url ?? '(unmatched)', status: reply.statusCode });
+      request.endTimer({
+        route: request.routeOptions.url ?? '(unmatched)',
+        status: reply.statusCode,
+      });
       done();
     });
   }
@@ -48,11 +51,14 @@ export async function fastifyApp({ variant, greensloParts, peerHistogram, onServ
  */
 export function honoApp({ variant, greensloParts, peerHistogram, onServed }) {
   const app = new Hono();
-  if (variant.startsWith('greenslo')) app.use(honoAdapter.guard({ ...greensloParts(), clientKey: honoAdapter.clientKeys.node }));
+  if (variant.startsWith('greenslo'))
+    app.use(honoAdapter.guard({ ...greensloParts(), clientKey: honoAdapter.clientKeys.node }));
   if (variant === 'peer') {
     const histogram = peerHistogram();
     const keyGenerator = (c) => c.env.incoming.socket.remoteAddress ?? '';
-    app.use(rateLimiter({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-7', keyGenerator }));
+    app.use(
+      rateLimiter({ windowMs: 60_000, limit: 1e9, standardHeaders: 'draft-7', keyGenerator }),
+    );
     app.use(async (c, next) => {
       const end = histogram.startTimer();
       await next();

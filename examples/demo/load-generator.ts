@@ -7,7 +7,9 @@ import autocannon from 'autocannon';
 import { sendingSeconds, type ClientLoad, type LoadPhase } from './load-plan.js';
 
 /** What the demo asks of the load generator. */
-export type GeneratorCommand = { readonly type: 'run'; readonly baseUrl: string; readonly phase: LoadPhase } | { readonly type: 'exit' };
+export type GeneratorCommand =
+  | { readonly type: 'run'; readonly baseUrl: string; readonly phase: LoadPhase }
+  | { readonly type: 'exit' };
 
 /** A 429 response as a client saw it. */
 export interface Sample429 {
@@ -37,8 +39,15 @@ export type GeneratorMessage =
   | { readonly type: 'failed'; readonly message: string };
 
 const PROGRESS_INTERVAL_MS = 250;
-const PROBES: autocannon.Request[] = ['/health', '/health/ready', '/health/live', '/metrics'].map((path) => ({ method: 'GET', path }));
-const INPUTS = ['a photo of a red bicycle', 'caption: two cats on a sofa', 'diagram of a heat pump', 'audio: rain on a tin roof'];
+const PROBES: autocannon.Request[] = ['/health', '/health/ready', '/health/live', '/metrics'].map(
+  (path) => ({ method: 'GET', path }),
+);
+const INPUTS = [
+  'a photo of a red bicycle',
+  'caption: two cats on a sofa',
+  'diagram of a heat pump',
+  'audio: rain on a tin roof',
+];
 
 function embedRequest(input: string, capture: (sample: Sample429) => void): autocannon.Request {
   return {
@@ -46,23 +55,51 @@ function embedRequest(input: string, capture: (sample: Sample429) => void): auto
     path: '/embed/multimodal',
     body: JSON.stringify({ input }),
     onResponse: (status, body, _context, headers) => {
-      if (status === 429) capture({ path: '/embed/multimodal', status, headers: stringHeaders(headers ?? {}), body: parseBody(body) });
+      if (status === 429)
+        capture({
+          path: '/embed/multimodal',
+          status,
+          headers: stringHeaders(headers ?? {}),
+          body: parseBody(body),
+        });
     },
   };
 }
 
-function clientRequests(client: ClientLoad, capture: (sample: Sample429) => void): autocannon.Request[] {
+function clientRequests(
+  client: ClientLoad,
+  capture: (sample: Sample429) => void,
+): autocannon.Request[] {
   const embeds = INPUTS.map((input) => embedRequest(input, capture));
   if (client.mix === 'embed') return embeds;
-  const [first, second, third, fourth] = embeds as [autocannon.Request, autocannon.Request, autocannon.Request, autocannon.Request];
-  const agent = (path: string, field: string, text: string): autocannon.Request => ({ method: 'POST', path, body: JSON.stringify({ [field]: text }) });
+  const [first, second, third, fourth] = embeds as [
+    autocannon.Request,
+    autocannon.Request,
+    autocannon.Request,
+    autocannon.Request,
+  ];
+  const agent = (path: string, field: string, text: string): autocannon.Request => ({
+    method: 'POST',
+    path,
+    body: JSON.stringify({ [field]: text }),
+  });
   // Four embeddings, one plan, one reflection per round: every limit is reached, the embedding one first.
-  return [first, second, agent('/agents/plan', 'goal', 'book a train to Lyon'), third, agent('/agents/reflect', 'output', 'the train leaves at 9'), fourth];
+  return [
+    first,
+    second,
+    agent('/agents/plan', 'goal', 'book a train to Lyon'),
+    third,
+    agent('/agents/reflect', 'output', 'the train leaves at 9'),
+    fourth,
+  ];
 }
 
-function stringHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function stringHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
   return result;
 }
 
@@ -82,15 +119,28 @@ interface Running {
 function start(options: autocannon.Options): Running {
   let instance: autocannon.Instance | undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(options, (error: unknown, result: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error('autocannon failed')) : resolve(result)));
+    instance = autocannon(options, (error: unknown, result: autocannon.Result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error('autocannon failed'))
+        : resolve(result),
+    );
   });
   return { instance: instance!, done };
 }
 
-function startAll(baseUrl: string, phase: LoadPhase, capture: (sample: Sample429) => void): Running[] {
+function startAll(
+  baseUrl: string,
+  phase: LoadPhase,
+  capture: (sample: Sample429) => void,
+): Running[] {
   // autocannon stops only on a sample: sample every 100 ms, so that it stops on time.
   const common = { url: baseUrl, duration: sendingSeconds(phase), timeout: 5, sampleInt: 100 };
-  const probes = start({ ...common, connections: phase.probeConnections, overallRate: phase.probeRatePerSecond, requests: PROBES });
+  const probes = start({
+    ...common,
+    connections: phase.probeConnections,
+    overallRate: phase.probeRatePerSecond,
+    requests: PROBES,
+  });
   const clients = phase.clients.map((client) =>
     start({
       ...common,
@@ -104,11 +154,16 @@ function startAll(baseUrl: string, phase: LoadPhase, capture: (sample: Sample429
 }
 
 function addCounts(into: Record<string, number>, result: autocannon.Result): void {
-  for (const [status, { count = 0 }] of Object.entries(result.statusCodeStats ?? {})) into[status] = (into[status] ?? 0) + count;
+  for (const [status, { count = 0 }] of Object.entries(result.statusCodeStats ?? {}))
+    into[status] = (into[status] ?? 0) + count;
 }
 
 /** Runs one phase: every instance at once, until its duration is over. */
-export async function runPhase(baseUrl: string, phase: LoadPhase, report: (message: GeneratorMessage) => void): Promise<PhaseOutcome> {
+export async function runPhase(
+  baseUrl: string,
+  phase: LoadPhase,
+  report: (message: GeneratorMessage) => void,
+): Promise<PhaseOutcome> {
   let sample429: Sample429 | undefined;
   let responses = 0;
   let limited = 0;
@@ -120,14 +175,24 @@ export async function runPhase(baseUrl: string, phase: LoadPhase, report: (messa
       if (statusCode === 429) limited++;
     });
   }
-  const ticker = setInterval(() => report({ type: 'progress', responses, limited }), PROGRESS_INTERVAL_MS);
+  const ticker = setInterval(
+    () => report({ type: 'progress', responses, limited }),
+    PROGRESS_INTERVAL_MS,
+  );
   try {
     const results = await Promise.all(running.map(({ done }) => done));
     const statusCounts: Record<string, number> = {};
     for (const result of results) addCounts(statusCounts, result);
     const errors = results.reduce((sum, result) => sum + result.errors, 0);
     const answered = Object.values(statusCounts).reduce((sum, count) => sum + count, 0);
-    return { name: phase.name, statusCounts, responses: answered, errors, durationS: (performance.now() - startedMs) / 1000, sample429 };
+    return {
+      name: phase.name,
+      statusCounts,
+      responses: answered,
+      errors,
+      durationS: (performance.now() - startedMs) / 1000,
+      sample429,
+    };
   } finally {
     clearInterval(ticker);
   }
@@ -141,7 +206,8 @@ function onCommand(command: GeneratorCommand): void {
   if (command.type === 'exit') return process.exit(0);
   runPhase(command.baseUrl, command.phase, send).then(
     (outcome) => send({ type: 'done', outcome }),
-    (error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
   );
 }
 

@@ -81,8 +81,17 @@ export interface LoadPlan {
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 
-function clients(count: number, prefix: string, mix: ClientMix, ratePerSecond: number): ClientLoad[] {
-  return Array.from({ length: count }, (_, index) => ({ address: `${prefix}.${index + 1}`, mix, ratePerSecond: Math.max(1, Math.round(ratePerSecond)) }));
+function clients(
+  count: number,
+  prefix: string,
+  mix: ClientMix,
+  ratePerSecond: number,
+): ClientLoad[] {
+  return Array.from({ length: count }, (_, index) => ({
+    address: `${prefix}.${index + 1}`,
+    mix,
+    ratePerSecond: Math.max(1, Math.round(ratePerSecond)),
+  }));
 }
 
 function rampPhases(rampS: number, probeConnections: number, apiClients: number): LoadPhase[] {
@@ -102,7 +111,12 @@ function rampPhases(rampS: number, probeConnections: number, apiClients: number)
   });
 }
 
-function energyPhase(kind: 'normal' | 'low-power', durationS: number, probeConnections: number, apiClients: number): LoadPhase {
+function energyPhase(
+  kind: 'normal' | 'low-power',
+  durationS: number,
+  probeConnections: number,
+  apiClients: number,
+): LoadPhase {
   // Fresh addresses: every embedding of the phase is served, none refused, so both phases do equal work.
   const prefix = kind === 'normal' ? '203.0.113' : '192.0.2';
   return {
@@ -122,19 +136,38 @@ function energyPhase(kind: 'normal' | 'low-power', durationS: number, probeConne
  *
  * @throws RangeError when `durationS` or `connections` is out of its range
  */
-export function planLoad(durationS: number = DEFAULT_DURATION_S, connections: number = DEFAULT_CONNECTIONS): LoadPlan {
+export function planLoad(
+  durationS: number = DEFAULT_DURATION_S,
+  connections: number = DEFAULT_CONNECTIONS,
+): LoadPlan {
   if (!(durationS >= DURATION_RANGE_S[0] && durationS <= DURATION_RANGE_S[1])) {
-    throw new RangeError(`--duration must be ${DURATION_RANGE_S[0]}..${DURATION_RANGE_S[1]} seconds, got ${durationS}.`);
+    throw new RangeError(
+      `--duration must be ${DURATION_RANGE_S[0]}..${DURATION_RANGE_S[1]} seconds, got ${durationS}.`,
+    );
   }
-  if (!Number.isInteger(connections) || connections < CONNECTIONS_RANGE[0] || connections > CONNECTIONS_RANGE[1]) {
-    throw new RangeError(`--connections must be an integer ${CONNECTIONS_RANGE[0]}..${CONNECTIONS_RANGE[1]}, got ${connections}.`);
+  if (
+    !Number.isInteger(connections) ||
+    connections < CONNECTIONS_RANGE[0] ||
+    connections > CONNECTIONS_RANGE[1]
+  ) {
+    throw new RangeError(
+      `--connections must be an integer ${CONNECTIONS_RANGE[0]}..${CONNECTIONS_RANGE[1]}, got ${connections}.`,
+    );
   }
   const probeConnections = Math.max(1, Math.round(connections / 3));
   const apiClients = connections - probeConnections;
   const seconds = (share: number): number => Math.max(1, round1(durationS * share));
   const phases: LoadPhase[] = [
     ...rampPhases(seconds(SHARES.ramp), probeConnections, apiClients),
-    { name: 'steady', kind: 'steady', durationS: seconds(SHARES.steady), probeRatePerSecond: STEADY_PROBE_RATE, probeConnections, clients: clients(apiClients, '198.51.100', 'api', STEADY_CLIENT_RATE), lowPower: false },
+    {
+      name: 'steady',
+      kind: 'steady',
+      durationS: seconds(SHARES.steady),
+      probeRatePerSecond: STEADY_PROBE_RATE,
+      probeConnections,
+      clients: clients(apiClients, '198.51.100', 'api', STEADY_CLIENT_RATE),
+      lowPower: false,
+    },
     {
       name: 'spike',
       kind: 'spike',
@@ -147,6 +180,14 @@ export function planLoad(durationS: number = DEFAULT_DURATION_S, connections: nu
     energyPhase('normal', seconds(SHARES.energy), probeConnections, apiClients),
     energyPhase('low-power', seconds(SHARES.energy), probeConnections, apiClients),
   ];
-  const total = (seconds: (phase: LoadPhase) => number): number => round1(phases.reduce((sum, phase) => sum + seconds(phase), 0));
-  return { durationS: total((phase) => phase.durationS), sendingS: total(sendingSeconds), connections, probeConnections, apiClients, phases };
+  const total = (seconds: (phase: LoadPhase) => number): number =>
+    round1(phases.reduce((sum, phase) => sum + seconds(phase), 0));
+  return {
+    durationS: total((phase) => phase.durationS),
+    sendingS: total(sendingSeconds),
+    connections,
+    probeConnections,
+    apiClients,
+    phases,
+  };
 }

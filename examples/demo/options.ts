@@ -1,6 +1,11 @@
 /** The demo's command line: `--duration <s>`, `--connections <n>`, `--json`, `--help`. */
 import { parseArgs } from 'node:util';
-import { CONNECTIONS_RANGE, DEFAULT_CONNECTIONS, DEFAULT_DURATION_S, DURATION_RANGE_S } from './load-plan.js';
+import {
+  CONNECTIONS_RANGE,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_DURATION_S,
+  DURATION_RANGE_S,
+} from './load-plan.js';
 
 /** What the command line asked for. */
 export interface DemoOptions {
@@ -27,7 +32,8 @@ greenslo measured. Exits 0 when every SLO passed, 1 otherwise.
 function numberOption(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new TypeError(`--${name} must be a number, got ${JSON.stringify(text)}.`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new TypeError(`--${name} must be a number, got ${JSON.stringify(text)}.`);
   return value;
 }
 

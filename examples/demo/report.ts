@@ -67,7 +67,13 @@ export interface DemoReport {
     readonly connections: number;
     readonly probeConnections: number;
     readonly apiClients: number;
-    readonly phases: readonly { readonly name: string; readonly durationS: number; readonly responses: number; readonly limited: number; readonly lowPower: boolean }[];
+    readonly phases: readonly {
+      readonly name: string;
+      readonly durationS: number;
+      readonly responses: number;
+      readonly limited: number;
+      readonly lowPower: boolean;
+    }[];
   };
   readonly totals: {
     readonly responses: number;
@@ -82,11 +88,20 @@ export interface DemoReport {
   readonly endpoints: readonly EndpointLine[];
   readonly rateLimits: {
     /** Decisions per rule; `limit` reads `60 per minute` or `unlimited`. */
-    readonly rules: readonly { readonly rule: string; readonly limit: string; readonly allowed: number; readonly limited: number }[];
+    readonly rules: readonly {
+      readonly rule: string;
+      readonly limit: string;
+      readonly allowed: number;
+      readonly limited: number;
+    }[];
     readonly sample429: Sample429 | null;
   };
   readonly energy: {
-    readonly powerSource: { readonly name: string; readonly choice: string | null; readonly reason: string | null };
+    readonly powerSource: {
+      readonly name: string;
+      readonly choice: string | null;
+      readonly reason: string | null;
+    };
     readonly durationS: number;
     readonly averagePowerW: number;
     readonly totalEnergyWh: number;
@@ -134,7 +149,12 @@ function endpointLines(parts: ServiceParts): EndpointLine[] {
     p95Ms: endpoint.window.p95Ms,
     p99Ms: endpoint.window.p99Ms,
     errorRate: endpoint.errorRate,
-    objectives: endpoint.checks.map(({ kind, target, actual, passed }) => ({ kind, target, actual, passed })),
+    objectives: endpoint.checks.map(({ kind, target, actual, passed }) => ({
+      kind,
+      target,
+      actual,
+      passed,
+    })),
     verdict: endpoint.checks.length === 0 ? 'none' : endpoint.compliant ? 'PASS' : 'FAIL',
   }));
 }
@@ -156,21 +176,31 @@ function describeProfile(profile: ServiceParts['lowPower']['normal']): string {
   return `batch ${profile.batchSize}, ${profile.precision}${profile.quantize ? ', quantized' : ''}`;
 }
 
-function lowPowerComparison(parts: ServiceParts, records: readonly PhaseRecord[]): LowPowerComparison | null {
+function lowPowerComparison(
+  parts: ServiceParts,
+  records: readonly PhaseRecord[],
+): LowPowerComparison | null {
   const normalRecord = records.find((record) => record.phase.kind === 'normal');
   const lowRecord = records.find((record) => record.phase.kind === 'low-power');
   if (normalRecord === undefined || lowRecord === undefined) return null;
   const normal = phaseEnergy(normalRecord);
   const lowPower = phaseEnergy(lowRecord);
-  const powerReduction = normal.averagePowerW > 0 ? 1 - lowPower.averagePowerW / normal.averagePowerW : 0;
+  const powerReduction =
+    normal.averagePowerW > 0 ? 1 - lowPower.averagePowerW / normal.averagePowerW : 0;
   const { lowPower: mode } = parts;
   return {
     normal,
     lowPower,
-    embeddingRounds: { normal: embeddingRounds(mode.normal), lowPower: embeddingRounds(mode.lowPower) },
+    embeddingRounds: {
+      normal: embeddingRounds(mode.normal),
+      lowPower: embeddingRounds(mode.lowPower),
+    },
     profiles: { normal: describeProfile(mode.normal), lowPower: describeProfile(mode.lowPower) },
     powerReduction,
-    energyPerRequestReduction: normal.energyPerRequestWh > 0 ? 1 - lowPower.energyPerRequestWh / normal.energyPerRequestWh : 0,
+    energyPerRequestReduction:
+      normal.energyPerRequestWh > 0
+        ? 1 - lowPower.energyPerRequestWh / normal.energyPerRequestWh
+        : 0,
     targetReduction: mode.targetReduction,
     targetMet: powerReduction >= mode.targetReduction,
     wholeRun: mode.measuredReduction(),
@@ -180,9 +210,14 @@ function lowPowerComparison(parts: ServiceParts, records: readonly PhaseRecord[]
 function energySection(parts: ServiceParts, records: readonly PhaseRecord[]): DemoReport['energy'] {
   const metrics = parts.energy.metrics();
   const source = parts.powerSource;
-  const perRequest = (total: number): number => (metrics.requestsTracked > 0 ? total / metrics.requestsTracked : 0);
+  const perRequest = (total: number): number =>
+    metrics.requestsTracked > 0 ? total / metrics.requestsTracked : 0;
   return {
-    powerSource: { name: source.name, choice: isAutoPowerSource(source) ? source.choice : null, reason: isAutoPowerSource(source) ? source.reason : null },
+    powerSource: {
+      name: source.name,
+      choice: isAutoPowerSource(source) ? source.choice : null,
+      reason: isAutoPowerSource(source) ? source.reason : null,
+    },
     durationS: metrics.durationMs / 1000,
     averagePowerW: metrics.averagePowerW,
     totalEnergyWh: metrics.totalEnergyWh,
@@ -192,12 +227,16 @@ function energySection(parts: ServiceParts, records: readonly PhaseRecord[]): De
     emissionsPerRequestG: perRequest(metrics.totalEmissionsG),
     requestsPerWh: metrics.requestsPerWh,
     attributedEnergyPerRequestWh: perRequest(metrics.attributedWh),
-    attributedEmissionsPerRequestG: perRequest((metrics.attributedWh * metrics.pue * metrics.carbonIntensityGPerKWh) / 1000),
+    attributedEmissionsPerRequestG: perRequest(
+      (metrics.attributedWh * metrics.pue * metrics.carbonIntensityGPerKWh) / 1000,
+    ),
     carbonIntensityGPerKWh: metrics.carbonIntensityGPerKWh,
     carbonIntensitySource: metrics.carbonIntensitySource,
     sciGPerRequest: metrics.sciGPerRequest,
     embodiedGPerHour: metrics.embodiedGPerHour,
-    powerByPartW: metrics.powerSources.flatMap(({ name, powerW }) => (powerW === undefined ? [] : [{ name, powerW }])),
+    powerByPartW: metrics.powerSources.flatMap(({ name, powerW }) =>
+      powerW === undefined ? [] : [{ name, powerW }],
+    ),
     lowPower: lowPowerComparison(parts, records),
   };
 }
@@ -207,17 +246,33 @@ function totals(records: readonly PhaseRecord[]): DemoReport['totals'] {
   let errors = 0;
   let durationS = 0;
   for (const { outcome } of records) {
-    for (const [status, count] of Object.entries(outcome.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + count;
+    for (const [status, count] of Object.entries(outcome.statusCounts))
+      statusCounts[status] = (statusCounts[status] ?? 0) + count;
     errors += outcome.errors;
     durationS += outcome.durationS;
   }
   const responses = Object.values(statusCounts).reduce((sum, count) => sum + count, 0);
-  const below500 = Object.entries(statusCounts).reduce((sum, [status, count]) => sum + (Number(status) < 500 ? count : 0), 0);
+  const below500 = Object.entries(statusCounts).reduce(
+    (sum, [status, count]) => sum + (Number(status) < 500 ? count : 0),
+    0,
+  );
   const attempts = responses + errors;
-  return { responses, durationS, requestsPerSecond: durationS > 0 ? responses / durationS : 0, successRate: attempts > 0 ? below500 / attempts : 0, statusCounts, errors };
+  return {
+    responses,
+    durationS,
+    requestsPerSecond: durationS > 0 ? responses / durationS : 0,
+    successRate: attempts > 0 ? below500 / attempts : 0,
+    statusCounts,
+    errors,
+  };
 }
 
-const PERIODS: Readonly<Record<number, string>> = { 1: 'second', 60: 'minute', 3600: 'hour', 86400: 'day' };
+const PERIODS: Readonly<Record<number, string>> = {
+  1: 'second',
+  60: 'minute',
+  3600: 'hour',
+  86400: 'day',
+};
 
 function ruleLines(parts: ServiceParts): DemoReport['rateLimits']['rules'] {
   return parts.limits
@@ -225,13 +280,21 @@ function ruleLines(parts: ServiceParts): DemoReport['rateLimits']['rules'] {
     .filter((count) => count.allowed + count.limited > 0)
     .map(({ rule, allowed, limited }) => {
       const match = rule.startsWith('/') ? parts.limits.match(rule).rule : 'unlimited';
-      const limit = match === 'unlimited' ? 'unlimited' : `${match.rate} per ${PERIODS[match.perSeconds] ?? `${match.perSeconds} s`}`;
+      const limit =
+        match === 'unlimited'
+          ? 'unlimited'
+          : `${match.rate} per ${PERIODS[match.perSeconds] ?? `${match.perSeconds} s`}`;
       return { rule, limit, allowed, limited };
     });
 }
 
 /** Builds the report from the plan, the phases' records and the service's greenslo objects. */
-export function buildReport(url: string, plan: LoadPlan, records: readonly PhaseRecord[], parts: ServiceParts): DemoReport {
+export function buildReport(
+  url: string,
+  plan: LoadPlan,
+  records: readonly PhaseRecord[],
+  parts: ServiceParts,
+): DemoReport {
   const endpoints = endpointLines(parts);
   return {
     service: { framework: 'express', url },
@@ -240,13 +303,21 @@ export function buildReport(url: string, plan: LoadPlan, records: readonly Phase
       connections: plan.connections,
       probeConnections: plan.probeConnections,
       apiClients: plan.apiClients,
-      phases: records.map(({ phase, outcome }) => ({ name: phase.name, durationS: outcome.durationS, responses: outcome.responses, limited: outcome.statusCounts['429'] ?? 0, lowPower: phase.lowPower })),
+      phases: records.map(({ phase, outcome }) => ({
+        name: phase.name,
+        durationS: outcome.durationS,
+        responses: outcome.responses,
+        limited: outcome.statusCounts['429'] ?? 0,
+        lowPower: phase.lowPower,
+      })),
     },
     totals: totals(records),
     endpoints,
     rateLimits: {
       rules: ruleLines(parts),
-      sample429: records.map((record) => record.outcome.sample429).find((sample) => sample !== undefined) ?? null,
+      sample429:
+        records.map((record) => record.outcome.sample429).find((sample) => sample !== undefined) ??
+        null,
     },
     energy: energySection(parts, records),
     sloPassed: endpoints.every((line) => line.verdict !== 'FAIL'),

@@ -47,17 +47,37 @@ async function close(server: Server): Promise<void> {
 
 function startGenerator(): ChildProcess {
   // The child inherits this process's loader flags (tsx), so it runs the TypeScript file as is.
-  return fork(new URL('./load-generator.ts', import.meta.url), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(new URL('./load-generator.ts', import.meta.url), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
 }
 
-function runOnGenerator(generator: ChildProcess, baseUrl: string, phase: LoadPhase, onProgress: (responses: number, limited: number) => void): Promise<PhaseOutcome> {
+function runOnGenerator(
+  generator: ChildProcess,
+  baseUrl: string,
+  phase: LoadPhase,
+  onProgress: (responses: number, limited: number) => void,
+): Promise<PhaseOutcome> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`phase "${phase.name}" did not end within ${phase.durationS} s + ${PHASE_GRACE_MS / 1000} s`)), phase.durationS * 1000 + PHASE_GRACE_MS);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `phase "${phase.name}" did not end within ${phase.durationS} s + ${PHASE_GRACE_MS / 1000} s`,
+          ),
+        ),
+      phase.durationS * 1000 + PHASE_GRACE_MS,
+    );
     const onMessage = (message: GeneratorMessage): void => {
       if (message.type === 'progress') return onProgress(message.responses, message.limited);
-      finish(message.type === 'done' ? message.outcome : new Error(`load generator failed: ${message.message}`));
+      finish(
+        message.type === 'done'
+          ? message.outcome
+          : new Error(`load generator failed: ${message.message}`),
+      );
     };
-    const onExit = (code: number | null): void => finish(new Error(`load generator exited (code ${code}) during phase "${phase.name}"`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`load generator exited (code ${code}) during phase "${phase.name}"`));
     function finish(result: PhaseOutcome | Error): void {
       clearTimeout(timer);
       generator.off('message', onMessage).off('exit', onExit);
@@ -69,7 +89,13 @@ function runOnGenerator(generator: ChildProcess, baseUrl: string, phase: LoadPha
   });
 }
 
-async function runPhases(plan: LoadPlan, parts: ServiceParts, baseUrl: string, generator: ChildProcess, onProgress: (state: ProgressState) => void): Promise<PhaseRecord[]> {
+async function runPhases(
+  plan: LoadPlan,
+  parts: ServiceParts,
+  baseUrl: string,
+  generator: ChildProcess,
+  onProgress: (state: ProgressState) => void,
+): Promise<PhaseRecord[]> {
   const records: PhaseRecord[] = [];
   const startMs = performance.now();
   let responsesBefore = 0;
@@ -78,7 +104,14 @@ async function runPhases(plan: LoadPlan, parts: ServiceParts, baseUrl: string, g
     if (phase.lowPower) parts.lowPower.enable('demo: low-power phase');
     else parts.lowPower.disable('demo: normal phase');
     const report = (responses: number, limited: number): void =>
-      onProgress({ phase: phase.name, lowPower: phase.lowPower, elapsedS: (performance.now() - startMs) / 1000, plannedS: plan.sendingS, responses: responsesBefore + responses, limited: limitedBefore + limited });
+      onProgress({
+        phase: phase.name,
+        lowPower: phase.lowPower,
+        elapsedS: (performance.now() - startMs) / 1000,
+        plannedS: plan.sendingS,
+        responses: responsesBefore + responses,
+        limited: limitedBefore + limited,
+      });
     report(0, 0);
     const before = parts.energy.metrics();
     const outcome = await runOnGenerator(generator, baseUrl, phase, report);
@@ -96,7 +129,10 @@ async function runPhases(plan: LoadPlan, parts: ServiceParts, baseUrl: string, g
  *
  * @param onProgress - called at each phase start and about four times a second during the load
  */
-export async function runDemo(plan: LoadPlan, onProgress: (state: ProgressState) => void): Promise<DemoReport> {
+export async function runDemo(
+  plan: LoadPlan,
+  onProgress: (state: ProgressState) => void,
+): Promise<DemoReport> {
   const parts = demoParts();
   // Trust X-Forwarded-For here only: the load generator gives each simulated client its own address.
   const { app } = createApp({ parts, trustProxy: true });

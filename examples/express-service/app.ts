@@ -36,7 +36,10 @@ export function createApp(options: AppOptions = {}): { app: Express; parts: Serv
   app.get('/metrics', metricsHandler({ slo, limits, energy, lowPower }));
   app.get('/status', statusPage({ slo, energy, limits, lowPower }));
 
-  app.post('/embed/multimodal', (req, res) => void res.json(embed(textOf(req.body, 'input'), lowPower.settings)));
+  app.post(
+    '/embed/multimodal',
+    (req, res) => void res.json(embed(textOf(req.body, 'input'), lowPower.settings)),
+  );
   app.post('/agents/plan', (req, res) => void res.json(plan(textOf(req.body, 'goal'))));
   app.post('/agents/reflect', (req, res) => void res.json(reflect(textOf(req.body, 'output'))));
   return { app, parts };

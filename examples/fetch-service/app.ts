@@ -5,7 +5,14 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { guard, healthHandlers, metricsHandler, statusPage, reportRoute, type FetchHandler } from '../../src/adapters/fetch.js';
+import {
+  guard,
+  healthHandlers,
+  metricsHandler,
+  statusPage,
+  reportRoute,
+  type FetchHandler,
+} from '../../src/adapters/fetch.js';
 import { createServiceParts, type ServiceParts } from '../shared/service-parts.js';
 import { embed, plan, reflect, textOf } from '../shared/simulated-work.js';
 
@@ -28,7 +35,11 @@ async function bodyOf(request: Request): Promise<unknown> {
 }
 
 /** Builds the Hono app and its guarded handler, with the greenslo objects they are wired with. */
-export function createApp(options: AppOptions = {}): { app: Hono<{ Bindings: HttpBindings }>; fetch: GuardedFetch; parts: ServiceParts } {
+export function createApp(options: AppOptions = {}): {
+  app: Hono<{ Bindings: HttpBindings }>;
+  fetch: GuardedFetch;
+  parts: ServiceParts;
+} {
   const parts = options.parts ?? createServiceParts();
   const { slo, limits, energy, lowPower } = parts;
   const app = new Hono<{ Bindings: HttpBindings }>();
@@ -47,15 +58,24 @@ export function createApp(options: AppOptions = {}): { app: Hono<{ Bindings: Htt
   app.get('/metrics', (c) => metrics(c.req.raw));
   const status = statusPage({ slo, energy, limits, lowPower });
   app.get('/status', (c) => status(c.req.raw));
-  app.post('/embed/multimodal', async (c) => c.json(embed(textOf(await bodyOf(c.req.raw), 'input'), lowPower.settings)));
+  app.post('/embed/multimodal', async (c) =>
+    c.json(embed(textOf(await bodyOf(c.req.raw), 'input'), lowPower.settings)),
+  );
   app.post('/agents/plan', async (c) => c.json(plan(textOf(await bodyOf(c.req.raw), 'goal'))));
-  app.post('/agents/reflect', async (c) => c.json(reflect(textOf(await bodyOf(c.req.raw), 'output'))));
+  app.post('/agents/reflect', async (c) =>
+    c.json(reflect(textOf(await bodyOf(c.req.raw), 'output'))),
+  );
 
   const trustProxy = options.trustProxy ?? false;
   const clientKey = (request: Request, env: HttpBindings): string => {
     const forwarded = trustProxy ? request.headers.get('x-forwarded-for') : null;
     return forwarded ? forwarded.split(',')[0]!.trim() : (env.incoming.socket.remoteAddress ?? '');
   };
-  const fetch = guard((request: Request, env: HttpBindings) => app.fetch(request, env), { slo, limits, energy, clientKey });
+  const fetch = guard((request: Request, env: HttpBindings) => app.fetch(request, env), {
+    slo,
+    limits,
+    energy,
+    clientKey,
+  });
   return { app, fetch, parts };
 }

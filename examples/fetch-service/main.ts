@@ -6,4 +6,11 @@ import { createApp } from './app.js';
 
 const { host, port } = listenAddress();
 const { fetch, parts } = createApp();
-serve({ fetch: fetch as (request: Request, env: unknown) => Response | Promise<Response>, hostname: host, port }, (info) => console.log(describeStart('Fetch (Hono)', info, parts)));
+serve(
+  {
+    fetch: fetch as (request: Request, env: unknown) => Response | Promise<Response>,
+    hostname: host,
+    port,
+  },
+  (info) => console.log(describeStart('Fetch (Hono)', info, parts)),
+);

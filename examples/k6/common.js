@@ -32,7 +32,13 @@ const THINK_TIME_S = thinkTimeFromEnv(__ENV);
 export function endpointProbes(probes) {
   return probes.map(({ label, path, slo }) => {
     const name = metricName(label);
-    return { label, path, slo, latency: new Trend(`${name}_latency`, true), errors: new Rate(`${name}_errors`) };
+    return {
+      label,
+      path,
+      slo,
+      latency: new Trend(`${name}_latency`, true),
+      errors: new Rate(`${name}_errors`),
+    };
   });
 }
 
@@ -42,7 +48,11 @@ export function endpointProbes(probes) {
  * @returns {import('k6/options').Options}
  */
 export function optionsFor(probes) {
-  return { stages: stagesFromEnv(__ENV), thresholds: thresholdsFor(probes), summaryTrendStats: SUMMARY_TREND_STATS };
+  return {
+    stages: stagesFromEnv(__ENV),
+    thresholds: thresholdsFor(probes),
+    summaryTrendStats: SUMMARY_TREND_STATS,
+  };
 }
 
 /**
@@ -53,7 +63,10 @@ export function optionsFor(probes) {
 export function hit(probe, bodyIsValid = () => true) {
   const response = http.get(`${BASE_URL}${probe.path}`, { tags: { endpoint: probe.label } });
   const body = typeof response.body === 'string' ? response.body : '';
-  const ok = check(response, { [`${probe.label} answers 200`]: (r) => r.status === 200, [`${probe.label} body`]: () => bodyIsValid(body) });
+  const ok = check(response, {
+    [`${probe.label} answers 200`]: (r) => r.status === 200,
+    [`${probe.label} body`]: () => bodyIsValid(body),
+  });
   probe.latency.add(response.timings.duration);
   probe.errors.add(!ok);
 }

@@ -17,7 +17,10 @@ const probes = endpointProbes([
   { label: '/health/live', path: '/health/live', slo: '/health/live' },
 ]);
 
-const [prometheus, json, live] = /** @type {[import('./common.js').EndpointProbe, import('./common.js').EndpointProbe, import('./common.js').EndpointProbe]} */ (probes);
+const [prometheus, json, live] =
+  /** @type {[import('./common.js').EndpointProbe, import('./common.js').EndpointProbe, import('./common.js').EndpointProbe]} */ (
+    probes
+  );
 
 /** Stages from the environment, thresholds equal to the SLOs. */
 export const options = optionsFor(probes);

@@ -21,7 +21,12 @@ export const SLOS = Object.freeze({
  * @returns {string}
  */
 export function metricName(label) {
-  return label.replace(/^\/+/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/_+$/, '') || 'root';
+  return (
+    label
+      .replace(/^\/+/, '')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/_+$/, '') || 'root'
+  );
 }
 
 /** @typedef {{ readonly label: string, readonly slo: string, readonly latency: { readonly name: string }, readonly errors: { readonly name: string } }} NamedProbe */

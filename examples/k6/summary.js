@@ -19,7 +19,10 @@ export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(95)'
  * @returns {boolean}
  */
 function thresholdsPassed(metric) {
-  return metric?.thresholds === undefined || Object.values(metric.thresholds).every((threshold) => threshold.ok);
+  return (
+    metric?.thresholds === undefined ||
+    Object.values(metric.thresholds).every((threshold) => threshold.ok)
+  );
 }
 
 /**
@@ -41,7 +44,9 @@ function milliseconds(metric, key) {
  */
 export function summaryText(data, probes, baseUrl) {
   const lines = [`greenslo k6 summary for ${baseUrl} (client-side latency, network included)`, ''];
-  lines.push(`${'endpoint'.padEnd(24)} ${'requests'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(9)}  SLO`);
+  lines.push(
+    `${'endpoint'.padEnd(24)} ${'requests'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(9)}  SLO`,
+  );
   let allPassed = true;
   for (const probe of probes) {
     const latency = data.metrics[probe.latency.name];
@@ -50,9 +55,14 @@ export function summaryText(data, probes, baseUrl) {
     const passed = thresholdsPassed(latency) && thresholdsPassed(errors);
     if (!passed) allPassed = false;
     const errorRate = `${((errors?.values.rate ?? 0) * 100).toFixed(3)} %`.padStart(9);
-    const target = objective === undefined ? '' : `  p95 < ${objective.p95Ms} ms, errors < ${objective.errorRate * 100} %`;
+    const target =
+      objective === undefined
+        ? ''
+        : `  p95 < ${objective.p95Ms} ms, errors < ${objective.errorRate * 100} %`;
     const count = String(latency?.values.count ?? 0).padStart(9);
-    lines.push(`${probe.label.padEnd(24)} ${count} ${milliseconds(latency, 'p(50)')} ${milliseconds(latency, 'p(95)')} ${milliseconds(latency, 'p(99)')} ${errorRate}  ${passed ? 'PASS' : 'FAIL'}${target}`);
+    lines.push(
+      `${probe.label.padEnd(24)} ${count} ${milliseconds(latency, 'p(50)')} ${milliseconds(latency, 'p(95)')} ${milliseconds(latency, 'p(99)')} ${errorRate}  ${passed ? 'PASS' : 'FAIL'}${target}`,
+    );
   }
   lines.push('', `SLO verdict: ${allPassed ? 'PASS' : 'FAIL'}`, '');
   return lines.join('\n');

@@ -5,4 +5,6 @@ import { createApp } from './app.js';
 
 const { host, port } = listenAddress();
 const { app, parts } = createApp();
-const server = app.listen(port, host, () => console.log(describeStart('Koa', server.address(), parts)));
+const server = app.listen(port, host, () =>
+  console.log(describeStart('Koa', server.address(), parts)),
+);

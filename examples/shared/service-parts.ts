@@ -3,7 +3,15 @@
  * objectives, the default rate limits, an energy monitor on the best power source of this machine,
  * and a low-power mode that the embedding endpoint reads.
  */
-import { DEFAULT_RATE_LIMITS, DEFAULT_SLOS, EndpointRateLimiter, EnergyMonitor, LowPowerMode, SLOTracker, type PowerSource } from '../../src/index.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_SLOS,
+  EndpointRateLimiter,
+  EnergyMonitor,
+  LowPowerMode,
+  SLOTracker,
+  type PowerSource,
+} from '../../src/index.js';
 import { autoPowerSource, type AutoPowerSource } from '../../src/node/index.js';
 
 /** What {@link createServiceParts} builds; pass it to an example's `createApp`. */
@@ -40,11 +48,16 @@ export function createServiceParts(options: ServicePartsOptions = {}): ServicePa
   const powerSource = options.powerSource ?? autoPowerSource();
   const energy = new EnergyMonitor({
     powerSource,
-    ...(options.energySampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.energySampleIntervalMs }),
+    ...(options.energySampleIntervalMs === undefined
+      ? {}
+      : { sampleIntervalMs: options.energySampleIntervalMs }),
   });
   energy.startTracking();
   return {
-    slo: new SLOTracker({ objectives: DEFAULT_SLOS, ...(options.sloWindowSize === undefined ? {} : { windowSize: options.sloWindowSize }) }),
+    slo: new SLOTracker({
+      objectives: DEFAULT_SLOS,
+      ...(options.sloWindowSize === undefined ? {} : { windowSize: options.sloWindowSize }),
+    }),
     limits: new EndpointRateLimiter({ rules: DEFAULT_RATE_LIMITS }),
     energy,
     // Normal: batches of 32 in fp32; low power: batches of 8, fp16, quantized (the defaults).
@@ -55,12 +68,19 @@ export function createServiceParts(options: ServicePartsOptions = {}): ServicePa
 
 /** Whether a power source says which source it chose and why (as `autoPowerSource()` does). */
 export function isAutoPowerSource(source: PowerSource): source is AutoPowerSource {
-  return typeof (source as Partial<AutoPowerSource>).choice === 'string' && typeof (source as Partial<AutoPowerSource>).reason === 'string';
+  return (
+    typeof (source as Partial<AutoPowerSource>).choice === 'string' &&
+    typeof (source as Partial<AutoPowerSource>).reason === 'string'
+  );
 }
 
 /** The address and port an example's `main` listens on: `HOST` (127.0.0.1) and `PORT` (3000). */
-export function listenAddress(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
+export function listenAddress(env: NodeJS.ProcessEnv = process.env): {
+  host: string;
+  port: number;
+} {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`PORT must be an integer 0..65535, got ${env.PORT}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`PORT must be an integer 0..65535, got ${env.PORT}.`);
   return { host: env.HOST ?? '127.0.0.1', port };
 }

@@ -32,7 +32,8 @@ export interface Embedding {
 
 function seedOf(text: string): number {
   let hash = 2166136261;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  for (let index = 0; index < text.length; index++)
+    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
   return (hash >>> 0) / 2 ** 32;
 }
 
@@ -51,7 +52,9 @@ function spin(rounds: number, seed: number): Float64Array {
  * quantized) x {@link ROUNDS_PER_UNIT}. The normal profile (32, fp32) costs 16 times the low-power
  * one (8, fp16, quantized).
  */
-export function embeddingRounds(profile: Pick<PowerProfile, 'batchSize' | 'precision' | 'quantize'>): number {
+export function embeddingRounds(
+  profile: Pick<PowerProfile, 'batchSize' | 'precision' | 'quantize'>,
+): number {
   const bytes = profile.quantize ? BYTES_PER_VALUE.int8 : BYTES_PER_VALUE[profile.precision];
   return profile.batchSize * bytes * ROUNDS_PER_UNIT;
 }
@@ -73,7 +76,9 @@ export function embed(input: string, profile: PowerProfile): Embedding {
 /** Plans the steps towards `goal` (about 3 ms of CPU). */
 export function plan(goal: string): { goal: string; steps: string[] } {
   const vector = spin(PLAN_ROUNDS, seedOf(goal));
-  const steps = ['gather context', 'draft', 'check', 'answer'].filter((_, index) => vector[index]! > -0.9);
+  const steps = ['gather context', 'draft', 'check', 'answer'].filter(
+    (_, index) => vector[index]! > -0.9,
+  );
   return { goal, steps };
 }
 

@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { isAutoPowerSource, type ServiceParts } from './service-parts.js';
 
 /** Where the service listens, where its energy figures come from, and what to try first. */
-export function describeStart(framework: string, address: AddressInfo | string | null, parts: ServiceParts): string {
-  const url = typeof address === 'object' && address !== null ? `http://${address.address}:${address.port}` : String(address);
+export function describeStart(
+  framework: string,
+  address: AddressInfo | string | null,
+  parts: ServiceParts,
+): string {
+  const url =
+    typeof address === 'object' && address !== null
+      ? `http://${address.address}:${address.port}`
+      : String(address);
   const source = parts.powerSource;
   const energy = isAutoPowerSource(source) ? `${source.choice} (${source.reason})` : source.name;
   return [

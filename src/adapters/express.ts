@@ -8,7 +8,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
-import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
+import {
+  createStatusPage,
+  statusPageFormat,
+  type StatusPageOptions,
+} from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import type { GuardOptions } from '../http/guard-options.js';
 import { CLIENT_CLOSED_REQUEST, RequestGuard, type GuardStart } from '../http/request-guard.js';
@@ -16,7 +20,10 @@ import { CLIENT_CLOSED_REQUEST, RequestGuard, type GuardStart } from '../http/re
 /** Options of the Express {@link guard}. */
 export type ExpressGuardOptions = GuardOptions<Request>;
 
-function send(res: Response, result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): void {
+function send(
+  res: Response,
+  result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown },
+): void {
   // res.end, not res.send: send rewrites a Content-Type's parameters (Prometheus clients read them).
   res.status(result.status).set(result.headers);
   res.end(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
@@ -40,7 +47,9 @@ function proceed(start: GuardStart, req: Request, res: Response, next: NextFunct
   // then the response is not finished and the request is recorded as 499 at that moment. A closure
   // per request costs less than a property added to every response object; 'close' comes once per
   // response, so `on` does (`once` would wrap the listener in one more function).
-  res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, routeOf(req)));
+  res.on('close', () =>
+    start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, routeOf(req)),
+  );
   next();
 }
 
@@ -49,7 +58,9 @@ function proceed(start: GuardStart, req: Request, res: Response, next: NextFunct
  * read directly: `req.ip` would parse `X-Forwarded-For` on every request only to ignore it.
  */
 function addressOf(req: Request): string | undefined {
-  return (req.app.settings as Record<string, unknown>)['trust proxy'] === false ? req.socket.remoteAddress : req.ip;
+  return (req.app.settings as Record<string, unknown>)['trust proxy'] === false
+    ? req.socket.remoteAddress
+    : req.ip;
 }
 
 /**
@@ -130,7 +141,8 @@ export function healthHandlers(options: HealthOptions = {}): ExpressHealthHandle
  */
 export function metricsHandler(options: MetricsOptions = {}): RequestHandler {
   const endpoint = createMetricsEndpoint(options);
-  return (req, res) => send(res, endpoint.respond(req.query.format === 'json' ? 'json' : 'prometheus'));
+  return (req, res) =>
+    send(res, endpoint.respond(req.query.format === 'json' ? 'json' : 'prometheus'));
 }
 
 /**
@@ -149,7 +161,12 @@ export function statusPage(options: StatusPageOptions = {}): RequestHandler {
   return (req, res) => send(res, page.respond(statusPageFormat(req.query.format)));
 }
 
-export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

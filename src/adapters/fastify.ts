@@ -11,16 +11,31 @@ import type { GuardOptions } from '../http/guard-options.js';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import type { HttpResult } from '../http/http-result.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
-import { CLIENT_CLOSED_REQUEST, RequestGuard, UNMATCHED_ENDPOINT, type GuardStart } from '../http/request-guard.js';
-import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
+import {
+  CLIENT_CLOSED_REQUEST,
+  RequestGuard,
+  UNMATCHED_ENDPOINT,
+  type GuardStart,
+} from '../http/request-guard.js';
+import {
+  createStatusPage,
+  statusPageFormat,
+  type StatusPageOptions,
+} from '../status/status-page.js';
 
 /** Options of the Fastify {@link guard}; hooks receive Fastify's `request`. */
 export type FastifyGuardOptions = GuardOptions<FastifyRequest>;
 
 /** A Fastify route handler, as the endpoint factories return them. */
-export type FastifyHandler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
+export type FastifyHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | Promise<FastifyReply>;
 
-function send(reply: FastifyReply, result: Pick<HttpResult, 'status' | 'headers' | 'body'>): FastifyReply {
+function send(
+  reply: FastifyReply,
+  result: Pick<HttpResult, 'status' | 'headers' | 'body'>,
+): FastifyReply {
   return reply.code(result.status).headers(result.headers).send(result.body);
 }
 
@@ -47,7 +62,8 @@ function markRoute(route: RouteOptions): void {
     done();
   };
   const own = route.onRequest;
-  (route as { onRequest: unknown }).onRequest = own === undefined ? mark : [mark, ...(Array.isArray(own) ? own : [own])];
+  (route as { onRequest: unknown }).onRequest =
+    own === undefined ? mark : [mark, ...(Array.isArray(own) ? own : [own])];
 }
 
 function pathOf(url: string): string {
@@ -55,7 +71,12 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function proceed(start: GuardStart, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+function proceed(
+  start: GuardStart,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   // A reply sent from onRequest ends the request there: the handler never runs.
   if (!start.allowed) return void send(reply, start);
   for (const name in start.headers) void reply.header(name, start.headers[name]);
@@ -63,7 +84,9 @@ function proceed(start: GuardStart, request: FastifyRequest, reply: FastifyReply
   // 'close' follows 'finish' in the same turn of the event loop, as Fastify's onResponse does, and
   // also comes when the client went away first: then the request is recorded as 499 at that moment.
   // One listener serves both, where onResponse and onRequestAbort would be two hooks on every route.
-  res.on('close', () => start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, routeOf(request)));
+  res.on('close', () =>
+    start.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, routeOf(request)),
+  );
   done();
 }
 
@@ -94,7 +117,11 @@ function proceed(start: GuardStart, request: FastifyRequest, reply: FastifyReply
 export function guard(options: FastifyGuardOptions = {}): FastifyPluginCallback {
   const core = new RequestGuard<FastifyRequest>('greenslo/fastify guard', options);
   const needsAddress = core.needsAddress;
-  const onRequest = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+  const onRequest = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void => {
     const start = core.begin(request, pathOf(request.url), needsAddress ? request.ip : undefined);
     if (!(start instanceof Promise)) return proceed(start, request, reply, done);
     start.then((settled) => proceed(settled, request, reply, done), done);
@@ -107,7 +134,10 @@ export function guard(options: FastifyGuardOptions = {}): FastifyPluginCallback 
     done();
   };
   // What fastify-plugin sets: skip encapsulation, so the hook applies to the whole application.
-  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'greenslo' });
+  Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'greenslo',
+  });
   return plugin;
 }
 
@@ -161,7 +191,8 @@ function formatParameter(request: FastifyRequest): unknown {
  */
 export function metricsHandler(options: MetricsOptions = {}): FastifyHandler {
   const endpoint = createMetricsEndpoint(options);
-  return (request, reply) => send(reply, endpoint.respond(formatParameter(request) === 'json' ? 'json' : 'prometheus'));
+  return (request, reply) =>
+    send(reply, endpoint.respond(formatParameter(request) === 'json' ? 'json' : 'prometheus'));
 }
 
 /**
@@ -180,7 +211,12 @@ export function statusPage(options: StatusPageOptions = {}): FastifyHandler {
   return (request, reply) => send(reply, page.respond(statusPageFormat(formatParameter(request))));
 }
 
-export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

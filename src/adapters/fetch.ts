@@ -7,18 +7,38 @@
  */
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
-import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
+import {
+  createStatusPage,
+  statusPageFormat,
+  type StatusPageOptions,
+} from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
-import { GUARD_OPTION_HINTS, GUARD_OPTION_KEYS, type GuardOptions, type LimitedRequestInfo } from '../http/guard-options.js';
-import { CLIENT_CLOSED_REQUEST, RequestGuardCore, type GuardStart, type GuardTicket } from '../http/request-guard.js';
+import {
+  GUARD_OPTION_HINTS,
+  GUARD_OPTION_KEYS,
+  type GuardOptions,
+  type LimitedRequestInfo,
+} from '../http/guard-options.js';
+import {
+  CLIENT_CLOSED_REQUEST,
+  RequestGuardCore,
+  type GuardStart,
+  type GuardTicket,
+} from '../http/request-guard.js';
 import { optionsObject } from '../core/validate.js';
 import { pathOfUrl } from '../http/route-key.js';
 
 /** A Fetch-style handler: a `Request` (plus whatever the runtime passes) in, a `Response` out. */
-export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
+export type FetchHandler<Rest extends unknown[] = unknown[]> = (
+  request: Request,
+  ...rest: Rest
+) => Response | Promise<Response>;
 
 /** Options of the Fetch {@link guard}. `clientKey` is required when `limits` is given. */
-export interface FetchGuardOptions<Rest extends unknown[] = unknown[]> extends Omit<GuardOptions<Request>, 'endpoint' | 'clientKey'> {
+export interface FetchGuardOptions<Rest extends unknown[] = unknown[]> extends Omit<
+  GuardOptions<Request>,
+  'endpoint' | 'clientKey'
+> {
   /** Endpoint key of a request; defaults to its URL path (404s fold into `(unmatched)`). */
   readonly endpoint?: ((request: Request, ...rest: Rest) => string) | undefined;
   /**
@@ -79,13 +99,18 @@ function outgoingOf(rest: readonly unknown[]): Partial<NodeOutgoing> | undefined
  * merges them when it writes the `Response`: reading `response.headers` there would turn its light
  * response into a full one, several microseconds per request.
  */
-function withHeaders(response: Response, headers: Readonly<Record<string, string>>, outgoing: Partial<NodeOutgoing> | undefined): Response {
+function withHeaders(
+  response: Response,
+  headers: Readonly<Record<string, string>>,
+  outgoing: Partial<NodeOutgoing> | undefined,
+): Response {
   if (typeof outgoing?.setHeader === 'function' && outgoing.headersSent === false) {
     for (const name in headers) outgoing.setHeader(name, headers[name]!);
     return response;
   }
   try {
-    for (const name in headers) if (!response.headers.has(name)) response.headers.set(name, headers[name]!);
+    for (const name in headers)
+      if (!response.headers.has(name)) response.headers.set(name, headers[name]!);
     return response;
   } catch {
     // Responses from fetch() have immutable headers: copy the response to add them.
@@ -94,7 +119,6 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
     return copy;
   }
 }
-
 
 /**
  * Wraps a Fetch handler with rate limiting, SLO tracking and energy accounting.
@@ -118,14 +142,31 @@ function withHeaders(response: Response, headers: Readonly<Record<string, string
  * }));
  * ```
  */
-export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: FetchGuardOptions<Rest> = {}): FetchHandler<Rest> {
-  if (typeof handler !== 'function') throw new TypeError(`greenslo/fetch guard: \`handler\` must be a function, got ${typeof handler}.`);
-  optionsObject('greenslo/fetch guard', options, GUARD_OPTION_KEYS as (keyof FetchGuardOptions<Rest>)[], GUARD_OPTION_HINTS);
+export function guard<Rest extends unknown[]>(
+  handler: FetchHandler<Rest>,
+  options: FetchGuardOptions<Rest> = {},
+): FetchHandler<Rest> {
+  if (typeof handler !== 'function')
+    throw new TypeError(
+      `greenslo/fetch guard: \`handler\` must be a function, got ${typeof handler}.`,
+    );
+  optionsObject(
+    'greenslo/fetch guard',
+    options,
+    GUARD_OPTION_KEYS as (keyof FetchGuardOptions<Rest>)[],
+    GUARD_OPTION_HINTS,
+  );
   if (options.limits !== undefined && typeof options.clientKey !== 'function') {
-    throw new TypeError('greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.');
+    throw new TypeError(
+      'greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.',
+    );
   }
   const core = new RequestGuardCore<Call<Rest>>('greenslo/fetch guard', callOptions(options));
-  const respond = (start: GuardStart, request: Request, restArgs: Rest): Response | Promise<Response> => {
+  const respond = (
+    start: GuardStart,
+    request: Request,
+    restArgs: Rest,
+  ): Response | Promise<Response> => {
     if (!start.allowed) return toResponse(start);
     const outgoing = outgoingOf(restArgs);
     watchDisconnect(start, request, outgoing);
@@ -150,22 +191,36 @@ export function guard<Rest extends unknown[]>(handler: FetchHandler<Rest>, optio
   // Synchronous when the handler is: a Promise in between would cost every request a detour.
   return (request, ...restArgs) => {
     const pending = core.begin({ request, rest: restArgs }, pathOfUrl(request.url));
-    if (pending instanceof Promise) return pending.then((start) => respond(start, request, restArgs));
+    if (pending instanceof Promise)
+      return pending.then((start) => respond(start, request, restArgs));
     return respond(pending, request, restArgs);
   };
 }
 
 /** The guard's options with every function taking the handler's arguments as one call. */
-function callOptions<Rest extends unknown[]>(options: FetchGuardOptions<Rest>): GuardOptions<Call<Rest>> {
+function callOptions<Rest extends unknown[]>(
+  options: FetchGuardOptions<Rest>,
+): GuardOptions<Call<Rest>> {
   const { endpoint, clientKey, skip, cost, refund, limitedResponse, ...rest } = options;
   return {
     ...rest,
-    ...(endpoint === undefined ? {} : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
-    ...(clientKey === undefined ? {} : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
+    ...(endpoint === undefined
+      ? {}
+      : { endpoint: (call: Call<Rest>) => endpoint(call.request, ...call.rest) }),
+    ...(clientKey === undefined
+      ? {}
+      : { clientKey: (call: Call<Rest>) => clientKey(call.request, ...call.rest) }),
     ...(skip === undefined ? {} : { skip: (call: Call<Rest>) => skip(call.request) }),
     ...(cost === undefined ? {} : { cost: (call: Call<Rest>) => cost(call.request) }),
-    ...(refund === undefined ? {} : { refund: (status: number, call: Call<Rest>) => refund(status, call.request) }),
-    ...(limitedResponse === undefined ? {} : { limitedResponse: (info: LimitedRequestInfo<Call<Rest>>) => limitedResponse({ ...info, request: info.request.request }) }),
+    ...(refund === undefined
+      ? {}
+      : { refund: (status: number, call: Call<Rest>) => refund(status, call.request) }),
+    ...(limitedResponse === undefined
+      ? {}
+      : {
+          limitedResponse: (info: LimitedRequestInfo<Call<Rest>>) =>
+            limitedResponse({ ...info, request: info.request.request }),
+        }),
   };
 }
 
@@ -175,17 +230,26 @@ function callOptions<Rest extends unknown[]>(options: FetchGuardOptions<Rest>): 
  * reading `request.signal` there would make an AbortController per request); elsewhere through
  * `request.signal`, which Bun, Deno and `@hono/node-server` abort when the client disconnects.
  */
-function watchDisconnect(ticket: GuardTicket, request: Request, outgoing: Partial<NodeOutgoing> | undefined): void {
+function watchDisconnect(
+  ticket: GuardTicket,
+  request: Request,
+  outgoing: Partial<NodeOutgoing> | undefined,
+): void {
   if (typeof outgoing?.on === 'function' && typeof outgoing.writableFinished === 'boolean') {
     const response = outgoing as NodeOutgoing;
     response.on('close', () => {
-      if (!response.writableFinished) ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request));
+      if (!response.writableFinished)
+        ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request));
     });
     return;
   }
   const signal = request.signal as AbortSignal | undefined;
   if (signal === undefined || signal === null) return;
-  signal.addEventListener('abort', () => ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request)), { once: true });
+  signal.addEventListener(
+    'abort',
+    () => ticket.finish(CLIENT_CLOSED_REQUEST, reportedRoutes.get(request)),
+    { once: true },
+  );
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<Response> {
@@ -245,7 +309,12 @@ export function healthHandlers(options: HealthOptions = {}): FetchHealthHandlers
  */
 export function metricsHandler(options: MetricsOptions = {}): (request: Request) => Response {
   const endpoint = createMetricsEndpoint(options);
-  return (request) => toResponse(endpoint.respond(new URL(request.url).searchParams.get('format') === 'json' ? 'json' : 'prometheus'));
+  return (request) =>
+    toResponse(
+      endpoint.respond(
+        new URL(request.url).searchParams.get('format') === 'json' ? 'json' : 'prometheus',
+      ),
+    );
 }
 
 /**
@@ -262,11 +331,21 @@ export function metricsHandler(options: MetricsOptions = {}): (request: Request)
  */
 export function statusPage(options: StatusPageOptions = {}): (request: Request) => Response {
   const page = createStatusPage(options);
-  return (request) => toResponse(page.respond(statusPageFormat(new URL(request.url).searchParams.get('format'))));
+  return (request) =>
+    toResponse(page.respond(statusPageFormat(new URL(request.url).searchParams.get('format'))));
 }
 
-export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
-export { fetchClientKeys as clientKeys, type ClientKeys, type FetchClientKey } from '../http/client-keys.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from '../http/guard-options.js';
+export {
+  fetchClientKeys as clientKeys,
+  type ClientKeys,
+  type FetchClientKey,
+} from '../http/client-keys.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

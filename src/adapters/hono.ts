@@ -13,8 +13,17 @@ import type { GuardOptions } from '../http/guard-options.js';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import type { HttpResult } from '../http/http-result.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
-import { CLIENT_CLOSED_REQUEST, RequestGuard, UNMATCHED_ENDPOINT, type GuardTicket } from '../http/request-guard.js';
-import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
+import {
+  CLIENT_CLOSED_REQUEST,
+  RequestGuard,
+  UNMATCHED_ENDPOINT,
+  type GuardTicket,
+} from '../http/request-guard.js';
+import {
+  createStatusPage,
+  statusPageFormat,
+  type StatusPageOptions,
+} from '../status/status-page.js';
 
 /** Options of the Hono {@link guard}; `clientKey`, `endpoint` and the hooks receive the context `c`. */
 export type HonoGuardOptions = GuardOptions<Context>;
@@ -37,7 +46,11 @@ function toResponse(result: Pick<HttpResult, 'status' | 'headers' | 'body'>): Re
 /** The Node response behind the request on `@hono/node-server`, while its head is not yet sent. */
 function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
   const outgoing = (env as { outgoing?: Partial<NodeOutgoing> } | null | undefined)?.outgoing;
-  return typeof outgoing?.setHeader === 'function' && typeof outgoing.on === 'function' && outgoing.headersSent === false ? (outgoing as NodeOutgoing) : undefined;
+  return typeof outgoing?.setHeader === 'function' &&
+    typeof outgoing.on === 'function' &&
+    outgoing.headersSent === false
+    ? (outgoing as NodeOutgoing)
+    : undefined;
 }
 
 /**
@@ -49,14 +62,22 @@ function nodeOutgoing(env: unknown): NodeOutgoing | undefined {
 function routeOf(c: Context, ownIndex: number, status: number): string {
   const index = c.req.routeIndex;
   const route = c.req.matchedRoutes[index];
-  if (route === undefined || index === ownIndex || (status === 404 && route.method === 'ALL')) return UNMATCHED_ENDPOINT;
+  if (route === undefined || index === ownIndex || (status === 404 && route.method === 'ALL'))
+    return UNMATCHED_ENDPOINT;
   return route.path;
 }
 
 /** Records the request at a disconnect, with the route running at that moment, as 499. */
-function watchDisconnect(c: Context, ticket: GuardTicket, ownIndex: number, outgoing: NodeOutgoing | undefined): void {
-  const disconnected = (): void => ticket.finish(CLIENT_CLOSED_REQUEST, routeOf(c, ownIndex, CLIENT_CLOSED_REQUEST));
-  if (outgoing !== undefined) return void outgoing.on('close', () => outgoing.writableFinished || disconnected());
+function watchDisconnect(
+  c: Context,
+  ticket: GuardTicket,
+  ownIndex: number,
+  outgoing: NodeOutgoing | undefined,
+): void {
+  const disconnected = (): void =>
+    ticket.finish(CLIENT_CLOSED_REQUEST, routeOf(c, ownIndex, CLIENT_CLOSED_REQUEST));
+  if (outgoing !== undefined)
+    return void outgoing.on('close', () => outgoing.writableFinished || disconnected());
   const signal = (c.req.raw as { signal?: AbortSignal }).signal;
   signal?.addEventListener('abort', disconnected, { once: true });
 }
@@ -64,11 +85,13 @@ function watchDisconnect(c: Context, ticket: GuardTicket, ownIndex: number, outg
 /** Adds the guard's fields to the handler's response; a field the application set itself wins. */
 function addHeaders(c: Context, headers: Readonly<Record<string, string>>): void {
   try {
-    for (const name in headers) if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name]!);
+    for (const name in headers)
+      if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name]!);
   } catch {
     // Responses from fetch() have immutable headers: Hono copies the response when it is set again.
     c.res = new Response(c.res.body, c.res);
-    for (const name in headers) if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name]!);
+    for (const name in headers)
+      if (!c.res.headers.has(name)) c.res.headers.set(name, headers[name]!);
   }
 }
 
@@ -98,7 +121,9 @@ function addHeaders(c: Context, headers: Readonly<Record<string, string>>): void
  */
 export function guard(options: HonoGuardOptions = {}): MiddlewareHandler {
   if (options?.limits !== undefined && typeof options.clientKey !== 'function') {
-    throw new TypeError('greenslo/hono guard: `clientKey` must be a function when `limits` is given: take one of `clientKeys` (cloudflare, fly, node, bun, deno).');
+    throw new TypeError(
+      'greenslo/hono guard: `clientKey` must be a function when `limits` is given: take one of `clientKeys` (cloudflare, fly, node, bun, deno).',
+    );
   }
   const core = new RequestGuard<Context>('greenslo/hono guard', options);
   return async (c, next) => {
@@ -107,7 +132,8 @@ export function guard(options: HonoGuardOptions = {}): MiddlewareHandler {
     if (!start.allowed) return toResponse(start);
     const ownIndex = c.req.routeIndex;
     const outgoing = nodeOutgoing(c.env);
-    if (outgoing !== undefined) for (const name in start.headers) outgoing.setHeader(name, start.headers[name]!);
+    if (outgoing !== undefined)
+      for (const name in start.headers) outgoing.setHeader(name, start.headers[name]!);
     watchDisconnect(c, start, ownIndex, outgoing);
     try {
       await next();
@@ -172,7 +198,8 @@ export function healthHandlers(options: HealthOptions = {}): HonoHealthHandlers 
  */
 export function metricsHandler(options: MetricsOptions = {}): HonoHandler {
   const endpoint = createMetricsEndpoint(options);
-  return (c) => toResponse(endpoint.respond(c.req.query('format') === 'json' ? 'json' : 'prometheus'));
+  return (c) =>
+    toResponse(endpoint.respond(c.req.query('format') === 'json' ? 'json' : 'prometheus'));
 }
 
 /**
@@ -192,7 +219,12 @@ export function statusPage(options: StatusPageOptions = {}): HonoHandler {
 }
 
 export type { ClientKeyContext, ClientKeys, ContextClientKey } from '../http/client-keys.js';
-export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

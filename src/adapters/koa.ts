@@ -8,7 +8,11 @@
 import type { Context, Middleware } from 'koa';
 import { createHealthEndpoints, type HealthOptions } from '../http/health.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
-import { createStatusPage, statusPageFormat, type StatusPageOptions } from '../status/status-page.js';
+import {
+  createStatusPage,
+  statusPageFormat,
+  type StatusPageOptions,
+} from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import type { GuardOptions } from '../http/guard-options.js';
 import { CLIENT_CLOSED_REQUEST, RequestGuard } from '../http/request-guard.js';
@@ -16,7 +20,10 @@ import { CLIENT_CLOSED_REQUEST, RequestGuard } from '../http/request-guard.js';
 /** Options of the Koa {@link guard}. */
 export type KoaGuardOptions = GuardOptions<Context>;
 
-function send(ctx: Context, result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown }): void {
+function send(
+  ctx: Context,
+  result: Pick<HttpResult, 'status' | 'headers'> & { body: unknown },
+): void {
   ctx.status = result.status;
   ctx.set(result.headers);
   ctx.body = result.body;
@@ -74,7 +81,9 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
     // A client that goes away first is recorded at that moment, as 499; a streamed body is measured
     // until it has been sent. Otherwise the request ends when `next` returns, before Koa responds.
     const res = ctx.res;
-    res.on('close', () => start.finish(res.writableFinished ? ctx.status : CLIENT_CLOSED_REQUEST, routeOf(ctx)));
+    res.on('close', () =>
+      start.finish(res.writableFinished ? ctx.status : CLIENT_CLOSED_REQUEST, routeOf(ctx)),
+    );
     try {
       await next();
     } catch (error) {
@@ -87,12 +96,18 @@ export function guard(options: KoaGuardOptions = {}): Middleware {
 
 /** The status Koa answers a thrown error with. */
 function statusOfError(error: unknown): number {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
 
 function isStream(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { pipe?: unknown }).pipe === 'function'
+  );
 }
 
 /** The health endpoints' handlers. */
@@ -157,7 +172,12 @@ export function statusPage(options: StatusPageOptions = {}): Middleware {
   return (ctx) => send(ctx, page.respond(statusPageFormat(ctx.query.format)));
 }
 
-export type { GuardFailureKind, GuardHeaders, LimitedRequestInfo, LimitedResponseInit } from '../http/guard-options.js';
+export type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedRequestInfo,
+  LimitedResponseInit,
+} from '../http/guard-options.js';
 export type { HealthOptions, ReadinessCheck } from '../http/health.js';
 export type { MetricsOptions } from '../http/metrics-endpoint.js';
 export type { StatusPageOptions } from '../status/status-page.js';

@@ -6,12 +6,21 @@
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
 import { GreensloError } from '../core/errors.js';
-import { describeValue, nonEmptyString, nonNegativeNumber, optionalFunction, positiveNumber } from '../core/validate.js';
+import {
+  describeValue,
+  nonEmptyString,
+  nonNegativeNumber,
+  optionalFunction,
+  positiveNumber,
+} from '../core/validate.js';
 import type { CarbonIntensityProvider } from '../energy/intensity-feed.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH } from '../energy/carbon.js';
 
 /** The `fetch` function a provider calls (the global one by default). */
-export type FetchFunction = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<FetchResponse>;
+export type FetchFunction = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<FetchResponse>;
 
 /** The part of a `Response` a provider reads. */
 export interface FetchResponse {
@@ -47,7 +56,14 @@ export interface ProviderOptions {
 }
 
 /** The option keys of {@link ProviderOptions}. */
-export const PROVIDER_OPTION_KEYS = ['ttlMs', 'timeoutMs', 'fallbackGPerKWh', 'retryAfterErrorMs', 'onError', 'fetch'] as const;
+export const PROVIDER_OPTION_KEYS = [
+  'ttlMs',
+  'timeoutMs',
+  'fallbackGPerKWh',
+  'retryAfterErrorMs',
+  'onError',
+  'fetch',
+] as const;
 
 /** A provider of `greenslo/carbon`: a {@link CarbonIntensityProvider} that also tells how it fares. */
 export interface LiveCarbonIntensityProvider extends CarbonIntensityProvider {
@@ -61,7 +77,10 @@ export interface LiveCarbonIntensityProvider extends CarbonIntensityProvider {
 }
 
 /** What a provider does to get one figure: one or more requests through `get`. */
-export type FetchIntensity = (get: (url: string, headers: Record<string, string>) => Promise<unknown>, nowMs: number) => Promise<number>;
+export type FetchIntensity = (
+  get: (url: string, headers: Record<string, string>) => Promise<unknown>,
+  nowMs: number,
+) => Promise<number>;
 
 export interface ProviderSpec {
   readonly owner: string;
@@ -71,21 +90,45 @@ export interface ProviderSpec {
 }
 
 /** Builds a provider around `spec.fetchIntensity` with the shared cache, timeout and fallback. */
-export function cachedProvider(spec: ProviderSpec, options: ProviderOptions): LiveCarbonIntensityProvider {
+export function cachedProvider(
+  spec: ProviderSpec,
+  options: ProviderOptions,
+): LiveCarbonIntensityProvider {
   const { owner } = spec;
   const ttlMs = nonNegativeNumber(owner, 'ttlMs', options.ttlMs ?? spec.defaultTtlMs);
   const timeoutMs = positiveNumber(owner, 'timeoutMs', options.timeoutMs ?? 5000);
-  const fallback = nonNegativeNumber(owner, 'fallbackGPerKWh', options.fallbackGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH);
-  const retryMs = nonNegativeNumber(owner, 'retryAfterErrorMs', options.retryAfterErrorMs ?? Math.min(ttlMs, 60_000));
+  const fallback = nonNegativeNumber(
+    owner,
+    'fallbackGPerKWh',
+    options.fallbackGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH,
+  );
+  const retryMs = nonNegativeNumber(
+    owner,
+    'retryAfterErrorMs',
+    options.retryAfterErrorMs ?? Math.min(ttlMs, 60_000),
+  );
   const global = globalThis as { fetch?: FetchFunction };
   // Called through the global object: some runtimes refuse a detached `fetch` ("Illegal invocation").
-  const globalFetch: FetchFunction | undefined = typeof global.fetch === 'function' ? (url, init) => global.fetch!(url, init) : undefined;
+  const globalFetch: FetchFunction | undefined =
+    typeof global.fetch === 'function' ? (url, init) => global.fetch!(url, init) : undefined;
   const fetchFn = optionalFunction(owner, 'fetch', options.fetch) ?? globalFetch;
-  if (fetchFn === undefined) throw new TypeError(`${owner}: this runtime has no global fetch; pass \`fetch\`.`);
+  if (fetchFn === undefined)
+    throw new TypeError(`${owner}: this runtime has no global fetch; pass \`fetch\`.`);
   let warned = false;
-  const onError = optionalFunction(owner, 'onError', options.onError) ?? ((error: GreensloError) => (warned ? undefined : ((warned = true), console.warn(error.message))));
-  const get = (url: string, headers: Record<string, string>) => getJson(owner, fetchFn, url, headers, timeoutMs);
-  return new CachedProvider(nonEmptyString(owner, 'name', spec.name), fallback, ttlMs, retryMs, (nowMs) => spec.fetchIntensity(get, nowMs), onError);
+  const onError =
+    optionalFunction(owner, 'onError', options.onError) ??
+    ((error: GreensloError) =>
+      warned ? undefined : ((warned = true), console.warn(error.message)));
+  const get = (url: string, headers: Record<string, string>) =>
+    getJson(owner, fetchFn, url, headers, timeoutMs);
+  return new CachedProvider(
+    nonEmptyString(owner, 'name', spec.name),
+    fallback,
+    ttlMs,
+    retryMs,
+    (nowMs) => spec.fetchIntensity(get, nowMs),
+    onError,
+  );
 }
 
 class CachedProvider implements LiveCarbonIntensityProvider {
@@ -108,7 +151,11 @@ class CachedProvider implements LiveCarbonIntensityProvider {
 
   intensityGPerKWh(nowMs: number): Promise<number> {
     if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= 8.64e15)) {
-      return Promise.reject(new RangeError(`${this.name}: \`nowMs\` must be a finite number from 0 to 8.64e15, got ${describeValue(nowMs)}.`));
+      return Promise.reject(
+        new RangeError(
+          `${this.name}: \`nowMs\` must be a finite number from 0 to 8.64e15, got ${describeValue(nowMs)}.`,
+        ),
+      );
     }
     if (nowMs < this.#expiresAtMs) return Promise.resolve(this.latestGPerKWh);
     this.#pending ??= this.#refresh(nowMs).finally(() => (this.#pending = undefined));
@@ -118,13 +165,24 @@ class CachedProvider implements LiveCarbonIntensityProvider {
   async #refresh(nowMs: number): Promise<number> {
     try {
       const value = await this.fetchOnce(nowMs);
-      if (!Number.isFinite(value) || value < 0) throw new GreensloError('invalid_intensity_data', `${this.name}: the API answered ${describeValue(value)}, not a finite number >= 0.`);
+      if (!Number.isFinite(value) || value < 0)
+        throw new GreensloError(
+          'invalid_intensity_data',
+          `${this.name}: the API answered ${describeValue(value)}, not a finite number >= 0.`,
+        );
       this.latestGPerKWh = value;
       this.updatedAtMs = nowMs;
       this.lastError = undefined;
       this.#expiresAtMs = nowMs + this.ttlMs;
     } catch (error) {
-      const failure = error instanceof GreensloError ? error : new GreensloError('carbon_intensity_failed', `${this.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const failure =
+        error instanceof GreensloError
+          ? error
+          : new GreensloError(
+              'carbon_intensity_failed',
+              `${this.name}: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            );
       this.lastError = failure;
       this.#expiresAtMs = nowMs + this.retryMs;
       try {
@@ -138,23 +196,50 @@ class CachedProvider implements LiveCarbonIntensityProvider {
 }
 
 /** GETs `url` and parses its JSON body, within `timeoutMs`; any failure is a `GreensloError`. */
-async function getJson(owner: string, fetchFn: FetchFunction, url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+async function getJson(
+  owner: string,
+  fetchFn: FetchFunction,
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const where = url.replace(/\?.*$/, '');
   try {
-    const response = await fetchFn(url, { headers: { accept: 'application/json', ...headers }, signal: controller.signal });
+    const response = await fetchFn(url, {
+      headers: { accept: 'application/json', ...headers },
+      signal: controller.signal,
+    });
     const body = await response.text();
-    if (!response.ok) throw new GreensloError('carbon_intensity_http_error', `${owner}: ${where} answered HTTP ${response.status}: ${body.slice(0, 200)}`, { cause: { status: response.status } });
+    if (!response.ok)
+      throw new GreensloError(
+        'carbon_intensity_http_error',
+        `${owner}: ${where} answered HTTP ${response.status}: ${body.slice(0, 200)}`,
+        { cause: { status: response.status } },
+      );
     try {
       return JSON.parse(body) as unknown;
     } catch (error) {
-      throw new GreensloError('invalid_intensity_data', `${owner}: ${where} answered a body that is not JSON: ${body.slice(0, 100)}`, { cause: error });
+      throw new GreensloError(
+        'invalid_intensity_data',
+        `${owner}: ${where} answered a body that is not JSON: ${body.slice(0, 100)}`,
+        { cause: error },
+      );
     }
   } catch (error) {
     if (error instanceof GreensloError) throw error;
-    if (controller.signal.aborted) throw new GreensloError('carbon_intensity_timeout', `${owner}: ${where} did not answer within ${timeoutMs} ms.`, { cause: error });
-    throw new GreensloError('carbon_intensity_failed', `${owner}: ${where} could not be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    if (controller.signal.aborted)
+      throw new GreensloError(
+        'carbon_intensity_timeout',
+        `${owner}: ${where} did not answer within ${timeoutMs} ms.`,
+        { cause: error },
+      );
+    throw new GreensloError(
+      'carbon_intensity_failed',
+      `${owner}: ${where} could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -163,20 +248,31 @@ async function getJson(owner: string, fetchFn: FetchFunction, url: string, heade
 /** Reads a number at a path of a JSON value; a `GreensloError` naming the path when it is not one. */
 export function numberAt(owner: string, json: unknown, path: readonly (string | number)[]): number {
   let value: unknown = json;
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[key] : undefined;
+  for (const key of path)
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string | number, unknown>)[key]
+        : undefined;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  throw new GreensloError('invalid_intensity_data', `${owner}: expected a number >= 0 at ${path.join('.')} of the answer, got ${describeValue(value)}.`);
+  throw new GreensloError(
+    'invalid_intensity_data',
+    `${owner}: expected a number >= 0 at ${path.join('.')} of the answer, got ${describeValue(value)}.`,
+  );
 }
 
 /** The HTTP status of a `carbon_intensity_http_error`, else undefined. */
 export function httpStatus(error: unknown): number | undefined {
-  const cause = error instanceof GreensloError ? (error.cause as { status?: unknown } | undefined) : undefined;
+  const cause =
+    error instanceof GreensloError ? (error.cause as { status?: unknown } | undefined) : undefined;
   return typeof cause?.status === 'number' ? cause.status : undefined;
 }
 
 /** `baseUrl` without a trailing slash, checked to be an http(s) URL. */
 export function baseUrlOption(owner: string, value: string | undefined, fallback: string): string {
   const url = nonEmptyString(owner, 'baseUrl', value ?? fallback);
-  if (!/^https?:\/\//.test(url)) throw new TypeError(`${owner}: \`baseUrl\` must start with http:// or https://, got ${describeValue(url)}.`);
+  if (!/^https?:\/\//.test(url))
+    throw new TypeError(
+      `${owner}: \`baseUrl\` must start with http:// or https://, got ${describeValue(url)}.`,
+    );
   return url.replace(/\/+$/, '');
 }

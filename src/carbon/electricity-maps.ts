@@ -1,6 +1,13 @@
 import { nonEmptyString } from '../core/validate.js';
 import { knownOptions } from '../energy/options.js';
-import { baseUrlOption, cachedProvider, numberAt, PROVIDER_OPTION_KEYS, type LiveCarbonIntensityProvider, type ProviderOptions } from './cached-provider.js';
+import {
+  baseUrlOption,
+  cachedProvider,
+  numberAt,
+  PROVIDER_OPTION_KEYS,
+  type LiveCarbonIntensityProvider,
+  type ProviderOptions,
+} from './cached-provider.js';
 
 /** Options of {@link electricityMaps}. */
 export interface ElectricityMapsOptions extends ProviderOptions {
@@ -43,7 +50,14 @@ export function electricityMaps(options: ElectricityMapsOptions): LiveCarbonInte
       owner: OWNER,
       name: `electricity-maps:${zone}`,
       defaultTtlMs: DEFAULT_TTL_MS,
-      fetchIntensity: async (get) => numberAt(OWNER, await get(`${baseUrl}/v3/carbon-intensity/latest?zone=${encodeURIComponent(zone)}`, { 'auth-token': token }), ['carbonIntensity']),
+      fetchIntensity: async (get) =>
+        numberAt(
+          OWNER,
+          await get(`${baseUrl}/v3/carbon-intensity/latest?zone=${encodeURIComponent(zone)}`, {
+            'auth-token': token,
+          }),
+          ['carbonIntensity'],
+        ),
     },
     given,
   );

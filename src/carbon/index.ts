@@ -7,7 +7,12 @@
  * @module greenslo/carbon
  */
 export type { CarbonIntensityProvider } from '../energy/intensity-feed.js';
-export type { FetchFunction, FetchResponse, LiveCarbonIntensityProvider, ProviderOptions } from './cached-provider.js';
+export type {
+  FetchFunction,
+  FetchResponse,
+  LiveCarbonIntensityProvider,
+  ProviderOptions,
+} from './cached-provider.js';
 export { electricityMaps, type ElectricityMapsOptions } from './electricity-maps.js';
 export { ukCarbonIntensity, type UkCarbonIntensityOptions } from './uk-carbon-intensity.js';
 export { GRAMS_PER_POUND, wattTime, type WattTimeOptions } from './watttime.js';

@@ -1,6 +1,13 @@
 import { nonEmptyString } from '../core/validate.js';
 import { knownOptions } from '../energy/options.js';
-import { baseUrlOption, cachedProvider, numberAt, PROVIDER_OPTION_KEYS, type LiveCarbonIntensityProvider, type ProviderOptions } from './cached-provider.js';
+import {
+  baseUrlOption,
+  cachedProvider,
+  numberAt,
+  PROVIDER_OPTION_KEYS,
+  type LiveCarbonIntensityProvider,
+  type ProviderOptions,
+} from './cached-provider.js';
 
 /** Options of {@link ukCarbonIntensity}. */
 export interface UkCarbonIntensityOptions extends ProviderOptions {
@@ -31,20 +38,36 @@ const DEFAULT_TTL_MS = 15 * 60_000;
  * const monitor = new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: ukCarbonIntensity({ postcode: 'RG10' }) });
  * ```
  */
-export function ukCarbonIntensity(options: UkCarbonIntensityOptions = {}): LiveCarbonIntensityProvider {
+export function ukCarbonIntensity(
+  options: UkCarbonIntensityOptions = {},
+): LiveCarbonIntensityProvider {
   const given = knownOptions(OWNER, options, ['baseUrl', 'postcode', ...PROVIDER_OPTION_KEYS]);
   const baseUrl = baseUrlOption(OWNER, given.baseUrl, 'https://api.carbonintensity.org.uk');
-  const outcode = given.postcode === undefined ? undefined : nonEmptyString(OWNER, 'postcode', given.postcode.trim()).split(/\s+/)[0]!.toUpperCase();
+  const outcode =
+    given.postcode === undefined
+      ? undefined
+      : nonEmptyString(OWNER, 'postcode', given.postcode.trim()).split(/\s+/)[0]!.toUpperCase();
   return cachedProvider(
     {
       owner: OWNER,
       name: outcode === undefined ? 'uk-carbon-intensity' : `uk-carbon-intensity:${outcode}`,
       defaultTtlMs: DEFAULT_TTL_MS,
       fetchIntensity: async (get) => {
-        if (outcode !== undefined) return numberAt(OWNER, await get(`${baseUrl}/regional/postcode/${encodeURIComponent(outcode)}`, {}), ['data', 0, 'data', 0, 'intensity', 'forecast']);
+        if (outcode !== undefined)
+          return numberAt(
+            OWNER,
+            await get(`${baseUrl}/regional/postcode/${encodeURIComponent(outcode)}`, {}),
+            ['data', 0, 'data', 0, 'intensity', 'forecast'],
+          );
         const json = await get(`${baseUrl}/intensity`, {});
-        const actual = (json as { data?: { intensity?: { actual?: unknown } }[] } | null)?.data?.[0]?.intensity?.actual;
-        return numberAt(OWNER, json, ['data', 0, 'intensity', typeof actual === 'number' ? 'actual' : 'forecast']);
+        const actual = (json as { data?: { intensity?: { actual?: unknown } }[] } | null)?.data?.[0]
+          ?.intensity?.actual;
+        return numberAt(OWNER, json, [
+          'data',
+          0,
+          'intensity',
+          typeof actual === 'number' ? 'actual' : 'forecast',
+        ]);
       },
     },
     given,

@@ -1,7 +1,15 @@
 import { GreensloError } from '../core/errors.js';
 import { describeValue, nonEmptyString } from '../core/validate.js';
 import { knownOptions } from '../energy/options.js';
-import { baseUrlOption, cachedProvider, httpStatus, numberAt, PROVIDER_OPTION_KEYS, type LiveCarbonIntensityProvider, type ProviderOptions } from './cached-provider.js';
+import {
+  baseUrlOption,
+  cachedProvider,
+  httpStatus,
+  numberAt,
+  PROVIDER_OPTION_KEYS,
+  type LiveCarbonIntensityProvider,
+  type ProviderOptions,
+} from './cached-provider.js';
 
 /** Options of {@link wattTime}. */
 export interface WattTimeOptions extends ProviderOptions {
@@ -50,8 +58,17 @@ function basicAuth(username: string, password: string): string {
  * ```
  */
 export function wattTime(options: WattTimeOptions): LiveCarbonIntensityProvider {
-  const given = knownOptions(OWNER, options, ['username', 'password', 'region', 'baseUrl', ...PROVIDER_OPTION_KEYS]);
-  const authorization = basicAuth(nonEmptyString(OWNER, 'username', given.username), nonEmptyString(OWNER, 'password', given.password));
+  const given = knownOptions(OWNER, options, [
+    'username',
+    'password',
+    'region',
+    'baseUrl',
+    ...PROVIDER_OPTION_KEYS,
+  ]);
+  const authorization = basicAuth(
+    nonEmptyString(OWNER, 'username', given.username),
+    nonEmptyString(OWNER, 'password', given.password),
+  );
   const region = nonEmptyString(OWNER, 'region', given.region);
   const baseUrl = baseUrlOption(OWNER, given.baseUrl, 'https://api.watttime.org');
   let token: { value: string; expiresAtMs: number } | undefined;
@@ -65,11 +82,16 @@ export function wattTime(options: WattTimeOptions): LiveCarbonIntensityProvider 
         const login = async () => {
           const json = await get(`${baseUrl}/login`, { authorization });
           const value = (json as { token?: unknown } | null)?.token;
-          if (typeof value !== 'string' || value === '') throw new GreensloError('invalid_intensity_data', `${OWNER}: /login answered without a token.`);
+          if (typeof value !== 'string' || value === '')
+            throw new GreensloError(
+              'invalid_intensity_data',
+              `${OWNER}: /login answered without a token.`,
+            );
           token = { value, expiresAtMs: nowMs + TOKEN_LIFETIME_MS };
           return value;
         };
-        const bearer = token !== undefined && nowMs < token.expiresAtMs ? token.value : await login();
+        const bearer =
+          token !== undefined && nowMs < token.expiresAtMs ? token.value : await login();
         let json: unknown;
         try {
           json = await get(signalUrl, { authorization: `Bearer ${bearer}` });
@@ -86,6 +108,10 @@ export function wattTime(options: WattTimeOptions): LiveCarbonIntensityProvider 
 
 function poundsToGrams(json: unknown): number {
   const units = (json as { meta?: { units?: unknown } } | null)?.meta?.units;
-  if (units !== undefined && units !== 'lbs_co2_per_mwh') throw new GreensloError('invalid_intensity_data', `${OWNER}: expected values in lbs_co2_per_mwh, got ${describeValue(units)}.`);
+  if (units !== undefined && units !== 'lbs_co2_per_mwh')
+    throw new GreensloError(
+      'invalid_intensity_data',
+      `${OWNER}: expected values in lbs_co2_per_mwh, got ${describeValue(units)}.`,
+    );
   return (numberAt(OWNER, json, ['data', 0, 'value']) * GRAMS_PER_POUND) / 1000;
 }

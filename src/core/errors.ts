@@ -29,5 +29,9 @@ export class GreensloError extends Error {
  * greenslo (for example the CommonJS build beside the ES module build, or another realm).
  */
 export function isGreensloError(value: unknown): value is GreensloError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
 }

@@ -10,19 +10,32 @@
 /** Renders a received value for an error message: strings quoted, numbers as written. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   return `an ${typeof value}`;
 }
 
-function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: string, rule: string, value: unknown): never {
+function fail(
+  Kind: typeof TypeError | typeof RangeError,
+  owner: string,
+  name: string,
+  rule: string,
+  value: unknown,
+): never {
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
 }
 
 /** A finite number that `inRange` accepts; `rule` says which in the error message. */
-export function checkNumber(owner: string, name: string, value: unknown, rule: string, inRange: (n: number) => boolean): number {
+export function checkNumber(
+  owner: string,
+  name: string,
+  value: unknown,
+  rule: string,
+  inRange: (n: number) => boolean,
+): number {
   if (typeof value !== 'number') fail(TypeError, owner, name, rule, value);
   if (!Number.isFinite(value) || !inRange(value)) fail(RangeError, owner, name, rule, value);
   return value;
@@ -44,31 +57,61 @@ export function nonNegativeNumber(owner: string, name: string, value: unknown): 
 }
 
 /** A finite number from `min` to `max`, both included. */
-export function numberInRange(owner: string, name: string, value: unknown, min: number, max: number): number {
-  return checkNumber(owner, name, value, `a finite number from ${min} to ${max}`, (n) => n >= min && n <= max);
+export function numberInRange(
+  owner: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number {
+  return checkNumber(
+    owner,
+    name,
+    value,
+    `a finite number from ${min} to ${max}`,
+    (n) => n >= min && n <= max,
+  );
 }
 
 /** An integer greater than or equal to `min` (a safe integer, so never Infinity). */
 export function integerAtLeast(owner: string, name: string, value: unknown, min: number): number {
-  return checkNumber(owner, name, value, `an integer >= ${min}`, (n) => Number.isSafeInteger(n) && n >= min);
+  return checkNumber(
+    owner,
+    name,
+    value,
+    `an integer >= ${min}`,
+    (n) => Number.isSafeInteger(n) && n >= min,
+  );
 }
 
 /** A string with at least one character. */
 export function nonEmptyString(owner: string, name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) fail(TypeError, owner, name, 'a non-empty string', value);
+  if (typeof value !== 'string' || value.length === 0)
+    fail(TypeError, owner, name, 'a non-empty string', value);
   return value;
 }
 
 /** One of a fixed set of strings. */
-export function oneOf<const T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+export function oneOf<const T extends string>(
+  owner: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
   const rule = `one of ${allowed.map((item) => `'${item}'`).join(', ')}`;
   return fail(typeof value === 'string' ? RangeError : TypeError, owner, name, rule, value);
 }
 
 /** A function; `undefined` is accepted when the option is optional and returns `undefined`. */
-export function optionalFunction<T extends (...args: never[]) => unknown>(owner: string, name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') fail(TypeError, owner, name, 'a function', value);
+export function optionalFunction<T extends (...args: never[]) => unknown>(
+  owner: string,
+  name: string,
+  value: T | undefined,
+): T | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    fail(TypeError, owner, name, 'a function', value);
   return value;
 }
 
@@ -95,7 +138,9 @@ export const MAX_CLOCK_MS = 8.64e15;
 export function clockReading(owner: string, nowMs: number): number {
   if (nowMs >= 0 && nowMs <= MAX_CLOCK_MS) return nowMs;
   const Kind = typeof nowMs === 'number' ? RangeError : TypeError;
-  throw new Kind(`${owner}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
+  throw new Kind(
+    `${owner}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`,
+  );
 }
 
 /** Names other libraries use for an option, and what to use here instead. */
@@ -114,7 +159,11 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function unknownKeyHint(key: string, known: readonly string[], hints: OptionHints | undefined): string {
+function unknownKeyHint(
+  key: string,
+  known: readonly string[],
+  hints: OptionHints | undefined,
+): string {
   const hint = hints?.[key];
   if (hint !== undefined) return ` (${hint})`;
   let best: string | undefined;
@@ -143,10 +192,16 @@ function unknownKeyHint(key: string, known: readonly string[], hints: OptionHint
  * });
  * ```
  */
-export function rejectUnknownKeys(owner: string, options: object, known: readonly string[], hints?: OptionHints): void {
+export function rejectUnknownKeys(
+  owner: string,
+  options: object,
+  known: readonly string[],
+  hints?: OptionHints,
+): void {
   let unknown: string[] | undefined;
   for (const key in options) {
-    if (!known.includes(key)) (unknown ??= []).push(`\`${key}\` is not an option${unknownKeyHint(key, known, hints)}`);
+    if (!known.includes(key))
+      (unknown ??= []).push(`\`${key}\` is not an option${unknownKeyHint(key, known, hints)}`);
   }
   if (unknown === undefined) return;
   const rest = `known options are ${known.map((name) => `\`${name}\``).join(', ')}`;
@@ -165,7 +220,12 @@ export function rejectUnknownKeys(owner: string, options: object, known: readonl
  * @returns `options`, typed
  * @throws TypeError when `options` is not an object, or names every unknown key
  */
-export function optionsObject<T extends object>(owner: string, options: T, known: readonly (keyof T & string)[], hints?: OptionHints): T {
+export function optionsObject<T extends object>(
+  owner: string,
+  options: T,
+  known: readonly (keyof T & string)[],
+  hints?: OptionHints,
+): T {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${owner}: options must be an object, got ${describeValue(options)}.`);
   }

@@ -126,7 +126,8 @@ export class AttributionLedger {
     if (beganIn === open) {
       tailShareMs = this.shareMs - beginShareMs;
     } else {
-      const settledAtBeginJ = beganIn.startPerRequestJ + beganIn.rateJPerMs * (beginShareMs - beganIn.startShareMs);
+      const settledAtBeginJ =
+        beganIn.startPerRequestJ + beganIn.rateJPerMs * (beginShareMs - beganIn.startShareMs);
       settledJ = open.startPerRequestJ - settledAtBeginJ;
       tailShareMs = this.shareMs - open.startShareMs;
     }

@@ -41,7 +41,11 @@ export interface AverageIntensityTable {
  * @param pue - power usage effectiveness of the facility (>= 1)
  * @returns emissions in grams of CO2-equivalent
  */
-export function emissionsGrams(energyWh: number, carbonIntensityGPerKWh: number, pue: number): number {
+export function emissionsGrams(
+  energyWh: number,
+  carbonIntensityGPerKWh: number,
+  pue: number,
+): number {
   return (energyWh * pue * carbonIntensityGPerKWh) / 1000;
 }
 
@@ -67,18 +71,28 @@ export function emissionsGrams(energyWh: number, carbonIntensityGPerKWh: number,
  * ```
  */
 export function lookupCarbonIntensity(isoCode: string, co2: AverageIntensityModule): number {
-  if (typeof isoCode !== 'string') throw new TypeError(`lookupCarbonIntensity: \`isoCode\` must be a string, got ${describeValue(isoCode)}.`);
+  if (typeof isoCode !== 'string')
+    throw new TypeError(
+      `lookupCarbonIntensity: \`isoCode\` must be a string, got ${describeValue(isoCode)}.`,
+    );
   const data = (co2 as Partial<AverageIntensityModule> | undefined)?.averageIntensity?.data;
   if (typeof data !== 'object' || data === null) {
-    throw new TypeError('lookupCarbonIntensity: `co2` must be the @tgwf/co2 module (an object with `averageIntensity.data`).');
+    throw new TypeError(
+      'lookupCarbonIntensity: `co2` must be the @tgwf/co2 module (an object with `averageIntensity.data`).',
+    );
   }
   const key = isoCode.trim().toUpperCase();
   const value = Object.hasOwn(data, key) ? data[key] : undefined;
   if (value === undefined) {
-    throw new RangeError(`lookupCarbonIntensity: \`isoCode\` must be an ISO 3166-1 alpha-3 code present in @tgwf/co2's average intensity data (such as 'DEU'), got ${describeValue(isoCode)}.`);
+    throw new RangeError(
+      `lookupCarbonIntensity: \`isoCode\` must be an ISO 3166-1 alpha-3 code present in @tgwf/co2's average intensity data (such as 'DEU'), got ${describeValue(isoCode)}.`,
+    );
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new GreensloError('invalid_intensity_data', `lookupCarbonIntensity: the intensity for ${key} is ${describeValue(value)}, not a finite number >= 0.`);
+    throw new GreensloError(
+      'invalid_intensity_data',
+      `lookupCarbonIntensity: the intensity for ${key} is ${describeValue(value)}, not a finite number >= 0.`,
+    );
   }
   return value;
 }

@@ -25,7 +25,9 @@ let defaultMonitor: EnergyMonitor | undefined;
  * and the system clock. A convenience for scripts; services should create their own `EnergyMonitor`.
  */
 export function defaultEnergyMonitor(): EnergyMonitor {
-  defaultMonitor ??= new EnergyMonitor({ powerSource: constantPower(DEFAULT_ASSUMED_POWER_W, { name: 'assumed-constant' }) });
+  defaultMonitor ??= new EnergyMonitor({
+    powerSource: constantPower(DEFAULT_ASSUMED_POWER_W, { name: 'assumed-constant' }),
+  });
   return defaultMonitor;
 }
 
@@ -36,7 +38,8 @@ export function defaultEnergyMonitor(): EnergyMonitor {
  * @throws TypeError when `monitor` is not an `EnergyMonitor`
  */
 export function setDefaultEnergyMonitor(monitor: EnergyMonitor): void {
-  if (!(monitor instanceof EnergyMonitor)) throw new TypeError('setDefaultEnergyMonitor: `monitor` must be an EnergyMonitor.');
+  if (!(monitor instanceof EnergyMonitor))
+    throw new TypeError('setDefaultEnergyMonitor: `monitor` must be an EnergyMonitor.');
   defaultMonitor = monitor;
 }
 
@@ -56,7 +59,9 @@ export function setDefaultEnergyMonitor(monitor: EnergyMonitor): void {
  */
 export function trackRequestEnergy<T>(fn: () => Promise<T>): Promise<TrackedRequestEnergy<T>>;
 export function trackRequestEnergy<T>(fn: () => T): TrackedRequestEnergy<T>;
-export function trackRequestEnergy<T>(fn: () => T | Promise<T>): TrackedRequestEnergy<T> | Promise<TrackedRequestEnergy<T>> {
+export function trackRequestEnergy<T>(
+  fn: () => T | Promise<T>,
+): TrackedRequestEnergy<T> | Promise<TrackedRequestEnergy<T>> {
   return defaultEnergyMonitor().trackRequestEnergy(fn as () => T);
 }
 
@@ -117,11 +122,27 @@ export interface SustainabilityReport {
  * console.log(report.energy.energyPerRequestWh, report.lowPower?.measuredReduction.targetMet);
  * ```
  */
-export function generateSustainabilityReport(options: SustainabilityReportOptions = {}): SustainabilityReport {
+export function generateSustainabilityReport(
+  options: SustainabilityReportOptions = {},
+): SustainabilityReport {
   const given = knownOptions('generateSustainabilityReport', options, ['monitor', 'lowPowerMode']);
   const monitor = given.monitor ?? defaultEnergyMonitor();
   const energy = monitor.metrics();
   const mode = given.lowPowerMode;
-  const lowPower = mode === undefined ? undefined : { enabled: mode.enabled, reason: mode.reason, settings: mode.settings, measuredReduction: mode.measuredReduction() };
-  return { generatedAt: new Date(clockReading('generateSustainabilityReport', monitor.clock.nowMs())).toISOString(), energy, lowPower };
+  const lowPower =
+    mode === undefined
+      ? undefined
+      : {
+          enabled: mode.enabled,
+          reason: mode.reason,
+          settings: mode.settings,
+          measuredReduction: mode.measuredReduction(),
+        };
+  return {
+    generatedAt: new Date(
+      clockReading('generateSustainabilityReport', monitor.clock.nowMs()),
+    ).toISOString(),
+    energy,
+    lowPower,
+  };
 }

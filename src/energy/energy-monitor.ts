@@ -1,5 +1,12 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, nonNegativeNumber, numberInRange, positiveNumber, rejectUnknownKeys } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  nonNegativeNumber,
+  numberInRange,
+  positiveNumber,
+  rejectUnknownKeys,
+} from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE } from './carbon.js';
 import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { numberAtLeast, powerSourceOption } from './options.js';
@@ -7,7 +14,16 @@ import { powerSourceParts, type PowerSource } from './power-source.js';
 import { PowerWindows } from './power-windows.js';
 import { requestTime, RequestEnergyHandle } from './request-energy-handle.js';
 import { TrackingSession, type SessionHooks } from './tracking-session.js';
-import type { CarbonFigures, EnergyFault, EnergyFaultCode, EnergyMetrics, EnergyWarning, PowerWindow, TrackedRequestEnergy, TrackingSummary } from './types.js';
+import type {
+  CarbonFigures,
+  EnergyFault,
+  EnergyFaultCode,
+  EnergyMetrics,
+  EnergyWarning,
+  PowerWindow,
+  TrackedRequestEnergy,
+  TrackingSummary,
+} from './types.js';
 
 /**
  * Default minimum time between two readings of the power source by an {@link EnergyMonitor}, in ms.
@@ -60,7 +76,8 @@ const KNOWN_OPTIONS = [
 ] as const;
 const OPTION_HINTS = {
   carbonIntensity: 'use `carbonIntensityGPerKWh`, in gCO2e/kWh, or a provider from greenslo/carbon',
-  country_iso_code: 'use `carbonIntensityGPerKWh`, for instance from carbonIntensityForCountry() in greenslo/node',
+  country_iso_code:
+    'use `carbonIntensityGPerKWh`, for instance from carbonIntensityForCountry() in greenslo/node',
   measure_power_secs: 'use `sampleIntervalMs`, in milliseconds',
   source: 'use `powerSource`',
 };
@@ -193,22 +210,55 @@ export class EnergyMonitor {
    *   `pue` < 1, `powerThresholdW` <= 0, negative `sampleIntervalMs`, `powerWindowMs` <= 0)
    */
   constructor(options: EnergyMonitorOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: \`options\` must be an object with a \`powerSource\`.`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`${OWNER}: \`options\` must be an object with a \`powerSource\`.`);
     rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.powerSource = powerSourceOption(OWNER, options.powerSource);
     this.clock = clockOption(OWNER, options.clock ?? systemClock);
-    const refreshMs = nonNegativeNumber(OWNER, 'carbonIntensityRefreshMs', options.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS);
-    this.#intensity = new IntensityFeed(OWNER, 'carbonIntensityGPerKWh', options.carbonIntensityGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH, refreshMs, {
-      updated: (value, askedAtMs) => this.#intensityArrived(value, askedAtMs),
-      failed: (message, atMs, cause) => this.#fault('carbon_intensity_failed', message, atMs, cause),
-    });
+    const refreshMs = nonNegativeNumber(
+      OWNER,
+      'carbonIntensityRefreshMs',
+      options.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS,
+    );
+    this.#intensity = new IntensityFeed(
+      OWNER,
+      'carbonIntensityGPerKWh',
+      options.carbonIntensityGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH,
+      refreshMs,
+      {
+        updated: (value, askedAtMs) => this.#intensityArrived(value, askedAtMs),
+        failed: (message, atMs, cause) =>
+          this.#fault('carbon_intensity_failed', message, atMs, cause),
+      },
+    );
     this.carbonIntensityProvider = this.#intensity.provider;
     this.pue = numberAtLeast(OWNER, 'pue', options.pue ?? DEFAULT_PUE, 1);
-    this.embodiedGPerHour = nonNegativeNumber(OWNER, 'embodiedGPerHour', options.embodiedGPerHour ?? 0);
-    this.powerThresholdW = options.powerThresholdW === undefined ? undefined : positiveNumber(OWNER, 'powerThresholdW', options.powerThresholdW);
-    this.sampleIntervalMs = nonNegativeNumber(OWNER, 'sampleIntervalMs', options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS);
-    const windowMs = positiveNumber(OWNER, 'powerWindowMs', options.powerWindowMs ?? DEFAULT_POWER_WINDOW_MS);
-    const hysteresis = numberInRange(OWNER, 'warningHysteresisRatio', options.warningHysteresisRatio ?? DEFAULT_WARNING_HYSTERESIS_RATIO, 0, 1);
+    this.embodiedGPerHour = nonNegativeNumber(
+      OWNER,
+      'embodiedGPerHour',
+      options.embodiedGPerHour ?? 0,
+    );
+    this.powerThresholdW =
+      options.powerThresholdW === undefined
+        ? undefined
+        : positiveNumber(OWNER, 'powerThresholdW', options.powerThresholdW);
+    this.sampleIntervalMs = nonNegativeNumber(
+      OWNER,
+      'sampleIntervalMs',
+      options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    );
+    const windowMs = positiveNumber(
+      OWNER,
+      'powerWindowMs',
+      options.powerWindowMs ?? DEFAULT_POWER_WINDOW_MS,
+    );
+    const hysteresis = numberInRange(
+      OWNER,
+      'warningHysteresisRatio',
+      options.warningHysteresisRatio ?? DEFAULT_WARNING_HYSTERESIS_RATIO,
+      0,
+      1,
+    );
     this.#clearBelowW = (this.powerThresholdW ?? 0) * (1 - hysteresis);
     this.#windows = new PowerWindows(windowMs, POWER_HISTORY_SIZE);
     this.#hooks = {
@@ -237,7 +287,8 @@ export class EnergyMonitor {
    * @throws RangeError when the clock's reading is not a finite number from 0 to 8.64e15 (nothing starts)
    */
   startTracking(): void {
-    if (!this.tracking) this.#start(clockReading('EnergyMonitor.startTracking', this.clock.nowMs()));
+    if (!this.tracking)
+      this.#start(clockReading('EnergyMonitor.startTracking', this.clock.nowMs()));
   }
 
   /**
@@ -250,8 +301,16 @@ export class EnergyMonitor {
    */
   stopTracking(): TrackingSummary {
     const session = this.#session;
-    if (session === undefined) return { startedAtMs: undefined, durationMs: 0, energyWh: 0, emissionsG: 0, averagePowerW: 0 };
-    if (session.stoppedAtMs === undefined) session.stop(clockReading('EnergyMonitor.stopTracking', this.clock.nowMs()));
+    if (session === undefined)
+      return {
+        startedAtMs: undefined,
+        durationMs: 0,
+        energyWh: 0,
+        emissionsG: 0,
+        averagePowerW: 0,
+      };
+    if (session.stoppedAtMs === undefined)
+      session.stop(clockReading('EnergyMonitor.stopTracking', this.clock.nowMs()));
     const durationMs = session.ledger.interval.startMs - session.startedAtMs;
     const energyJ = session.ledger.totalJ;
     return {
@@ -292,8 +351,13 @@ export class EnergyMonitor {
    */
   trackRequestEnergy<T>(fn: () => Promise<T>): Promise<TrackedRequestEnergy<T>>;
   trackRequestEnergy<T>(fn: () => T): TrackedRequestEnergy<T>;
-  trackRequestEnergy<T>(fn: () => T | Promise<T>): TrackedRequestEnergy<T> | Promise<TrackedRequestEnergy<T>> {
-    if (typeof fn !== 'function') throw new TypeError(`EnergyMonitor.trackRequestEnergy: \`fn\` must be a function, got ${typeof fn}.`);
+  trackRequestEnergy<T>(
+    fn: () => T | Promise<T>,
+  ): TrackedRequestEnergy<T> | Promise<TrackedRequestEnergy<T>> {
+    if (typeof fn !== 'function')
+      throw new TypeError(
+        `EnergyMonitor.trackRequestEnergy: \`fn\` must be a function, got ${typeof fn}.`,
+      );
     const handle = this.beginRequest();
     let result: T | Promise<T>;
     try {
@@ -320,9 +384,11 @@ export class EnergyMonitor {
    */
   metrics(): EnergyMetrics {
     const session = this.#session;
-    if (session !== undefined && session.stoppedAtMs === undefined) session.refresh(clockReading('EnergyMonitor.metrics', this.clock.nowMs()));
+    if (session !== undefined && session.stoppedAtMs === undefined)
+      session.refresh(clockReading('EnergyMonitor.metrics', this.clock.nowMs()));
     const ledger = session?.ledger;
-    const durationMs = session === undefined ? 0 : session.ledger.interval.startMs - session.startedAtMs;
+    const durationMs =
+      session === undefined ? 0 : session.ledger.interval.startMs - session.startedAtMs;
     const totalJ = ledger?.totalJ ?? 0;
     const requestsTracked = ledger?.completedCount ?? 0;
     const requestsJ = ledger?.completedJ ?? 0;
@@ -359,13 +425,19 @@ export class EnergyMonitor {
   }
 
   /** The intensity figures and the Software Carbon Intensity per request: (E x I + M) / R. */
-  #carbonFigures(totalJ: number, totalEmissionsG: number, durationMs: number, requests: number): CarbonFigures {
+  #carbonFigures(
+    totalJ: number,
+    totalEmissionsG: number,
+    durationMs: number,
+    requests: number,
+  ): CarbonFigures {
     const embodiedEmissionsG = (this.embodiedGPerHour * durationMs) / MS_PER_HOUR;
     const kWhAtMeter = (totalJ * this.pue) / (JOULES_PER_WH * 1000);
     return {
       carbonIntensityGPerKWh: this.#intensity.latestGPerKWh,
       carbonIntensitySource: this.#intensity.sourceName,
-      averageCarbonIntensityGPerKWh: kWhAtMeter > 0 ? totalEmissionsG / kWhAtMeter : this.#intensity.latestGPerKWh,
+      averageCarbonIntensityGPerKWh:
+        kWhAtMeter > 0 ? totalEmissionsG / kWhAtMeter : this.#intensity.latestGPerKWh,
       embodiedGPerHour: this.embodiedGPerHour,
       embodiedEmissionsG,
       sciGPerRequest: requests > 0 ? (totalEmissionsG + embodiedEmissionsG) / requests : 0,
@@ -425,7 +497,14 @@ export class EnergyMonitor {
   }
 
   #start(startMs: number): TrackingSession {
-    const session = new TrackingSession(this.powerSource, this.clock, startMs, this.sampleIntervalMs, this.#gramsPerJoule(), this.#hooks);
+    const session = new TrackingSession(
+      this.powerSource,
+      this.clock,
+      startMs,
+      this.sampleIntervalMs,
+      this.#gramsPerJoule(),
+      this.#hooks,
+    );
     this.#session = session;
     this.#intensity.refresh(startMs);
     return session;
@@ -439,7 +518,12 @@ export class EnergyMonitor {
   /** A provider's answer: it applies to the interval that opened when it was asked, if still open. */
   #intensityArrived(intensityGPerKWh: number, askedAtMs: number): void {
     const session = this.#session;
-    if (session === undefined || session.stoppedAtMs !== undefined || session.ledger.interval.startMs !== askedAtMs) return;
+    if (
+      session === undefined ||
+      session.stoppedAtMs !== undefined ||
+      session.ledger.interval.startMs !== askedAtMs
+    )
+      return;
     session.gramsPerJoule = (this.pue * intensityGPerKWh) / (JOULES_PER_WH * 1000);
   }
 
@@ -470,12 +554,18 @@ export class EnergyMonitor {
     try {
       listener(value);
     } catch (error) {
-      this.#fault('listener_failed', `an energy listener threw: ${error instanceof Error ? error.message : String(error)}`, atMs, error);
+      this.#fault(
+        'listener_failed',
+        `an energy listener threw: ${error instanceof Error ? error.message : String(error)}`,
+        atMs,
+        error,
+      );
     }
   }
 
   #fault(code: EnergyFaultCode, message: string, atMs: number, cause?: unknown): void {
-    const fault: EnergyFault = cause === undefined ? { code, message, atMs } : { code, message, atMs, cause };
+    const fault: EnergyFault =
+      cause === undefined ? { code, message, atMs } : { code, message, atMs, cause };
     this.#faultCount++;
     this.#lastFault = fault;
     for (const listener of this.#faultListeners) {
@@ -489,7 +579,8 @@ export class EnergyMonitor {
 }
 
 function subscribe<L>(listeners: Set<L>, listener: L): () => void {
-  if (typeof listener !== 'function') throw new TypeError(`EnergyMonitor: \`listener\` must be a function, got ${typeof listener}.`);
+  if (typeof listener !== 'function')
+    throw new TypeError(`EnergyMonitor: \`listener\` must be a function, got ${typeof listener}.`);
   listeners.add(listener);
   return () => {
     listeners.delete(listener);
@@ -497,5 +588,9 @@ function subscribe<L>(listeners: Set<L>, listener: L): () => void {
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<T>).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<T>).then === 'function'
+  );
 }

@@ -35,7 +35,12 @@ export interface CarbonIntensityProvider {
 /** Whether `value` has the shape of a {@link CarbonIntensityProvider}. */
 export function isCarbonIntensityProvider(value: unknown): value is CarbonIntensityProvider {
   const candidate = value as Partial<CarbonIntensityProvider> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.intensityGPerKWh === 'function' && typeof candidate.name === 'string';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.intensityGPerKWh === 'function' &&
+    typeof candidate.name === 'string'
+  );
 }
 
 /** What an {@link IntensityFeed} tells its owner. */
@@ -64,7 +69,13 @@ export class IntensityFeed {
   #lastAskMs = Number.NEGATIVE_INFINITY;
   #nextAskMs = Number.NEGATIVE_INFINITY;
 
-  constructor(owner: string, name: string, value: number | CarbonIntensityProvider, refreshMs: number, hooks: IntensityFeedHooks) {
+  constructor(
+    owner: string,
+    name: string,
+    value: number | CarbonIntensityProvider,
+    refreshMs: number,
+    hooks: IntensityFeedHooks,
+  ) {
     this.#refreshMs = refreshMs;
     this.#hooks = hooks;
     this.received = typeof value === 'number';
@@ -73,10 +84,16 @@ export class IntensityFeed {
       return;
     }
     if (!isCarbonIntensityProvider(value)) {
-      throw new TypeError(`${owner}: \`${name}\` must be a finite number >= 0 or a CarbonIntensityProvider (an object with a name and an intensityGPerKWh(nowMs) method), got ${describeValue(value)}.`);
+      throw new TypeError(
+        `${owner}: \`${name}\` must be a finite number >= 0 or a CarbonIntensityProvider (an object with a name and an intensityGPerKWh(nowMs) method), got ${describeValue(value)}.`,
+      );
     }
     this.provider = value;
-    this.latestGPerKWh = nonNegativeNumber(owner, `${name}.fallbackGPerKWh`, value.fallbackGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH);
+    this.latestGPerKWh = nonNegativeNumber(
+      owner,
+      `${name}.fallbackGPerKWh`,
+      value.fallbackGPerKWh ?? DEFAULT_CARBON_INTENSITY_G_PER_KWH,
+    );
   }
 
   /** Where the figure comes from: the provider's name, or `'fixed'`. */
@@ -90,7 +107,13 @@ export class IntensityFeed {
    */
   refresh(nowMs: number): void {
     const provider = this.provider;
-    if (provider === undefined || this.#pending || nowMs < this.#nextAskMs || nowMs <= this.#lastAskMs) return;
+    if (
+      provider === undefined ||
+      this.#pending ||
+      nowMs < this.#nextAskMs ||
+      nowMs <= this.#lastAskMs
+    )
+      return;
     this.#pending = true;
     this.#lastAskMs = nowMs;
     this.#nextAskMs = nowMs + this.#refreshMs;
@@ -99,14 +122,22 @@ export class IntensityFeed {
       answer = Promise.resolve(provider.intensityGPerKWh(nowMs));
     } catch (error) {
       this.#pending = false;
-      this.#hooks.failed(`carbon intensity provider "${provider.name}" threw: ${reason(error)}`, nowMs, error);
+      this.#hooks.failed(
+        `carbon intensity provider "${provider.name}" threw: ${reason(error)}`,
+        nowMs,
+        error,
+      );
       return;
     }
     answer.then(
       (value) => this.#received(value, nowMs),
       (error: unknown) => {
         this.#pending = false;
-        this.#hooks.failed(`carbon intensity provider "${provider.name}" failed: ${reason(error)}`, nowMs, error);
+        this.#hooks.failed(
+          `carbon intensity provider "${provider.name}" failed: ${reason(error)}`,
+          nowMs,
+          error,
+        );
       },
     );
   }
@@ -114,7 +145,10 @@ export class IntensityFeed {
   #received(value: unknown, askedAtMs: number): void {
     this.#pending = false;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      this.#hooks.failed(`carbon intensity provider "${this.provider!.name}" answered ${describeValue(value)} instead of a finite number >= 0 of gCO2e/kWh; the figure ${this.latestGPerKWh} stays.`, askedAtMs);
+      this.#hooks.failed(
+        `carbon intensity provider "${this.provider!.name}" answered ${describeValue(value)} instead of a finite number >= 0 of gCO2e/kWh; the figure ${this.latestGPerKWh} stays.`,
+        askedAtMs,
+      );
       return;
     }
     this.latestGPerKWh = value;

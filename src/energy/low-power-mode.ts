@@ -1,10 +1,24 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, nonNegativeNumber, numberInRange, positiveNumber, rejectUnknownKeys } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  nonNegativeNumber,
+  numberInRange,
+  positiveNumber,
+  rejectUnknownKeys,
+} from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_REFRESH_MS, type EnergyMonitor } from './energy-monitor.js';
 import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { ModeEnergyMeter } from './mode-energy-meter.js';
 import { booleanOption, optionalObject } from './options.js';
-import { buildProfile, DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, type PowerProfile, type PowerProfileInput, type ProfileSettings } from './power-profiles.js';
+import {
+  buildProfile,
+  DEFAULT_LOW_POWER_PROFILE,
+  DEFAULT_NORMAL_PROFILE,
+  type PowerProfile,
+  type PowerProfileInput,
+  type ProfileSettings,
+} from './power-profiles.js';
 
 /**
  * Default share of power that low-power mode should save (0..1).
@@ -36,8 +50,24 @@ export const DEFAULT_AUTO_HYSTERESIS_RATIO = 0.1;
 export const DEFAULT_MIN_MEASUREMENT_MS = 60_000;
 
 const OWNER = 'LowPowerMode';
-const KNOWN_OPTIONS = ['normal', 'lowPower', 'targetReduction', 'energy', 'auto', 'clock', 'enabled', 'minMeasurementMs'] as const;
-const KNOWN_AUTO_OPTIONS = ['maxPowerW', 'maxCarbonIntensityGPerKWh', 'minDwellMs', 'hysteresisRatio', 'carbonIntensityGPerKWh', 'carbonIntensityRefreshMs'] as const;
+const KNOWN_OPTIONS = [
+  'normal',
+  'lowPower',
+  'targetReduction',
+  'energy',
+  'auto',
+  'clock',
+  'enabled',
+  'minMeasurementMs',
+] as const;
+const KNOWN_AUTO_OPTIONS = [
+  'maxPowerW',
+  'maxCarbonIntensityGPerKWh',
+  'minDwellMs',
+  'hysteresisRatio',
+  'carbonIntensityGPerKWh',
+  'carbonIntensityRefreshMs',
+] as const;
 
 /** When `LowPowerMode` switches by itself. At least one limit is required. */
 export interface LowPowerAutoOptions {
@@ -208,18 +238,37 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    *   below 1, a negative dwell or cache lifetime, a limit <= 0)
    */
   constructor(options: LowPowerModeOptions<Extra> = {}) {
-    if (optionalObject(OWNER, 'options', options) !== undefined) rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS);
+    if (optionalObject(OWNER, 'options', options) !== undefined)
+      rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS);
     this.normal = buildProfile<Extra>(OWNER, 'normal', options.normal, DEFAULT_NORMAL_PROFILE);
-    this.lowPower = buildProfile<Extra>(OWNER, 'lowPower', options.lowPower as (PowerProfileInput & Partial<Extra>) | undefined, DEFAULT_LOW_POWER_PROFILE, this.normal);
-    this.targetReduction = numberInRange(OWNER, 'targetReduction', options.targetReduction ?? DEFAULT_TARGET_REDUCTION, 0, 1);
+    this.lowPower = buildProfile<Extra>(
+      OWNER,
+      'lowPower',
+      options.lowPower as (PowerProfileInput & Partial<Extra>) | undefined,
+      DEFAULT_LOW_POWER_PROFILE,
+      this.normal,
+    );
+    this.targetReduction = numberInRange(
+      OWNER,
+      'targetReduction',
+      options.targetReduction ?? DEFAULT_TARGET_REDUCTION,
+      0,
+      1,
+    );
     this.#energy = energyOption(options.energy);
     this.#clock = clockOption(OWNER, options.clock ?? this.#energy?.clock ?? systemClock);
     this.#auto = autoRule(options.auto, (intensity) => this.#intensityArrived(intensity));
-    this.#minMeasurementMs = nonNegativeNumber(OWNER, 'minMeasurementMs', options.minMeasurementMs ?? DEFAULT_MIN_MEASUREMENT_MS);
+    this.#minMeasurementMs = nonNegativeNumber(
+      OWNER,
+      'minMeasurementMs',
+      options.minMeasurementMs ?? DEFAULT_MIN_MEASUREMENT_MS,
+    );
     this.#enabled = booleanOption(OWNER, 'enabled', options.enabled ?? false);
     this.#meter = this.#energy === undefined ? undefined : new ModeEnergyMeter(this.#energy);
     const watch = this.#auto !== undefined && this.#energy !== undefined;
-    this.#detach = watch ? this.#energy.onPowerWindow((window) => this.evaluate({ powerW: window.powerW })) : () => {};
+    this.#detach = watch
+      ? this.#energy.onPowerWindow((window) => this.evaluate({ powerW: window.powerW }))
+      : () => {};
   }
 
   /** Whether low-power mode is on. */
@@ -266,7 +315,8 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
    * @returns a function that removes the listener
    */
   onChange(listener: (change: LowPowerChange<ProfileSettings<Extra>>) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`${OWNER}: \`listener\` must be a function, got ${typeof listener}.`);
+    if (typeof listener !== 'function')
+      throw new TypeError(`${OWNER}: \`listener\` must be a function, got ${typeof listener}.`);
     const stored = listener as (change: LowPowerChange<PowerProfile>) => void;
     this.#listeners.add(stored);
     return () => {
@@ -291,14 +341,18 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
   #evaluate(signals: LowPowerSignals, askProvider: boolean): boolean {
     const auto = this.#auto;
     if (auto === undefined) return this.#enabled;
-    if (optionalObject('LowPowerMode.evaluate', 'signals', signals) !== undefined) rejectUnknownKeys('LowPowerMode.evaluate', signals, ['powerW', 'carbonIntensityGPerKWh']);
+    if (optionalObject('LowPowerMode.evaluate', 'signals', signals) !== undefined)
+      rejectUnknownKeys('LowPowerMode.evaluate', signals, ['powerW', 'carbonIntensityGPerKWh']);
     const powerW = signalOption('powerW', signals.powerW) ?? this.#energy?.recentPowerW;
-    const intensity = signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ?? intensityNow(auto.intensity, this.#energy);
+    const intensity =
+      signalOption('carbonIntensityGPerKWh', signals.carbonIntensityGPerKWh) ??
+      intensityNow(auto.intensity, this.#energy);
     const nowMs = clockReading('LowPowerMode.evaluate', this.#clock.nowMs());
     if (askProvider) auto.intensity?.refresh(nowMs);
     if (nowMs - this.#changedAtMs < auto.minDwellMs) return this.#enabled;
     const verdict = judge(auto, powerW, intensity);
-    if (this.#enabled ? verdict.clear : verdict.over) this.#switch(!this.#enabled, verdict.reason, true, nowMs);
+    if (this.#enabled ? verdict.clear : verdict.over)
+      this.#switch(!this.#enabled, verdict.reason, true, nowMs);
     return this.#enabled;
   }
 
@@ -314,8 +368,15 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
     const disabled = totals?.disabled ?? { ms: 0, wh: 0 };
     const enabledPowerW = enabled.ms > 0 ? (enabled.wh * 3.6e6) / enabled.ms : undefined;
     const disabledPowerW = disabled.ms > 0 ? (disabled.wh * 3.6e6) / disabled.ms : undefined;
-    const reduction = enabledPowerW !== undefined && disabledPowerW !== undefined && disabledPowerW > 0 ? 1 - enabledPowerW / disabledPowerW : undefined;
-    const enoughData = totals !== undefined && enabled.ms >= this.#minMeasurementMs && disabled.ms >= this.#minMeasurementMs && reduction !== undefined;
+    const reduction =
+      enabledPowerW !== undefined && disabledPowerW !== undefined && disabledPowerW > 0
+        ? 1 - enabledPowerW / disabledPowerW
+        : undefined;
+    const enoughData =
+      totals !== undefined &&
+      enabled.ms >= this.#minMeasurementMs &&
+      disabled.ms >= this.#minMeasurementMs &&
+      reduction !== undefined;
     return {
       enabledMs: enabled.ms,
       disabledMs: disabled.ms,
@@ -340,12 +401,20 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
     try {
       this.#evaluate({ carbonIntensityGPerKWh: intensityGPerKWh }, false);
     } catch (error) {
-      console.warn(`${OWNER}: switching on a new carbon intensity failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `${OWNER}: switching on a new carbon intensity failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
-  #switch(enabled: boolean, reason: string | undefined, automatic: boolean, at: number | string): boolean {
-    if (reason !== undefined && typeof reason !== 'string') throw new TypeError(`${OWNER}: \`reason\` must be a string, got ${typeof reason}.`);
+  #switch(
+    enabled: boolean,
+    reason: string | undefined,
+    automatic: boolean,
+    at: number | string,
+  ): boolean {
+    if (reason !== undefined && typeof reason !== 'string')
+      throw new TypeError(`${OWNER}: \`reason\` must be a string, got ${typeof reason}.`);
     if (this.#enabled === enabled) return false;
     const nowMs = typeof at === 'number' ? at : clockReading(at, this.#clock.nowMs());
     this.#meter?.close(this.#enabled);
@@ -371,41 +440,82 @@ export class LowPowerMode<Extra extends object = Record<never, never>> {
 
 function energyOption(energy: EnergyMonitor | undefined): EnergyMonitor | undefined {
   const monitor = optionalObject(OWNER, 'energy', energy);
-  if (monitor !== undefined && typeof monitor.metrics !== 'function') throw new TypeError(`${OWNER}: \`energy\` must be an EnergyMonitor.`);
+  if (monitor !== undefined && typeof monitor.metrics !== 'function')
+    throw new TypeError(`${OWNER}: \`energy\` must be an EnergyMonitor.`);
   return monitor;
 }
 
-function autoRule(auto: LowPowerAutoOptions | undefined, arrived: (intensityGPerKWh: number) => void): AutoRule | undefined {
+function autoRule(
+  auto: LowPowerAutoOptions | undefined,
+  arrived: (intensityGPerKWh: number) => void,
+): AutoRule | undefined {
   if (optionalObject(OWNER, 'auto', auto) === undefined) return undefined;
   const given = auto!;
   rejectUnknownKeys('LowPowerMode.auto', given, KNOWN_AUTO_OPTIONS);
-  const maxPowerW = given.maxPowerW === undefined ? undefined : positiveNumber(OWNER, 'auto.maxPowerW', given.maxPowerW);
-  const maxIntensity = given.maxCarbonIntensityGPerKWh === undefined ? undefined : positiveNumber(OWNER, 'auto.maxCarbonIntensityGPerKWh', given.maxCarbonIntensityGPerKWh);
-  if (maxPowerW === undefined && maxIntensity === undefined) throw new TypeError(`${OWNER}: \`auto\` must set \`maxPowerW\` or \`maxCarbonIntensityGPerKWh\`.`);
+  const maxPowerW =
+    given.maxPowerW === undefined
+      ? undefined
+      : positiveNumber(OWNER, 'auto.maxPowerW', given.maxPowerW);
+  const maxIntensity =
+    given.maxCarbonIntensityGPerKWh === undefined
+      ? undefined
+      : positiveNumber(OWNER, 'auto.maxCarbonIntensityGPerKWh', given.maxCarbonIntensityGPerKWh);
+  if (maxPowerW === undefined && maxIntensity === undefined)
+    throw new TypeError(
+      `${OWNER}: \`auto\` must set \`maxPowerW\` or \`maxCarbonIntensityGPerKWh\`.`,
+    );
   return {
     intensity: autoIntensity(given, arrived),
     maxPowerW,
     maxCarbonIntensityGPerKWh: maxIntensity,
-    minDwellMs: nonNegativeNumber(OWNER, 'auto.minDwellMs', given.minDwellMs ?? DEFAULT_MIN_DWELL_MS),
-    keepRatio: 1 - numberInRange(OWNER, 'auto.hysteresisRatio', given.hysteresisRatio ?? DEFAULT_AUTO_HYSTERESIS_RATIO, 0, 1),
+    minDwellMs: nonNegativeNumber(
+      OWNER,
+      'auto.minDwellMs',
+      given.minDwellMs ?? DEFAULT_MIN_DWELL_MS,
+    ),
+    keepRatio:
+      1 -
+      numberInRange(
+        OWNER,
+        'auto.hysteresisRatio',
+        given.hysteresisRatio ?? DEFAULT_AUTO_HYSTERESIS_RATIO,
+        0,
+        1,
+      ),
   };
 }
 
-function autoIntensity(given: LowPowerAutoOptions, arrived: (intensityGPerKWh: number) => void): IntensityFeed | undefined {
-  const refreshMs = nonNegativeNumber(OWNER, 'auto.carbonIntensityRefreshMs', given.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS);
+function autoIntensity(
+  given: LowPowerAutoOptions,
+  arrived: (intensityGPerKWh: number) => void,
+): IntensityFeed | undefined {
+  const refreshMs = nonNegativeNumber(
+    OWNER,
+    'auto.carbonIntensityRefreshMs',
+    given.carbonIntensityRefreshMs ?? DEFAULT_CARBON_INTENSITY_REFRESH_MS,
+  );
   if (given.carbonIntensityGPerKWh === undefined) return undefined;
   let warned = false;
-  return new IntensityFeed(OWNER, 'auto.carbonIntensityGPerKWh', given.carbonIntensityGPerKWh, refreshMs, {
-    updated: (value) => arrived(value),
-    failed: (message) => {
-      if (!warned) console.warn(`${OWNER}: ${message}`);
-      warned = true;
+  return new IntensityFeed(
+    OWNER,
+    'auto.carbonIntensityGPerKWh',
+    given.carbonIntensityGPerKWh,
+    refreshMs,
+    {
+      updated: (value) => arrived(value),
+      failed: (message) => {
+        if (!warned) console.warn(`${OWNER}: ${message}`);
+        warned = true;
+      },
     },
-  });
+  );
 }
 
 /** `auto`'s own intensity (none while its provider has not answered yet), else the monitor's. */
-function intensityNow(feed: IntensityFeed | undefined, energy: EnergyMonitor | undefined): number | undefined {
+function intensityNow(
+  feed: IntensityFeed | undefined,
+  energy: EnergyMonitor | undefined,
+): number | undefined {
   if (feed === undefined) return energy?.carbonIntensityGPerKWh;
   return feed.received ? feed.latestGPerKWh : undefined;
 }
@@ -424,11 +534,30 @@ interface Verdict {
 function judge(rule: AutoRule, powerW: number | undefined, intensity: number | undefined): Verdict {
   const signals = [
     { label: 'power', unit: 'W', value: powerW, limit: rule.maxPowerW },
-    { label: 'carbon intensity', unit: 'gCO2e/kWh', value: intensity, limit: rule.maxCarbonIntensityGPerKWh },
-  ].filter((signal): signal is { label: string; unit: string; value: number; limit: number } => signal.value !== undefined && signal.limit !== undefined);
+    {
+      label: 'carbon intensity',
+      unit: 'gCO2e/kWh',
+      value: intensity,
+      limit: rule.maxCarbonIntensityGPerKWh,
+    },
+  ].filter(
+    (signal): signal is { label: string; unit: string; value: number; limit: number } =>
+      signal.value !== undefined && signal.limit !== undefined,
+  );
   const over = signals.find((signal) => signal.value > signal.limit);
-  if (over) return { over: true, clear: false, reason: `${over.label} ${over.value} ${over.unit} above ${over.limit} ${over.unit}` };
-  const clear = signals.length > 0 && signals.every((signal) => signal.value <= signal.limit * rule.keepRatio);
-  const reason = signals.map((signal) => `${signal.label} ${signal.value} ${signal.unit} at or below ${signal.limit * rule.keepRatio} ${signal.unit}`).join(', ');
+  if (over)
+    return {
+      over: true,
+      clear: false,
+      reason: `${over.label} ${over.value} ${over.unit} above ${over.limit} ${over.unit}`,
+    };
+  const clear =
+    signals.length > 0 && signals.every((signal) => signal.value <= signal.limit * rule.keepRatio);
+  const reason = signals
+    .map(
+      (signal) =>
+        `${signal.label} ${signal.value} ${signal.unit} at or below ${signal.limit * rule.keepRatio} ${signal.unit}`,
+    )
+    .join(', ');
   return { over: false, clear, reason };
 }

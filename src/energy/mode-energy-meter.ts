@@ -42,12 +42,18 @@ export class ModeEnergyMeter {
   /** Totals per mode, the running segment included. */
   totals(runningEnabled: boolean): { enabled: ModeTotals; disabled: ModeTotals } {
     const segment = difference(this.#origin, this.#read());
-    return runningEnabled ? { enabled: add(this.#enabled, segment), disabled: this.#disabled } : { enabled: this.#enabled, disabled: add(this.#disabled, segment) };
+    return runningEnabled
+      ? { enabled: add(this.#enabled, segment), disabled: this.#disabled }
+      : { enabled: this.#enabled, disabled: add(this.#disabled, segment) };
   }
 
   #read(): Reading {
     const metrics = this.#monitor.metrics();
-    return { startedAtMs: metrics.startedAtMs, durationMs: metrics.durationMs, energyWh: metrics.totalEnergyWh };
+    return {
+      startedAtMs: metrics.startedAtMs,
+      durationMs: metrics.durationMs,
+      energyWh: metrics.totalEnergyWh,
+    };
   }
 }
 

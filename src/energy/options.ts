@@ -3,7 +3,12 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import { checkNumber, describeValue, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
+import {
+  checkNumber,
+  describeValue,
+  rejectUnknownKeys,
+  type OptionHints,
+} from '../core/validate.js';
 import type { PowerSource } from './power-source.js';
 
 /** A finite number >= `min`. */
@@ -16,7 +21,12 @@ export function numberAtLeast(owner: string, name: string, value: unknown, min: 
  *
  * @throws TypeError when `options` is not an object or holds a key not in `known`
  */
-export function knownOptions<T extends object>(owner: string, options: T | undefined, known: readonly string[], hints?: OptionHints): T {
+export function knownOptions<T extends object>(
+  owner: string,
+  options: T | undefined,
+  known: readonly string[],
+  hints?: OptionHints,
+): T {
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${owner}: \`options\` must be an object, got ${describeValue(options)}.`);
@@ -27,12 +37,17 @@ export function knownOptions<T extends object>(owner: string, options: T | undef
 
 /** A boolean. */
 export function booleanOption(owner: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${owner}: \`${name}\` must be a boolean, got ${describeValue(value)}.`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${owner}: \`${name}\` must be a boolean, got ${describeValue(value)}.`);
   return value;
 }
 
 /** An object (not null, not an array); `undefined` stays `undefined`. */
-export function optionalObject<T extends object>(owner: string, name: string, value: T | undefined): T | undefined {
+export function optionalObject<T extends object>(
+  owner: string,
+  name: string,
+  value: T | undefined,
+): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${owner}: \`${name}\` must be an object, got ${describeValue(value)}.`);
@@ -43,8 +58,15 @@ export function optionalObject<T extends object>(owner: string, name: string, va
 /** An object with a string `name` and a `readJoules()` method. */
 export function powerSourceOption(owner: string, value: unknown): PowerSource {
   const candidate = value as Partial<PowerSource> | null | undefined;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.readJoules !== 'function' || typeof candidate.name !== 'string') {
-    throw new TypeError(`${owner}: \`powerSource\` must be an object with a name and a readJoules(nowMs) method, got ${describeValue(value)}.`);
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.readJoules !== 'function' ||
+    typeof candidate.name !== 'string'
+  ) {
+    throw new TypeError(
+      `${owner}: \`powerSource\` must be an object with a name and a readJoules(nowMs) method, got ${describeValue(value)}.`,
+    );
   }
   return candidate as PowerSource;
 }

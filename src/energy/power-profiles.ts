@@ -23,7 +23,9 @@ export interface PowerProfile {
 }
 
 /** A partial {@link PowerProfile} as options take it: missing or `undefined` fields take a default. */
-export type PowerProfileInput = { readonly [K in keyof PowerProfile]?: PowerProfile[K] | undefined };
+export type PowerProfileInput = {
+  readonly [K in keyof PowerProfile]?: PowerProfile[K] | undefined;
+};
 
 /**
  * A complete profile with the application's extra fields (`Extra` minus the known ones), as
@@ -36,7 +38,12 @@ export type ProfileSettings<Extra extends object> = PowerProfile & Omit<Extra, k
  *
  * @defaultValue `{ batchSize: 32, precision: 'fp32', quantize: false, cacheTtlMs: 60_000 }`
  */
-export const DEFAULT_NORMAL_PROFILE: PowerProfile = Object.freeze({ batchSize: 32, precision: 'fp32', quantize: false, cacheTtlMs: 60_000 });
+export const DEFAULT_NORMAL_PROFILE: PowerProfile = Object.freeze({
+  batchSize: 32,
+  precision: 'fp32',
+  quantize: false,
+  cacheTtlMs: 60_000,
+});
 
 /**
  * The profile of low-power operation: smaller batches, half precision, a quantized model and
@@ -44,7 +51,12 @@ export const DEFAULT_NORMAL_PROFILE: PowerProfile = Object.freeze({ batchSize: 3
  *
  * @defaultValue `{ batchSize: 8, precision: 'fp16', quantize: true, cacheTtlMs: 600_000 }`
  */
-export const DEFAULT_LOW_POWER_PROFILE: PowerProfile = Object.freeze({ batchSize: 8, precision: 'fp16', quantize: true, cacheTtlMs: 600_000 });
+export const DEFAULT_LOW_POWER_PROFILE: PowerProfile = Object.freeze({
+  batchSize: 8,
+  precision: 'fp16',
+  quantize: true,
+  cacheTtlMs: 600_000,
+});
 
 /**
  * Builds a frozen profile from a partial one: each known field missing (or `undefined`) takes the
@@ -67,6 +79,10 @@ export function buildProfile<Extra extends object>(
     batchSize: integerAtLeast(owner, `${name}.batchSize`, input.batchSize ?? defaults.batchSize, 1),
     precision: oneOf(owner, `${name}.precision`, input.precision ?? defaults.precision, PRECISIONS),
     quantize: booleanOption(owner, `${name}.quantize`, input.quantize ?? defaults.quantize),
-    cacheTtlMs: nonNegativeNumber(owner, `${name}.cacheTtlMs`, input.cacheTtlMs ?? defaults.cacheTtlMs),
+    cacheTtlMs: nonNegativeNumber(
+      owner,
+      `${name}.cacheTtlMs`,
+      input.cacheTtlMs ?? defaults.cacheTtlMs,
+    ),
   });
 }

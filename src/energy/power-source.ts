@@ -47,9 +47,15 @@ export interface PowerSourcePart {
 /** The leaves of a power source: the sources of a sum, recursively, else the source itself. */
 export function powerSourceParts(source: PowerSource): PowerSourcePart[] {
   const sources = source.sources;
-  if (sources !== undefined && sources.length > 0) return sources.flatMap((part) => powerSourceParts(part));
+  if (sources !== undefined && sources.length > 0)
+    return sources.flatMap((part) => powerSourceParts(part));
   const powerW = source.powerW;
-  return [{ name: source.name, powerW: typeof powerW === 'number' && Number.isFinite(powerW) ? powerW : undefined }];
+  return [
+    {
+      name: source.name,
+      powerW: typeof powerW === 'number' && Number.isFinite(powerW) ? powerW : undefined,
+    },
+  ];
 }
 
 /** Options of {@link constantPower}. */
@@ -86,7 +92,11 @@ export interface PowerFromWattsOptions {
  */
 export function constantPower(watts: number, options: ConstantPowerOptions = {}): PowerSource {
   const powerW = nonNegativeNumber('constantPower', 'watts', watts);
-  const name = nonEmptyString('constantPower', 'name', knownOptions('constantPower', options, ['name']).name ?? 'constant');
+  const name = nonEmptyString(
+    'constantPower',
+    'name',
+    knownOptions('constantPower', options, ['name']).name ?? 'constant',
+  );
   let originMs = Number.NaN;
   let latestMs = Number.NaN;
   return {
@@ -117,11 +127,18 @@ export function constantPower(watts: number, options: ConstantPowerOptions = {})
  * const source = powerFromWatts(() => plug.currentWatts());
  * ```
  */
-export function powerFromWatts(readW: (nowMs: number) => number, options: PowerFromWattsOptions = {}): PowerSource {
+export function powerFromWatts(
+  readW: (nowMs: number) => number,
+  options: PowerFromWattsOptions = {},
+): PowerSource {
   if (optionalFunction('powerFromWatts', 'readW', readW) === undefined) {
     throw new TypeError('powerFromWatts: `readW` must be a function, got undefined.');
   }
-  const name = nonEmptyString('powerFromWatts', 'name', knownOptions('powerFromWatts', options, ['name']).name ?? 'watts');
+  const name = nonEmptyString(
+    'powerFromWatts',
+    'name',
+    knownOptions('powerFromWatts', options, ['name']).name ?? 'watts',
+  );
   let previousMs = Number.NaN;
   let previousW = 0;
   let joules = 0;
@@ -131,9 +148,13 @@ export function powerFromWatts(readW: (nowMs: number) => number, options: PowerF
       if (!Number.isNaN(previousMs) && nowMs <= previousMs) return joules;
       const powerW = readW(nowMs);
       if (typeof powerW !== 'number' || !Number.isFinite(powerW) || powerW < 0) {
-        throw new GreensloError('invalid_power_reading', `powerFromWatts: \`readW\` returned ${String(powerW)}; a power reading must be a finite number of watts >= 0.`);
+        throw new GreensloError(
+          'invalid_power_reading',
+          `powerFromWatts: \`readW\` returned ${String(powerW)}; a power reading must be a finite number of watts >= 0.`,
+        );
       }
-      if (!Number.isNaN(previousMs)) joules += ((previousW + powerW) / 2) * ((nowMs - previousMs) / 1000);
+      if (!Number.isNaN(previousMs))
+        joules += ((previousW + powerW) / 2) * ((nowMs - previousMs) / 1000);
       previousMs = nowMs;
       previousW = powerW;
       return joules;

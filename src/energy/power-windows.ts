@@ -26,7 +26,11 @@ export class PowerWindows {
     if (!(durationMs > 0)) return undefined;
     this.#elapsedMs += durationMs;
     if (this.#elapsedMs < this.#windowMs) return undefined;
-    const window: PowerWindow = { endMs, durationMs: this.#elapsedMs, powerW: (this.#energyJ / this.#elapsedMs) * 1000 };
+    const window: PowerWindow = {
+      endMs,
+      durationMs: this.#elapsedMs,
+      powerW: (this.#energyJ / this.#elapsedMs) * 1000,
+    };
     this.#energyJ = 0;
     this.#elapsedMs = 0;
     this.#remember(window);

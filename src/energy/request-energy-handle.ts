@@ -9,11 +9,17 @@ const JOULES_PER_WH = 3600;
  * The time of a begin or an end: `nowMs` when the caller passed it, else a reading of `clock`, each
  * checked (a finite number from 0 to 8.64e15).
  */
-export function requestTime(owner: string, nowMs: number | undefined, clock: { nowMs(): number }): number {
+export function requestTime(
+  owner: string,
+  nowMs: number | undefined,
+  clock: { nowMs(): number },
+): number {
   if (nowMs === undefined) return clockReading(owner, clock.nowMs());
   if (typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_CLOCK_MS) return nowMs;
   const Kind = typeof nowMs === 'number' ? RangeError : TypeError;
-  throw new Kind(`${owner}: \`nowMs\` must be a finite number from 0 to ${MAX_CLOCK_MS}, got ${String(nowMs)}.`);
+  throw new Kind(
+    `${owner}: \`nowMs\` must be a finite number from 0 to ${MAX_CLOCK_MS}, got ${String(nowMs)}.`,
+  );
 }
 
 /**

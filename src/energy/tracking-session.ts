@@ -41,7 +41,14 @@ export class TrackingSession {
   #lastReadOk = false;
   #nextSampleMs: number;
 
-  constructor(source: PowerSource, clock: Clock, startMs: number, sampleIntervalMs: number, gramsPerJoule: number, hooks: SessionHooks) {
+  constructor(
+    source: PowerSource,
+    clock: Clock,
+    startMs: number,
+    sampleIntervalMs: number,
+    gramsPerJoule: number,
+    hooks: SessionHooks,
+  ) {
     this.#source = source;
     this.clock = clock;
     this.#sampleIntervalMs = sampleIntervalMs;
@@ -72,7 +79,8 @@ export class TrackingSession {
     if (this.stoppedAtMs !== undefined) return;
     ledger.advance(nowMs);
     if (ledger.lastMs >= this.#nextSampleMs) this.sample();
-    else if (!ledger.rateKnown && this.#lastReadOk && ledger.lastMs > ledger.interval.startMs) this.sample();
+    else if (!ledger.rateKnown && this.#lastReadOk && ledger.lastMs > ledger.interval.startMs)
+      this.sample();
   }
 
   /** Brings the totals up to `nowMs` with a fresh reading. */
@@ -103,7 +111,11 @@ export class TrackingSession {
     if (readingJ < baselineJ) {
       this.#lastReadOk = false;
       // The energy since the last good reading is unknown: it is dropped, never counted negative.
-      this.#hooks.fault('decreasing_power_reading', `power source "${this.#source.name}" went back from ${baselineJ} J to ${readingJ} J; the energy of this interval is counted from the new reading on.`, atMs);
+      this.#hooks.fault(
+        'decreasing_power_reading',
+        `power source "${this.#source.name}" went back from ${baselineJ} J to ${readingJ} J; the energy of this interval is counted from the new reading on.`,
+        atMs,
+      );
       return;
     }
     const durationMs = atMs - ledger.interval.startMs;
@@ -119,11 +131,20 @@ export class TrackingSession {
       readingJ = this.#source.readJoules(atMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.#hooks.fault('power_source_failed', `power source "${this.#source.name}" could not be read: ${reason}`, atMs, error);
+      this.#hooks.fault(
+        'power_source_failed',
+        `power source "${this.#source.name}" could not be read: ${reason}`,
+        atMs,
+        error,
+      );
       return undefined;
     }
     if (typeof readingJ === 'number' && Number.isFinite(readingJ)) return readingJ;
-    this.#hooks.fault('invalid_power_reading', `power source "${this.#source.name}" returned ${String(readingJ)} instead of a finite number of joules.`, atMs);
+    this.#hooks.fault(
+      'invalid_power_reading',
+      `power source "${this.#source.name}" returned ${String(readingJ)} instead of a finite number of joules.`,
+      atMs,
+    );
     return undefined;
   }
 }

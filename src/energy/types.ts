@@ -33,7 +33,12 @@ export interface TrackingSummary {
 }
 
 /** Machine-readable kinds of {@link EnergyFault}. */
-export type EnergyFaultCode = 'power_source_failed' | 'invalid_power_reading' | 'decreasing_power_reading' | 'listener_failed' | 'carbon_intensity_failed';
+export type EnergyFaultCode =
+  | 'power_source_failed'
+  | 'invalid_power_reading'
+  | 'decreasing_power_reading'
+  | 'listener_failed'
+  | 'carbon_intensity_failed';
 
 /**
  * A problem an `EnergyMonitor` met and worked around: the power source threw, returned a non-finite

@@ -46,33 +46,44 @@ export interface ClientKeys<F> {
 const MISSING = 'client_address_missing';
 
 function missing(platform: string, where: string): never {
-  throw new GreensloError(MISSING, `clientKeys.${platform}: the request carries no client address in ${where}; it is limited under the shared key 'unknown'.`);
+  throw new GreensloError(
+    MISSING,
+    `clientKeys.${platform}: the request carries no client address in ${where}; it is limited under the shared key 'unknown'.`,
+  );
 }
 
 function fromHeader(platform: string, header: string): FetchClientKey {
   return (request) => {
     const value = request.headers.get(header)?.trim();
-    if (!value) missing(platform, `the ${header} header (is the service behind ${platform === 'fly' ? 'Fly.io' : 'Cloudflare'}'s proxy?)`);
+    if (!value)
+      missing(
+        platform,
+        `the ${header} header (is the service behind ${platform === 'fly' ? 'Fly.io' : 'Cloudflare'}'s proxy?)`,
+      );
     return normalizeClientAddress(value);
   };
 }
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 const node: FetchClientKey = (_request, bindings) => {
   // `env.server` when the bindings were nested, as @hono/node-server's own getConnInfo allows.
   const incoming = field(field(bindings, 'server') ?? bindings, 'incoming');
   const address = field(field(incoming, 'socket'), 'remoteAddress');
-  if (typeof address !== 'string') missing('node', "the socket (pass @hono/node-server's bindings after the request)");
+  if (typeof address !== 'string')
+    missing('node', "the socket (pass @hono/node-server's bindings after the request)");
   return normalizeClientAddress(address);
 };
 
 const bun: FetchClientKey = (request, server) => {
   const target = field(server, 'server') ?? server;
   const requestIP = field(target, 'requestIP');
-  if (typeof requestIP !== 'function') missing('bun', "the server (pass Bun's server after the request)");
+  if (typeof requestIP !== 'function')
+    missing('bun', "the server (pass Bun's server after the request)");
   const address = field(requestIP.call(target, request), 'address');
   if (typeof address !== 'string') missing('bun', 'server.requestIP(request)');
   return normalizeClientAddress(address);
@@ -80,7 +91,8 @@ const bun: FetchClientKey = (request, server) => {
 
 const deno: FetchClientKey = (_request, info) => {
   const hostname = field(field(info, 'remoteAddr'), 'hostname');
-  if (typeof hostname !== 'string') missing('deno', "info.remoteAddr (pass Deno.serve's info after the request)");
+  if (typeof hostname !== 'string')
+    missing('deno', "info.remoteAddr (pass Deno.serve's info after the request)");
   return normalizeClientAddress(hostname);
 };
 
@@ -100,7 +112,9 @@ const deno: FetchClientKey = (_request, info) => {
  * });
  * ```
  */
-export const fetchClientKeys: ClientKeys<FetchClientKey> = Object.freeze<ClientKeys<FetchClientKey>>({
+export const fetchClientKeys: ClientKeys<FetchClientKey> = Object.freeze<
+  ClientKeys<FetchClientKey>
+>({
   cloudflare: /* @__PURE__ */ fromHeader('cloudflare', 'CF-Connecting-IP'),
   fly: /* @__PURE__ */ fromHeader('fly', 'Fly-Client-IP'),
   node,
@@ -112,7 +126,9 @@ export const fetchClientKeys: ClientKeys<FetchClientKey> = Object.freeze<ClientK
  * Client keys for the Hono guard, `(c) => key`: the same as {@link fetchClientKeys}, reading
  * `c.req.raw` and `c.env`.
  */
-export const contextClientKeys: ClientKeys<ContextClientKey> = Object.freeze<ClientKeys<ContextClientKey>>({
+export const contextClientKeys: ClientKeys<ContextClientKey> = Object.freeze<
+  ClientKeys<ContextClientKey>
+>({
   cloudflare: (c) => fetchClientKeys.cloudflare(c.req.raw, c.env),
   fly: (c) => fetchClientKeys.fly(c.req.raw, c.env),
   node: (c) => node(c.req.raw, c.env),

@@ -4,7 +4,11 @@
 import type { Clock } from '../core/clock.js';
 import { describeValue, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
-import type { EndpointDecision, EndpointRateLimiter, EndpointRuleMatch } from '../rate-limit/endpoint-rate-limiter.js';
+import type {
+  EndpointDecision,
+  EndpointRateLimiter,
+  EndpointRuleMatch,
+} from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
 
@@ -92,8 +96,20 @@ export interface GuardOptions<Req> {
 
 /** Every key of {@link GuardOptions}, for adapters that check their options. */
 export const GUARD_OPTION_KEYS: readonly (keyof GuardOptions<unknown>)[] = Object.freeze([
-  'slo', 'limits', 'energy', 'endpoint', 'clientKey', 'isError', 'headers', 'brand', 'clock', 'onError',
-  'skip', 'cost', 'refund', 'limitedResponse',
+  'slo',
+  'limits',
+  'energy',
+  'endpoint',
+  'clientKey',
+  'isError',
+  'headers',
+  'brand',
+  'clock',
+  'onError',
+  'skip',
+  'cost',
+  'refund',
+  'limitedResponse',
 ]);
 
 /** What to use instead of other rate-limit middleware's option names. */
@@ -127,11 +143,36 @@ export const DEFAULT_GUARD_HEADERS: GuardHeaders = 'both';
  * @throws TypeError when an option is unknown or a function option is not a function
  * @throws RangeError when `headers` is not one of its values
  */
-export function checkGuardOptions(owner: string, options: GuardOptions<never>, known: readonly string[] = GUARD_OPTION_KEYS): GuardHeaders {
+export function checkGuardOptions(
+  owner: string,
+  options: GuardOptions<never>,
+  known: readonly string[] = GUARD_OPTION_KEYS,
+): GuardHeaders {
   optionsObject(owner, options, known as (keyof GuardOptions<never>)[], GUARD_OPTION_HINTS);
-  for (const name of ['isError', 'endpoint', 'clientKey', 'onError', 'skip', 'cost', 'refund', 'limitedResponse'] as const) optionalFunction(owner, name, options[name]);
-  if (options.limits !== undefined && (typeof options.limits !== 'object' || typeof (options.limits as { check?: unknown }).check !== 'function')) {
-    throw new TypeError(`${owner}: \`limits\` must be an EndpointRateLimiter, got ${describeValue(options.limits)}.`);
+  for (const name of [
+    'isError',
+    'endpoint',
+    'clientKey',
+    'onError',
+    'skip',
+    'cost',
+    'refund',
+    'limitedResponse',
+  ] as const)
+    optionalFunction(owner, name, options[name]);
+  if (
+    options.limits !== undefined &&
+    (typeof options.limits !== 'object' ||
+      typeof (options.limits as { check?: unknown }).check !== 'function')
+  ) {
+    throw new TypeError(
+      `${owner}: \`limits\` must be an EndpointRateLimiter, got ${describeValue(options.limits)}.`,
+    );
   }
-  return oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, ['legacy', 'draft', 'both', 'none']);
+  return oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, [
+    'legacy',
+    'draft',
+    'both',
+    'none',
+  ]);
 }

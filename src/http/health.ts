@@ -3,7 +3,13 @@
  * (runs the application's checks, each with a timeout).
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, describeValue, optionsObject, positiveNumber } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  describeValue,
+  optionsObject,
+  positiveNumber,
+} from '../core/validate.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { jsonResult, type HttpResult } from './http-result.js';
 
@@ -44,7 +50,11 @@ interface CheckOutcome {
   readonly error?: string;
 }
 
-async function runCheck(name: string, check: ReadinessCheck, timeoutMs: number): Promise<CheckOutcome> {
+async function runCheck(
+  name: string,
+  check: ReadinessCheck,
+  timeoutMs: number,
+): Promise<CheckOutcome> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -70,24 +80,41 @@ export function createHealthEndpoints(options: HealthOptions = {}): HealthEndpoi
   const owner = 'healthHandlers';
   optionsObject(owner, options, ['checks', 'timeoutMs', 'lowPower', 'clock']);
   const clock = clockOption(owner, options.clock ?? systemClock);
-  const timeoutMs = positiveNumber(owner, 'timeoutMs', options.timeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS);
+  const timeoutMs = positiveNumber(
+    owner,
+    'timeoutMs',
+    options.timeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS,
+  );
   const checks = Object.entries(options.checks ?? {});
   for (const [name, check] of checks) {
-    if (typeof check !== 'function') throw new TypeError(`${owner}: \`checks.${name}\` must be a function, got ${describeValue(check)}.`);
+    if (typeof check !== 'function')
+      throw new TypeError(
+        `${owner}: \`checks.${name}\` must be a function, got ${describeValue(check)}.`,
+      );
   }
   const startedAtMs = clockReading(owner, clock.nowMs());
   const lowPower = options.lowPower;
   return {
-    health: () => jsonResult(200, { status: 'ok', uptimeMs: Math.round(clockReading(owner, clock.nowMs()) - startedAtMs) }),
+    health: () =>
+      jsonResult(200, {
+        status: 'ok',
+        uptimeMs: Math.round(clockReading(owner, clock.nowMs()) - startedAtMs),
+      }),
     live: () => jsonResult(200, { status: 'ok' }),
     ready: async () => {
-      const outcomes = await Promise.all(checks.map(([name, check]) => runCheck(name, check, timeoutMs)));
+      const outcomes = await Promise.all(
+        checks.map(([name, check]) => runCheck(name, check, timeoutMs)),
+      );
       const failing = outcomes.filter((outcome) => !outcome.ok);
       const body = {
         status: failing.length === 0 ? 'ready' : 'not_ready',
-        checks: Object.fromEntries(outcomes.map((outcome) => [outcome.name, outcome.ok ? 'ok' : outcome.error])),
+        checks: Object.fromEntries(
+          outcomes.map((outcome) => [outcome.name, outcome.ok ? 'ok' : outcome.error]),
+        ),
         ...(failing.length === 0 ? {} : { failing: failing.map((outcome) => outcome.name) }),
-        ...(lowPower === undefined ? {} : { lowPower: { enabled: lowPower.enabled, reason: lowPower.reason ?? null } }),
+        ...(lowPower === undefined
+          ? {}
+          : { lowPower: { enabled: lowPower.enabled, reason: lowPower.reason ?? null } }),
       };
       return jsonResult(failing.length === 0 ? 200 : 503, body);
     },

@@ -13,5 +13,9 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Builds a JSON response that is never cached. @internal */
 export function jsonResult(status: number, value: unknown): HttpResult {
-  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+    body: JSON.stringify(value),
+  };
 }

@@ -8,7 +8,14 @@
  * @packageDocumentation
  * @module greenslo/http
  */
-export { CLIENT_CLOSED_REQUEST, RequestGuard, UNMATCHED_ENDPOINT, UNKNOWN_CLIENT, type GuardStart, type GuardTicket } from './request-guard.js';
+export {
+  CLIENT_CLOSED_REQUEST,
+  RequestGuard,
+  UNMATCHED_ENDPOINT,
+  UNKNOWN_CLIENT,
+  type GuardStart,
+  type GuardTicket,
+} from './request-guard.js';
 export {
   checkGuardOptions,
   DEFAULT_GUARD_HEADERS,
@@ -22,13 +29,38 @@ export {
 } from './guard-options.js';
 export type { LimitedResponse } from './limited-response.js';
 export { pathOfUrl } from './route-key.js';
-export { createHealthEndpoints, DEFAULT_READINESS_TIMEOUT_MS, type HealthEndpoints, type HealthOptions, type ReadinessCheck } from './health.js';
+export {
+  createHealthEndpoints,
+  DEFAULT_READINESS_TIMEOUT_MS,
+  type HealthEndpoints,
+  type HealthOptions,
+  type ReadinessCheck,
+} from './health.js';
 export { JSON_CONTENT_TYPE, type HttpResult } from './http-result.js';
-export { createMetricsEndpoint, type MetricsEndpoint, type MetricsFormat, type MetricsOptions } from './metrics-endpoint.js';
+export {
+  createMetricsEndpoint,
+  type MetricsEndpoint,
+  type MetricsFormat,
+  type MetricsOptions,
+} from './metrics-endpoint.js';
 export * from '../status/index.js';
-export { decideBucket, levelAt, msUntilLevel, scaledCapacity, wholeTokens, type BucketOutcome, type BucketState } from '../rate-limit/bucket-math.js';
+export {
+  decideBucket,
+  levelAt,
+  msUntilLevel,
+  scaledCapacity,
+  wholeTokens,
+  type BucketOutcome,
+  type BucketState,
+} from '../rate-limit/bucket-math.js';
 export { UNLIMITED_DECISION } from '../rate-limit/endpoint-rules.js';
-export { DEFAULT_POLICY_NAME, RateLimitPolicyFields, writeRetryAfter, type RateLimitFigures, type RateLimitHeaderPolicy } from '../rate-limit/rate-limit-headers.js';
+export {
+  DEFAULT_POLICY_NAME,
+  RateLimitPolicyFields,
+  writeRetryAfter,
+  type RateLimitFigures,
+  type RateLimitHeaderPolicy,
+} from '../rate-limit/rate-limit-headers.js';
 export { DEFAULT_WINDOW_SECONDS } from '../rate-limit/too-many-requests.js';
 export { DEFAULT_IPV6_PREFIX_LENGTH } from '../rate-limit/client-address.js';
 export { MINUTE_BUCKET_MS, TEN_MINUTE_BUCKET_MS } from '../slo/time-buckets.js';

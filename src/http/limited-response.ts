@@ -3,7 +3,10 @@
  * with the rate-limit fields and `Retry-After` in either case.
  */
 import { describeValue } from '../core/validate.js';
-import type { EndpointDecision, ResolvedRateLimitRule } from '../rate-limit/endpoint-rate-limiter.js';
+import type {
+  EndpointDecision,
+  ResolvedRateLimitRule,
+} from '../rate-limit/endpoint-rate-limiter.js';
 import { create429Response } from '../rate-limit/too-many-requests.js';
 import type { LimitedResponseInit } from './guard-options.js';
 import { JSON_CONTENT_TYPE } from './http-result.js';
@@ -32,7 +35,11 @@ export interface LimitedResponse {
  * @throws RangeError when the store's figures cannot be answered (a negative or infinite retry)
  * @internal
  */
-export function defaultLimitedResponse(decision: EndpointDecision, endpoint: string, brand: string | undefined): LimitedResponseInit {
+export function defaultLimitedResponse(
+  decision: EndpointDecision,
+  endpoint: string,
+  brand: string | undefined,
+): LimitedResponseInit {
   const rule = decision.rule.rule as ResolvedRateLimitRule;
   // The message states the sustained rate ("Max 60 requests per minute"), not the burst.
   const response = create429Response({
@@ -42,7 +49,11 @@ export function defaultLimitedResponse(decision: EndpointDecision, endpoint: str
     windowSeconds: rule.perSeconds,
     ...(brand === undefined ? {} : { brand }),
   });
-  return { status: response.status, headers: response.headers, body: JSON.stringify(response.body) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.stringify(response.body),
+  };
 }
 
 /**
@@ -54,14 +65,25 @@ export function defaultLimitedResponse(decision: EndpointDecision, endpoint: str
  * @throws TypeError when `init` is not `{ status, headers?, body }` with a status from 200 to 599
  * @internal
  */
-export function limitedResponse(init: LimitedResponseInit, fields: Readonly<Record<string, string>>): LimitedResponse {
+export function limitedResponse(
+  init: LimitedResponseInit,
+  fields: Readonly<Record<string, string>>,
+): LimitedResponse {
   const { status, headers, body } = (init ?? {}) as Partial<LimitedResponseInit>;
   if (!(Number.isInteger(status) && status! >= 200 && status! <= 599)) {
-    throw new TypeError(`limitedResponse: \`status\` must be an integer from 200 to 599, got ${describeValue(status)}.`);
+    throw new TypeError(
+      `limitedResponse: \`status\` must be an integer from 200 to 599, got ${describeValue(status)}.`,
+    );
   }
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  if (typeof text !== 'string') throw new TypeError(`limitedResponse: \`body\` must be a string or a JSON value, got ${describeValue(body)}.`);
-  const merged: Record<string, string> = { 'Content-Type': typeof body === 'string' ? TEXT_CONTENT_TYPE : JSON_CONTENT_TYPE, ...fields };
+  if (typeof text !== 'string')
+    throw new TypeError(
+      `limitedResponse: \`body\` must be a string or a JSON value, got ${describeValue(body)}.`,
+    );
+  const merged: Record<string, string> = {
+    'Content-Type': typeof body === 'string' ? TEXT_CONTENT_TYPE : JSON_CONTENT_TYPE,
+    ...fields,
+  };
   for (const name in headers) {
     const value = headers[name];
     const keep = name.toLowerCase() === 'retry-after' && fields['Retry-After'] !== undefined;
@@ -73,6 +95,7 @@ export function limitedResponse(init: LimitedResponseInit, fields: Readonly<Reco
 /** Sets a field, replacing one of the same name in another case. */
 function setField(headers: Record<string, string>, name: string, value: string): void {
   const lower = name.toLowerCase();
-  for (const existing in headers) if (existing !== name && existing.toLowerCase() === lower) delete headers[existing];
+  for (const existing in headers)
+    if (existing !== name && existing.toLowerCase() === lower) delete headers[existing];
   headers[name] = value;
 }

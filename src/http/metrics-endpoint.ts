@@ -7,7 +7,13 @@ import { generateSustainabilityReport } from '../energy/default-monitor.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { LowPowerMode } from '../energy/low-power-mode.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../prometheus/exposition.js';
-import { EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusSources } from '../prometheus/sources.js';
+import {
+  EXPOSITION_KEYS,
+  planExposition,
+  SOURCE_HINTS,
+  SOURCE_KEYS,
+  type PrometheusSources,
+} from '../prometheus/sources.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
@@ -58,9 +64,13 @@ export interface MetricsEndpoint {
  */
 export function createMetricsEndpoint(options: MetricsOptions = {}): MetricsEndpoint {
   optionsObject('metricsHandler', options, [...SOURCE_KEYS, ...EXPOSITION_KEYS], SOURCE_HINTS);
-  const { slo, energy, limits, lowPower, storeFaults, storeBreaker, prefix, maxEndpoints } = options;
+  const { slo, energy, limits, lowPower, storeFaults, storeBreaker, prefix, maxEndpoints } =
+    options;
   const sources = { slo, energy, limits, lowPower, storeFaults, storeBreaker };
-  const exposition = { ...(prefix === undefined ? {} : { prefix }), ...(maxEndpoints === undefined ? {} : { maxEndpoints }) };
+  const exposition = {
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(maxEndpoints === undefined ? {} : { maxEndpoints }),
+  };
   planExposition('metricsHandler', sources, exposition);
   const render = (): string => renderPrometheus({ ...sources, ...exposition });
   return {
@@ -68,11 +78,21 @@ export function createMetricsEndpoint(options: MetricsOptions = {}): MetricsEndp
       if (format === 'json') {
         return jsonResult(200, {
           slo: slo?.report() ?? null,
-          sustainability: energy === undefined ? null : generateSustainabilityReport({ monitor: energy, ...(lowPower === undefined ? {} : { lowPowerMode: lowPower }) }),
+          sustainability:
+            energy === undefined
+              ? null
+              : generateSustainabilityReport({
+                  monitor: energy,
+                  ...(lowPower === undefined ? {} : { lowPowerMode: lowPower }),
+                }),
           rateLimits: limits?.decisionCounts() ?? null,
         });
       }
-      return { status: 200, headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' }, body: render() };
+      return {
+        status: 200,
+        headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+        body: render(),
+      };
     },
   };
 }

@@ -22,7 +22,8 @@ const HASH = 0x23;
 export function pathOfUrl(url: string): string {
   const authority = url.indexOf('://');
   let start = authority === -1 ? url.length : authority + 3;
-  while (start < url.length && !isPathEnd(url.charCodeAt(start)) && url.charCodeAt(start) !== SLASH) start += 1;
+  while (start < url.length && !isPathEnd(url.charCodeAt(start)) && url.charCodeAt(start) !== SLASH)
+    start += 1;
   if (start === url.length || url.charCodeAt(start) !== SLASH) return new URL(url).pathname;
   let end = start + 1;
   while (end < url.length && !isPathEnd(url.charCodeAt(end))) end += 1;

@@ -2,8 +2,18 @@ import { nonNegativeNumber } from '../core/validate.js';
 import { constantPower, DEFAULT_ASSUMED_POWER_W, type PowerSource } from '../energy/index.js';
 import { cpuPowerSource, type CpuPowerSourceOptions } from './cpu-power-source.js';
 import { knownOptions } from '../energy/options.js';
-import { probeNvidiaGpus, startGpuSource, type GpuProbe, type NvidiaGpuOptions } from './nvidia-gpu-power-source.js';
-import { probeRapl, raplPowerSource, type RaplOptions, type RaplProbe } from './rapl-power-source.js';
+import {
+  probeNvidiaGpus,
+  startGpuSource,
+  type GpuProbe,
+  type NvidiaGpuOptions,
+} from './nvidia-gpu-power-source.js';
+import {
+  probeRapl,
+  raplPowerSource,
+  type RaplOptions,
+  type RaplProbe,
+} from './rapl-power-source.js';
 import { sumPowerSources } from './sum-power-sources.js';
 
 /** Which source {@link autoPowerSource} chose. */
@@ -78,27 +88,73 @@ const OPTION_KEYS = ['root', 'sysfs', 'cpu', 'constantW', 'gpu'] as const;
  */
 export function autoPowerSource(options: AutoPowerSourceOptions = {}): AutoPowerSource {
   knownOptions('autoPowerSource', options, OPTION_KEYS);
-  const raplOptions: RaplOptions = { ...(options.root === undefined ? {} : { root: options.root }), ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }) };
+  const raplOptions: RaplOptions = {
+    ...(options.root === undefined ? {} : { root: options.root }),
+    ...(options.sysfs === undefined ? {} : { sysfs: options.sysfs }),
+  };
   const rapl = probeRapl(raplOptions);
   const cpu = cpuChoice(options, rapl, raplOptions);
   const gpuOptions = options.gpu;
-  const gpu: GpuProbe = gpuOptions === false ? { available: false, reason: 'GPUs not probed (gpu: false)' } : probeNvidiaGpus(gpuOptions);
+  const gpu: GpuProbe =
+    gpuOptions === false
+      ? { available: false, reason: 'GPUs not probed (gpu: false)' }
+      : probeNvidiaGpus(gpuOptions);
   if (!gpu.available) {
     const reason = gpuOptions === false ? cpu.reason : `${cpu.reason}; ${gpu.reason}`;
-    return { ...cpu, name: cpu.source.name, reason, rapl, gpu, sources: [cpu.source], readJoules: (nowMs) => cpu.source.readJoules(nowMs), close: () => Promise.resolve() };
+    return {
+      ...cpu,
+      name: cpu.source.name,
+      reason,
+      rapl,
+      gpu,
+      sources: [cpu.source],
+      readJoules: (nowMs) => cpu.source.readJoules(nowMs),
+      close: () => Promise.resolve(),
+    };
   }
-  const source = sumPowerSources(cpu.source, startGpuSource(gpu, gpuOptions === false ? undefined : gpuOptions));
-  return { choice: cpu.choice, name: source.name, reason: `${cpu.reason}; plus ${gpu.reason}`, rapl, gpu, source, sources: source.sources, readJoules: (nowMs) => source.readJoules(nowMs), close: () => source.close() };
+  const source = sumPowerSources(
+    cpu.source,
+    startGpuSource(gpu, gpuOptions === false ? undefined : gpuOptions),
+  );
+  return {
+    choice: cpu.choice,
+    name: source.name,
+    reason: `${cpu.reason}; plus ${gpu.reason}`,
+    rapl,
+    gpu,
+    source,
+    sources: source.sources,
+    readJoules: (nowMs) => source.readJoules(nowMs),
+    close: () => source.close(),
+  };
 }
 
-function cpuChoice(options: AutoPowerSourceOptions, rapl: RaplProbe, raplOptions: RaplOptions): Choice {
-  const constantW = nonNegativeNumber('autoPowerSource', 'constantW', options.constantW ?? DEFAULT_ASSUMED_POWER_W);
-  if (rapl.available) return { choice: 'rapl', reason: `measured: ${rapl.reason}`, source: raplPowerSource(raplOptions) };
+function cpuChoice(
+  options: AutoPowerSourceOptions,
+  rapl: RaplProbe,
+  raplOptions: RaplOptions,
+): Choice {
+  const constantW = nonNegativeNumber(
+    'autoPowerSource',
+    'constantW',
+    options.constantW ?? DEFAULT_ASSUMED_POWER_W,
+  );
+  if (rapl.available)
+    return {
+      choice: 'rapl',
+      reason: `measured: ${rapl.reason}`,
+      source: raplPowerSource(raplOptions),
+    };
   if (options.cpu !== false && typeof process.cpuUsage === 'function') {
     const cpu = cpuPowerSource(options.cpu ?? {});
     const model = `modelled from process.cpuUsage(): ${cpu.wattsPerCore} W per busy core + ${cpu.idleW} W idle`;
     return { choice: 'cpu-model', reason: `${rapl.reason}; ${model}`, source: cpu };
   }
-  const why = options.cpu === false ? 'the CPU model is switched off' : 'process.cpuUsage() is not available';
-  return { choice: 'constant', reason: `${rapl.reason}; ${why}; assuming a constant ${constantW} W`, source: constantPower(constantW) };
+  const why =
+    options.cpu === false ? 'the CPU model is switched off' : 'process.cpuUsage() is not available';
+  return {
+    choice: 'constant',
+    reason: `${rapl.reason}; ${why}; assuming a constant ${constantW} W`,
+    source: constantPower(constantW),
+  };
 }

@@ -37,7 +37,10 @@ function loadCo2(): Promise<unknown> {
  * const monitor = new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: await carbonIntensityForCountry('FRA') });
  * ```
  */
-export async function carbonIntensityForCountry(isoCode: string, options: CarbonIntensityOptions = {}): Promise<number> {
+export async function carbonIntensityForCountry(
+  isoCode: string,
+  options: CarbonIntensityOptions = {},
+): Promise<number> {
   const { load } = knownOptions('carbonIntensityForCountry', options, ['load']);
   let co2: unknown;
   try {
@@ -45,7 +48,11 @@ export async function carbonIntensityForCountry(isoCode: string, options: Carbon
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new GreensloError('peer_missing', `carbonIntensityForCountry needs the optional peer ${CO2_PACKAGE}: npm install ${CO2_PACKAGE}`, { cause: error });
+      throw new GreensloError(
+        'peer_missing',
+        `carbonIntensityForCountry needs the optional peer ${CO2_PACKAGE}: npm install ${CO2_PACKAGE}`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -93,10 +93,19 @@ export interface CpuPowerSource extends PowerSource {
 export function cpuPowerSource(options: CpuPowerSourceOptions = {}): CpuPowerSource {
   const owner = 'cpuPowerSource';
   knownOptions(owner, options, ['wattsPerCore', 'idleW', 'sampleIntervalMs', 'cpuUsage']);
-  const wattsPerCore = nonNegativeNumber(owner, 'wattsPerCore', options.wattsPerCore ?? DEFAULT_WATTS_PER_CORE);
+  const wattsPerCore = nonNegativeNumber(
+    owner,
+    'wattsPerCore',
+    options.wattsPerCore ?? DEFAULT_WATTS_PER_CORE,
+  );
   const idleW = nonNegativeNumber(owner, 'idleW', options.idleW ?? DEFAULT_IDLE_W);
-  const sampleIntervalMs = nonNegativeNumber(owner, 'sampleIntervalMs', options.sampleIntervalMs ?? DEFAULT_CPU_SAMPLE_INTERVAL_MS);
-  const cpuUsage = optionalFunction(owner, 'cpuUsage', options.cpuUsage) ?? (() => process.cpuUsage());
+  const sampleIntervalMs = nonNegativeNumber(
+    owner,
+    'sampleIntervalMs',
+    options.sampleIntervalMs ?? DEFAULT_CPU_SAMPLE_INTERVAL_MS,
+  );
+  const cpuUsage =
+    optionalFunction(owner, 'cpuUsage', options.cpuUsage) ?? (() => process.cpuUsage());
   return new CpuModel(wattsPerCore, idleW, sampleIntervalMs, cpuUsage);
 }
 

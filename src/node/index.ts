@@ -6,7 +6,12 @@
  * @packageDocumentation
  * @module greenslo/node
  */
-export { autoPowerSource, type AutoPowerSource, type AutoPowerSourceOptions, type PowerSourceChoice } from './auto-power-source.js';
+export {
+  autoPowerSource,
+  type AutoPowerSource,
+  type AutoPowerSourceOptions,
+  type PowerSourceChoice,
+} from './auto-power-source.js';
 export { carbonIntensityForCountry, type CarbonIntensityOptions } from './carbon-intensity.js';
 export {
   cpuPowerSource,
@@ -17,7 +22,16 @@ export {
   type CpuPowerSourceOptions,
   type CpuUsage,
 } from './cpu-power-source.js';
-export { DEFAULT_POWERCAP_ROOT, probeRapl, raplPowerSource, type RaplAvailable, type RaplOptions, type RaplPowerSource, type RaplProbe, type RaplUnavailable } from './rapl-power-source.js';
+export {
+  DEFAULT_POWERCAP_ROOT,
+  probeRapl,
+  raplPowerSource,
+  type RaplAvailable,
+  type RaplOptions,
+  type RaplPowerSource,
+  type RaplProbe,
+  type RaplUnavailable,
+} from './rapl-power-source.js';
 export type { RaplUnavailableCode, RaplZone, RaplZoneKind } from './rapl-zones.js';
 export { nodeSysfsReader, type SysfsReader } from './sysfs.js';
 export {

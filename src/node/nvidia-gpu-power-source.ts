@@ -1,9 +1,22 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { GreensloError } from '../core/errors.js';
-import { integerAtLeast, nonEmptyString, optionalFunction, positiveNumber } from '../core/validate.js';
+import {
+  integerAtLeast,
+  nonEmptyString,
+  optionalFunction,
+  positiveNumber,
+} from '../core/validate.js';
 import type { PowerSource } from '../energy/index.js';
 import { knownOptions } from '../energy/options.js';
-import { GpuEnergy, LOOP_FIELDS, parseLoopLine, parseProbe, PROBE_FIELDS, type GpuEnergyMethod, type GpuInfo } from './nvidia-smi-lines.js';
+import {
+  GpuEnergy,
+  LOOP_FIELDS,
+  parseLoopLine,
+  parseProbe,
+  PROBE_FIELDS,
+  type GpuEnergyMethod,
+  type GpuInfo,
+} from './nvidia-smi-lines.js';
 import { SmiLoop } from './nvidia-smi-process.js';
 import { errorCode } from './sysfs.js';
 
@@ -34,7 +47,15 @@ export interface NvidiaGpuOptions {
   readonly probeTimeoutMs?: number;
 }
 
-const OPTION_KEYS = ['gpus', 'intervalMs', 'command', 'onError', 'restartDelayMs', 'maxRestartDelayMs', 'probeTimeoutMs'] as const;
+const OPTION_KEYS = [
+  'gpus',
+  'intervalMs',
+  'command',
+  'onError',
+  'restartDelayMs',
+  'maxRestartDelayMs',
+  'probeTimeoutMs',
+] as const;
 
 /** A {@link PowerSource} on NVIDIA GPUs, as {@link nvidiaGpuPowerSource} returns it. */
 export interface NvidiaGpuPowerSource extends PowerSource {
@@ -84,7 +105,8 @@ interface Settings {
 function settings(owner: string, options: NvidiaGpuOptions | undefined): Settings {
   const given = knownOptions(owner, options, OPTION_KEYS);
   const indices = given.gpus;
-  if (indices !== undefined && (!Array.isArray(indices) || indices.length === 0)) throw new TypeError(`${owner}: \`gpus\` must be a non-empty array of GPU indices.`);
+  if (indices !== undefined && (!Array.isArray(indices) || indices.length === 0))
+    throw new TypeError(`${owner}: \`gpus\` must be a non-empty array of GPU indices.`);
   indices?.forEach((index, i) => integerAtLeast(owner, `gpus[${i}]`, index, 0));
   return {
     command: nonEmptyString(owner, 'command', given.command ?? 'nvidia-smi'),
@@ -92,7 +114,11 @@ function settings(owner: string, options: NvidiaGpuOptions | undefined): Setting
     intervalMs: integerAtLeast(owner, 'intervalMs', given.intervalMs ?? DEFAULT_GPU_INTERVAL_MS, 1),
     onError: optionalFunction(owner, 'onError', given.onError),
     restartDelayMs: positiveNumber(owner, 'restartDelayMs', given.restartDelayMs ?? 1000),
-    maxRestartDelayMs: positiveNumber(owner, 'maxRestartDelayMs', given.maxRestartDelayMs ?? 60_000),
+    maxRestartDelayMs: positiveNumber(
+      owner,
+      'maxRestartDelayMs',
+      given.maxRestartDelayMs ?? 60_000,
+    ),
     probeTimeoutMs: positiveNumber(owner, 'probeTimeoutMs', given.probeTimeoutMs ?? 10_000),
   };
 }
@@ -102,38 +128,62 @@ function selection(indices: readonly number[] | undefined): string[] {
 }
 
 function probeArgs(config: Settings): string[] {
-  return [`--query-gpu=${PROBE_FIELDS}`, '--format=csv,noheader,nounits', ...selection(config.indices)];
+  return [
+    `--query-gpu=${PROBE_FIELDS}`,
+    '--format=csv,noheader,nounits',
+    ...selection(config.indices),
+  ];
 }
 
 /** The probe's verdict from `nvidia-smi`'s output or the error of running it. */
 function verdict(config: Settings, output: string | undefined, error: unknown): GpuProbe {
   if (error !== undefined) {
     const text = errorText(error);
-    if (errorCode(error) === 'ENOENT') return { available: false, reason: `no NVIDIA GPU: ${config.command} was not found on PATH` };
+    if (errorCode(error) === 'ENOENT')
+      return { available: false, reason: `no NVIDIA GPU: ${config.command} was not found on PATH` };
     return { available: false, reason: `no NVIDIA GPU: ${config.command} failed (${text})` };
   }
   const gpus = parseProbe(output ?? '');
-  if (gpus.length === 0) return { available: false, reason: `no NVIDIA GPU: ${config.command} listed none (${(output ?? '').trim() || 'empty output'})` };
+  if (gpus.length === 0)
+    return {
+      available: false,
+      reason: `no NVIDIA GPU: ${config.command} listed none (${(output ?? '').trim() || 'empty output'})`,
+    };
   const measured = gpus.filter((gpu) => gpu.method !== 'none');
-  if (measured.length === 0) return { available: false, reason: `NVIDIA GPU${gpus.length > 1 ? 's' : ''} found, but none reports total_energy_consumption or power.draw` };
+  if (measured.length === 0)
+    return {
+      available: false,
+      reason: `NVIDIA GPU${gpus.length > 1 ? 's' : ''} found, but none reports total_energy_consumption or power.draw`,
+    };
   return { available: true, gpus, reason: describe(gpus) };
 }
 
 function describe(gpus: readonly GpuInfo[]): string {
-  const by = (method: GpuEnergyMethod) => gpus.filter((gpu) => gpu.method === method).map((gpu) => gpu.index);
+  const by = (method: GpuEnergyMethod) =>
+    gpus.filter((gpu) => gpu.method === method).map((gpu) => gpu.index);
   const parts = [
     [by('energy-counter'), "the driver's energy counter"],
     [by('power-draw'), 'integrated power.draw'],
     [by('none'), 'no power figure (counted as 0)'],
   ] as const;
-  const said = parts.filter(([indices]) => indices.length > 0).map(([indices, how]) => `GPU ${indices.join(', ')} by ${how}`);
+  const said = parts
+    .filter(([indices]) => indices.length > 0)
+    .map(([indices, how]) => `GPU ${indices.join(', ')} by ${how}`);
   return `${gpus.length} NVIDIA GPU${gpus.length > 1 ? 's' : ''} via nvidia-smi: ${said.join('; ')}`;
 }
 
 function errorText(error: unknown): string {
   const stderr = (error as { stderr?: unknown }).stderr;
   const stdout = (error as { stdout?: unknown }).stdout;
-  const output = [stderr, stdout].map((text) => (typeof text === 'string' ? text.trim() : Buffer.isBuffer(text) ? text.toString('utf8').trim() : '')).find((text) => text !== '');
+  const output = [stderr, stdout]
+    .map((text) =>
+      typeof text === 'string'
+        ? text.trim()
+        : Buffer.isBuffer(text)
+          ? text.toString('utf8').trim()
+          : '',
+    )
+    .find((text) => text !== '');
   return output ?? (error instanceof Error ? error.message : String(error));
 }
 
@@ -148,7 +198,11 @@ function errorText(error: unknown): string {
 export function probeNvidiaGpus(options?: NvidiaGpuOptions): GpuProbe {
   const config = settings('probeNvidiaGpus', options);
   try {
-    const output = execFileSync(config.command, probeArgs(config), { encoding: 'utf8', timeout: config.probeTimeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(config.command, probeArgs(config), {
+      encoding: 'utf8',
+      timeout: config.probeTimeoutMs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return verdict(config, output, undefined);
   } catch (error) {
     return verdict(config, undefined, error);
@@ -184,12 +238,25 @@ export function probeNvidiaGpus(options?: NvidiaGpuOptions): GpuProbe {
  * process.on('SIGTERM', () => void gpus.close());
  * ```
  */
-export async function nvidiaGpuPowerSource(options?: NvidiaGpuOptions): Promise<NvidiaGpuPowerSource> {
+export async function nvidiaGpuPowerSource(
+  options?: NvidiaGpuOptions,
+): Promise<NvidiaGpuPowerSource> {
   const config = settings('nvidiaGpuPowerSource', options);
   const probe = await new Promise<GpuProbe>((resolve) => {
-    execFile(config.command, probeArgs(config), { encoding: 'utf8', timeout: config.probeTimeoutMs }, (error, stdout, stderr) => {
-      resolve(verdict(config, stdout, error === null ? undefined : Object.assign(error, { stdout, stderr })));
-    });
+    execFile(
+      config.command,
+      probeArgs(config),
+      { encoding: 'utf8', timeout: config.probeTimeoutMs },
+      (error, stdout, stderr) => {
+        resolve(
+          verdict(
+            config,
+            stdout,
+            error === null ? undefined : Object.assign(error, { stdout, stderr }),
+          ),
+        );
+      },
+    );
   });
   return startGpuSource(probe, options);
 }
@@ -200,7 +267,8 @@ export async function nvidiaGpuPowerSource(options?: NvidiaGpuOptions): Promise<
  * @throws GreensloError (`'gpu_unavailable'`) when the probe found no GPU to measure
  */
 export function startGpuSource(probe: GpuProbe, options?: NvidiaGpuOptions): NvidiaGpuPowerSource {
-  if (!probe.available) throw new GreensloError('gpu_unavailable', `nvidiaGpuPowerSource: ${probe.reason}.`);
+  if (!probe.available)
+    throw new GreensloError('gpu_unavailable', `nvidiaGpuPowerSource: ${probe.reason}.`);
   return new GpuSource(probe.gpus, probe.reason, settings('nvidiaGpuPowerSource', options));
 }
 
@@ -217,10 +285,19 @@ class GpuSource implements NvidiaGpuPowerSource {
     this.reason = reason;
     for (const gpu of gpus) this.#energy.set(gpu.index, new GpuEnergy());
     let warned = false;
-    const onError = config.onError ?? ((error: GreensloError) => (warned ? undefined : ((warned = true), console.warn(error.message))));
+    const onError =
+      config.onError ??
+      ((error: GreensloError) =>
+        warned ? undefined : ((warned = true), console.warn(error.message)));
     this.#loop = new SmiLoop({
       command: config.command,
-      args: [`--query-gpu=${LOOP_FIELDS}`, '--format=csv,noheader,nounits', ...selection(config.indices), '-lms', String(config.intervalMs)],
+      args: [
+        `--query-gpu=${LOOP_FIELDS}`,
+        '--format=csv,noheader,nounits',
+        ...selection(config.indices),
+        '-lms',
+        String(config.intervalMs),
+      ],
       restartDelayMs: config.restartDelayMs,
       maxRestartDelayMs: config.maxRestartDelayMs,
       onLine: (line, run) => this.#line(line, run),

@@ -50,7 +50,15 @@ export function timestampMs(text: string): number | undefined {
   if (match === null) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '0'] = match;
   const ms = Number(fraction.padEnd(3, '0'));
-  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), ms);
+  return Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+    ms,
+  );
 }
 
 /** Parses one loop line; undefined for a line that is not one (a header, a message, a blank). */
@@ -59,7 +67,12 @@ export function parseLoopLine(line: string, arrivedAtMs: number): GpuLine | unde
   if (fields.length !== 4) return undefined;
   const index = numberField(fields[1]);
   if (index === undefined || !Number.isInteger(index)) return undefined;
-  return { atMs: timestampMs(fields[0]!) ?? arrivedAtMs, index, energyMj: numberField(fields[2]), powerW: numberField(fields[3]) };
+  return {
+    atMs: timestampMs(fields[0]!) ?? arrivedAtMs,
+    index,
+    energyMj: numberField(fields[2]),
+    powerW: numberField(fields[3]),
+  };
 }
 
 /** Parses the probe's output: one `index, name, total_energy_consumption, power.draw` line per GPU. */
@@ -73,7 +86,8 @@ export function parseProbe(output: string): GpuInfo[] {
     const powerW = numberField(fields[fields.length - 1]);
     const energyMj = numberField(fields[fields.length - 2]);
     const name = fields.slice(1, -2).join(',').trim();
-    const method: GpuEnergyMethod = energyMj !== undefined ? 'energy-counter' : powerW !== undefined ? 'power-draw' : 'none';
+    const method: GpuEnergyMethod =
+      energyMj !== undefined ? 'energy-counter' : powerW !== undefined ? 'power-draw' : 'none';
     gpus.push({ index, name, method });
   }
   return gpus;
@@ -100,7 +114,11 @@ export class GpuEnergy {
     const resumed = run !== this.#lastRun;
     this.#lastRun = run;
     const elapsedMs = line.atMs - this.#lastAtMs;
-    if (line.energyMj !== undefined && this.#lastEnergyMj !== undefined && line.energyMj >= this.#lastEnergyMj) {
+    if (
+      line.energyMj !== undefined &&
+      this.#lastEnergyMj !== undefined &&
+      line.energyMj >= this.#lastEnergyMj
+    ) {
       this.joules += (line.energyMj - this.#lastEnergyMj) / 1000;
     } else if (!resumed && elapsedMs > 0) {
       this.joules += trapezoidJ(this.#lastPowerW, line.powerW, elapsedMs);

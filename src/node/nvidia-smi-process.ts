@@ -77,10 +77,13 @@ export class SmiLoop {
       this.#ended(child, why, stderr);
     };
     child.on('error', (error) => end(`could not run ${command}: ${error.message}`));
-    child.on('close', (code, signal) => end(`${command} exited ${signal === null ? `with code ${String(code)}` : `on ${signal}`}`));
+    child.on('close', (code, signal) =>
+      end(`${command} exited ${signal === null ? `with code ${String(code)}` : `on ${signal}`}`),
+    );
     // The child must not keep the process alive: `close()` is for a clean stop, not a requirement.
     child.unref();
-    for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+    for (const stream of [child.stdout, child.stderr])
+      (stream as { unref?: () => void } | null)?.unref?.();
   }
 
   #line(line: string, run: number): void {
@@ -92,10 +95,18 @@ export class SmiLoop {
   #ended(child: ChildProcess, why: string, stderr: string): void {
     if (this.#child === child) this.#child = undefined;
     if (this.#closed) return;
-    const delayMs = Math.min(this.#settings.maxRestartDelayMs, this.#settings.restartDelayMs * 2 ** this.#failures);
+    const delayMs = Math.min(
+      this.#settings.maxRestartDelayMs,
+      this.#settings.restartDelayMs * 2 ** this.#failures,
+    );
     this.#failures = Math.min(this.#failures + 1, 30);
     const detail = stderr.trim() === '' ? '' : `: ${stderr.trim()}`;
-    this.#settings.onError(new GreensloError('gpu_monitor_exited', `nvidiaGpuPowerSource: ${why}${detail}; restarting in ${delayMs} ms.`));
+    this.#settings.onError(
+      new GreensloError(
+        'gpu_monitor_exited',
+        `nvidiaGpuPowerSource: ${why}${detail}; restarting in ${delayMs} ms.`,
+      ),
+    );
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#closed) return;

@@ -72,7 +72,11 @@ export interface RaplPowerSource extends PowerSource {
 function readMicrojoules(reader: SysfsReader, zone: RaplZone, file: string): number {
   const text = reader.readFile(join(zone.path, file)).trim();
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new GreensloError('power_source_unreadable', `RAPL: ${zone.id}/${file} holds ${JSON.stringify(text)}, not a count of microjoules.`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
+    throw new GreensloError(
+      'power_source_unreadable',
+      `RAPL: ${zone.id}/${file} holds ${JSON.stringify(text)}, not a count of microjoules.`,
+    );
   return value;
 }
 
@@ -99,17 +103,35 @@ export function probeRapl(options: RaplOptions = {}): RaplProbe {
   const root = nonEmptyString('probeRapl', 'root', options.root ?? DEFAULT_POWERCAP_ROOT);
   const reader = options.sysfs ?? nodeSysfsReader;
   const choice = chooseRaplZones(root, reader);
-  if (!choice.ok) return { available: false, code: choice.code, zones: choice.zones, reason: choice.reason };
+  if (!choice.ok)
+    return { available: false, code: choice.code, zones: choice.zones, reason: choice.reason };
   for (const zone of choice.selected) {
     try {
       readMicrojoules(reader, zone, 'energy_uj');
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'EACCES' || code === 'EPERM') return { available: false, code: 'permission_denied', zones: choice.zones, reason: permissionReason(root, choice.layout, zone) };
-      return { available: false, code: 'unreadable', zones: choice.zones, reason: `RAPL is present (${choice.layout}) but ${zone.id}/energy_uj cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+      if (code === 'EACCES' || code === 'EPERM')
+        return {
+          available: false,
+          code: 'permission_denied',
+          zones: choice.zones,
+          reason: permissionReason(root, choice.layout, zone),
+        };
+      return {
+        available: false,
+        code: 'unreadable',
+        zones: choice.zones,
+        reason: `RAPL is present (${choice.layout}) but ${zone.id}/energy_uj cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
-  return { available: true, selected: choice.selected, zones: choice.zones, layout: choice.layout, reason: `RAPL energy counters: ${choice.layout}` };
+  return {
+    available: true,
+    selected: choice.selected,
+    zones: choice.zones,
+    layout: choice.layout,
+    reason: `RAPL energy counters: ${choice.layout}`,
+  };
 }
 
 /**
@@ -138,7 +160,8 @@ export function probeRapl(options: RaplOptions = {}): RaplProbe {
 export function raplPowerSource(options: RaplOptions = {}): RaplPowerSource {
   knownOptions('raplPowerSource', options, RAPL_OPTIONS);
   const probe = probeRapl(options);
-  if (!probe.available) throw new GreensloError('rapl_unavailable', `raplPowerSource: ${probe.reason}.`);
+  if (!probe.available)
+    throw new GreensloError('rapl_unavailable', `raplPowerSource: ${probe.reason}.`);
   return new RaplCounters(probe.selected, probe.layout, options.sysfs ?? nodeSysfsReader);
 }
 
@@ -162,7 +185,10 @@ class RaplCounters implements RaplPowerSource {
     this.#previousUj = this.#readAll();
     this.#maxUj = zones.map((zone) => this.#tryReadMax(zone));
     this.#mirrorOf = zones.map((zone, i) => {
-      const mirror = zones.findIndex((other, j) => j < i && other.kind === zone.kind && this.#previousUj[j] === this.#previousUj[i]);
+      const mirror = zones.findIndex(
+        (other, j) =>
+          j < i && other.kind === zone.kind && this.#previousUj[j] === this.#previousUj[i],
+      );
       return mirror === -1 ? undefined : mirror;
     });
   }
@@ -195,7 +221,11 @@ class RaplCounters implements RaplPowerSource {
         return readMicrojoules(this.#reader, zone, 'energy_uj');
       } catch (error) {
         if (error instanceof GreensloError) throw error;
-        throw new GreensloError('power_source_unreadable', `RAPL: ${zone.id}/energy_uj cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new GreensloError(
+          'power_source_unreadable',
+          `RAPL: ${zone.id}/energy_uj cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
     });
   }

@@ -21,12 +21,23 @@ export interface RaplZone {
 }
 
 /** Why RAPL cannot be used, as a machine-readable code. */
-export type RaplUnavailableCode = 'no_powercap' | 'no_rapl_zones' | 'no_usable_zones' | 'permission_denied' | 'unreadable';
+export type RaplUnavailableCode =
+  'no_powercap' | 'no_rapl_zones' | 'no_usable_zones' | 'permission_denied' | 'unreadable';
 
 /** Zones found and the ones to sum, or why there are none. */
 export type RaplZoneChoice =
-  | { readonly ok: true; readonly zones: readonly RaplZone[]; readonly selected: readonly RaplZone[]; readonly layout: string }
-  | { readonly ok: false; readonly code: RaplUnavailableCode; readonly reason: string; readonly zones: readonly RaplZone[] };
+  | {
+      readonly ok: true;
+      readonly zones: readonly RaplZone[];
+      readonly selected: readonly RaplZone[];
+      readonly layout: string;
+    }
+  | {
+      readonly ok: false;
+      readonly code: RaplUnavailableCode;
+      readonly reason: string;
+      readonly zones: readonly RaplZone[];
+    };
 
 const ZONE_DIRECTORY = /^intel-rapl(-mmio)?:([0-9a-f]+(?::[0-9a-f]+)*)$/i;
 
@@ -60,14 +71,19 @@ function readZone(root: string, id: string, reader: SysfsReader): RaplZone | und
 }
 
 /** Lists the RAPL zones under `root`, sorted by interface and hexadecimal id. */
-export function listRaplZones(root: string, reader: SysfsReader): { zones: RaplZone[] } | { error: unknown } {
+export function listRaplZones(
+  root: string,
+  reader: SysfsReader,
+): { zones: RaplZone[] } | { error: unknown } {
   let entries: string[];
   try {
     entries = reader.readdir(root);
   } catch (error) {
     return { error };
   }
-  const zones = entries.map((id) => readZone(root, id, reader)).filter((zone): zone is RaplZone => zone !== undefined);
+  const zones = entries
+    .map((id) => readZone(root, id, reader))
+    .filter((zone): zone is RaplZone => zone !== undefined);
   return { zones: zones.sort(compareIndex) };
 }
 
@@ -82,7 +98,12 @@ export function chooseRaplZones(root: string, reader: SysfsReader): RaplZoneChoi
   if ('error' in listed) return unlisted(root, listed.error);
   const zones = listed.zones;
   if (zones.length === 0) {
-    return { ok: false, code: 'no_rapl_zones', zones, reason: `no RAPL here: ${root} has no intel-rapl zones (no RAPL in this CPU, or the intel_rapl_msr / intel_rapl_common kernel modules are not loaded)` };
+    return {
+      ok: false,
+      code: 'no_rapl_zones',
+      zones,
+      reason: `no RAPL here: ${root} has no intel-rapl zones (no RAPL in this CPU, or the intel_rapl_msr / intel_rapl_common kernel modules are not loaded)`,
+    };
   }
   const msrNames = new Set(zones.filter((zone) => !zone.mmio).map((zone) => zone.name));
   const usable = zones.filter((zone) => !zone.mmio || !msrNames.has(zone.name));
@@ -93,17 +114,44 @@ export function chooseRaplZones(root: string, reader: SysfsReader): RaplZoneChoi
     return { ok: true, zones, selected, layout: describeZones(selected) };
   }
   const psys = usable.find((zone) => zone.kind === 'psys' && zone.index.length === 1);
-  if (psys) return { ok: true, zones, selected: [psys], layout: `${describeZones([psys])} alone (no package zone)` };
-  return { ok: false, code: 'no_usable_zones', zones, reason: `RAPL zones under ${root} (${describeZones(zones)}) include no package or psys zone to measure the machine with` };
+  if (psys)
+    return {
+      ok: true,
+      zones,
+      selected: [psys],
+      layout: `${describeZones([psys])} alone (no package zone)`,
+    };
+  return {
+    ok: false,
+    code: 'no_usable_zones',
+    zones,
+    reason: `RAPL zones under ${root} (${describeZones(zones)}) include no package or psys zone to measure the machine with`,
+  };
 }
 
 function unlisted(root: string, error: unknown): RaplZoneChoice {
   const code = errorCode(error);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return { ok: false, code: 'no_powercap', zones: [], reason: `no RAPL here: ${root} does not exist (typical of virtual machines and most containers)` };
+    return {
+      ok: false,
+      code: 'no_powercap',
+      zones: [],
+      reason: `no RAPL here: ${root} does not exist (typical of virtual machines and most containers)`,
+    };
   }
-  if (code === 'EACCES' || code === 'EPERM') return { ok: false, code: 'permission_denied', zones: [], reason: `${root} cannot be listed (${code})` };
-  return { ok: false, code: 'unreadable', zones: [], reason: `${root} cannot be listed: ${error instanceof Error ? error.message : String(error)}` };
+  if (code === 'EACCES' || code === 'EPERM')
+    return {
+      ok: false,
+      code: 'permission_denied',
+      zones: [],
+      reason: `${root} cannot be listed (${code})`,
+    };
+  return {
+    ok: false,
+    code: 'unreadable',
+    zones: [],
+    reason: `${root} cannot be listed: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /** `package-0 (intel-rapl:0) + dram (intel-rapl:0:2)`. */

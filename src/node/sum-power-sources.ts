@@ -56,8 +56,15 @@ function readOne(source: PowerSource, nowMs: number): number {
     joules = source.readJoules(nowMs);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new GreensloError('power_source_unreadable', `sumPowerSources: power source "${source.name}" could not be read: ${reason}`, { cause: error });
+    throw new GreensloError(
+      'power_source_unreadable',
+      `sumPowerSources: power source "${source.name}" could not be read: ${reason}`,
+      { cause: error },
+    );
   }
   if (typeof joules === 'number' && Number.isFinite(joules)) return joules;
-  throw new GreensloError('invalid_power_reading', `sumPowerSources: power source "${source.name}" returned ${String(joules)} instead of a finite number of joules.`);
+  throw new GreensloError(
+    'invalid_power_reading',
+    `sumPowerSources: power source "${source.name}" returned ${String(joules)} instead of a finite number of joules.`,
+  );
 }

@@ -5,5 +5,16 @@
  * @packageDocumentation
  * @module greenslo/otel
  */
-export { registerOpenTelemetry, type OpenTelemetryRegistration, type OpenTelemetrySources } from './register-open-telemetry.js';
-export type { OtelAttributes, OtelBatchObservableCallback, OtelBatchObservableResult, OtelInstrumentOptions, OtelMeter, OtelObservable } from './meter.js';
+export {
+  registerOpenTelemetry,
+  type OpenTelemetryRegistration,
+  type OpenTelemetrySources,
+} from './register-open-telemetry.js';
+export type {
+  OtelAttributes,
+  OtelBatchObservableCallback,
+  OtelBatchObservableResult,
+  OtelInstrumentOptions,
+  OtelMeter,
+  OtelObservable,
+} from './meter.js';

@@ -56,7 +56,9 @@ const UNIT_SUFFIXES: readonly (readonly [string, string])[] = [
 
 /** Name and unit of the family written under `prometheusName` with the default prefix. */
 export function instrumentName(prometheusName: string): InstrumentName {
-  const bare = prometheusName.startsWith(DEFAULT_PROMETHEUS_PREFIX) ? prometheusName.slice(DEFAULT_PROMETHEUS_PREFIX.length) : prometheusName;
+  const bare = prometheusName.startsWith(DEFAULT_PROMETHEUS_PREFIX)
+    ? prometheusName.slice(DEFAULT_PROMETHEUS_PREFIX.length)
+    : prometheusName;
   const known = KNOWN[bare];
   if (known !== undefined) return known;
   const stem = bare.endsWith('_total') ? bare.slice(0, -'_total'.length) : bare;

@@ -24,7 +24,9 @@ export interface OtelBatchObservableResult {
 }
 
 /** The callback of {@link OtelMeter.addBatchObservableCallback}. */
-export type OtelBatchObservableCallback = (observableResult: OtelBatchObservableResult) => void | Promise<void>;
+export type OtelBatchObservableCallback = (
+  observableResult: OtelBatchObservableResult,
+) => void | Promise<void>;
 
 /** The methods of an OpenTelemetry `Meter` that {@link registerOpenTelemetry} calls. */
 export interface OtelMeter {
@@ -33,15 +35,28 @@ export interface OtelMeter {
   /** Creates an instrument whose monotonic total is read at each collection (requests, joules). */
   createObservableCounter(name: string, options?: OtelInstrumentOptions): OtelObservable;
   /** Registers one callback that observes all of `observables` at each collection. */
-  addBatchObservableCallback(callback: OtelBatchObservableCallback, observables: OtelObservable[]): void;
+  addBatchObservableCallback(
+    callback: OtelBatchObservableCallback,
+    observables: OtelObservable[],
+  ): void;
   /** Removes a callback registered with the same `observables`. */
-  removeBatchObservableCallback(callback: OtelBatchObservableCallback, observables: OtelObservable[]): void;
+  removeBatchObservableCallback(
+    callback: OtelBatchObservableCallback,
+    observables: OtelObservable[],
+  ): void;
 }
 
-const METER_METHODS = ['createObservableGauge', 'createObservableCounter', 'addBatchObservableCallback', 'removeBatchObservableCallback'] as const;
+const METER_METHODS = [
+  'createObservableGauge',
+  'createObservableCounter',
+  'addBatchObservableCallback',
+  'removeBatchObservableCallback',
+] as const;
 
 /** Whether `value` has every method of {@link OtelMeter}. */
 export function isOtelMeter(value: unknown): value is OtelMeter {
   if (typeof value !== 'object' || value === null) return false;
-  return METER_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+  return METER_METHODS.every(
+    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+  );
 }

@@ -4,14 +4,30 @@
  */
 import { describeValue, optionsObject } from '../core/validate.js';
 import { allLabels, type MetricFamily, type MetricSample } from '../prometheus/metric-family.js';
-import { collectFamilies, planExposition, SOURCE_HINTS, type ExpositionPlan, type PrometheusSources } from '../prometheus/sources.js';
+import {
+  collectFamilies,
+  planExposition,
+  SOURCE_HINTS,
+  type ExpositionPlan,
+  type PrometheusSources,
+} from '../prometheus/sources.js';
 import { attributeName, instrumentName } from './instrument-names.js';
-import { isOtelMeter, type OtelAttributes, type OtelBatchObservableCallback, type OtelBatchObservableResult, type OtelMeter, type OtelObservable } from './meter.js';
+import {
+  isOtelMeter,
+  type OtelAttributes,
+  type OtelBatchObservableCallback,
+  type OtelBatchObservableResult,
+  type OtelMeter,
+  type OtelObservable,
+} from './meter.js';
 
 const OWNER = 'registerOpenTelemetry';
 
 /** The objects whose figures are observed; each is optional, as for `renderPrometheus`. */
-export type OpenTelemetrySources = Pick<PrometheusSources, 'slo' | 'limits' | 'energy' | 'lowPower'>;
+export type OpenTelemetrySources = Pick<
+  PrometheusSources,
+  'slo' | 'limits' | 'energy' | 'lowPower'
+>;
 
 const SOURCE_KEYS = ['slo', 'limits', 'energy', 'lowPower'] as const;
 
@@ -31,7 +47,10 @@ interface Instrument {
 function createInstrument(meter: OtelMeter, family: MetricFamily): Instrument {
   const { name, unit } = instrumentName(family.name);
   const options = { description: family.help, unit };
-  const observable = family.type === 'gauge' ? meter.createObservableGauge(name, options) : meter.createObservableCounter(name, options);
+  const observable =
+    family.type === 'gauge'
+      ? meter.createObservableGauge(name, options)
+      : meter.createObservableCounter(name, options);
   return { observable, suffix: family.type === 'histogram' ? '_sum' : '' };
 }
 
@@ -42,30 +61,44 @@ function attributesOf(sample: MetricSample): OtelAttributes {
   return attributes;
 }
 
-function observeFamilies(result: OtelBatchObservableResult, families: readonly MetricFamily[], instruments: ReadonlyMap<string, Instrument>): void {
+function observeFamilies(
+  result: OtelBatchObservableResult,
+  families: readonly MetricFamily[],
+  instruments: ReadonlyMap<string, Instrument>,
+): void {
   for (const family of families) {
     const instrument = instruments.get(family.name);
     if (instrument === undefined) continue;
     for (const sample of family.samples) {
-      if (sample.suffix === instrument.suffix) result.observe(instrument.observable, sample.value, attributesOf(sample));
+      if (sample.suffix === instrument.suffix)
+        result.observe(instrument.observable, sample.value, attributesOf(sample));
     }
   }
 }
 
 function checkMeter(meter: unknown): OtelMeter {
   if (isOtelMeter(meter)) return meter;
-  throw new TypeError(`${OWNER}: \`meter\` must be an OpenTelemetry Meter (with createObservableGauge, createObservableCounter and addBatchObservableCallback), got ${describeValue(meter)}.`);
+  throw new TypeError(
+    `${OWNER}: \`meter\` must be an OpenTelemetry Meter (with createObservableGauge, createObservableCounter and addBatchObservableCallback), got ${describeValue(meter)}.`,
+  );
 }
 
 /** A callback that observes every family, and warns once (not on every collection) when reading fails. */
-function batchCallback(plan: ExpositionPlan, instruments: ReadonlyMap<string, Instrument>): OtelBatchObservableCallback {
+function batchCallback(
+  plan: ExpositionPlan,
+  instruments: ReadonlyMap<string, Instrument>,
+): OtelBatchObservableCallback {
   let warned = false;
   return (result) => {
     let families: MetricFamily[];
     try {
       families = collectFamilies(plan);
     } catch (error) {
-      if (!warned) console.warn(`greenslo: ${OWNER} could not read its sources; this collection has no greenslo values (further failures are not shown).`, error);
+      if (!warned)
+        console.warn(
+          `greenslo: ${OWNER} could not read its sources; this collection has no greenslo values (further failures are not shown).`,
+          error,
+        );
       warned = true;
       return;
     }
@@ -104,12 +137,16 @@ function batchCallback(plan: ExpositionPlan, instruments: ReadonlyMap<string, In
  * registration.unregister();
  * ```
  */
-export function registerOpenTelemetry(meter: OtelMeter, sources: OpenTelemetrySources = {}): OpenTelemetryRegistration {
+export function registerOpenTelemetry(
+  meter: OtelMeter,
+  sources: OpenTelemetrySources = {},
+): OpenTelemetryRegistration {
   const checkedMeter = checkMeter(meter);
   optionsObject(OWNER, sources, SOURCE_KEYS, SOURCE_HINTS);
   const plan = planExposition(OWNER, sources, {});
   const instruments = new Map<string, Instrument>();
-  for (const family of collectFamilies(plan)) instruments.set(family.name, createInstrument(checkedMeter, family));
+  for (const family of collectFamilies(plan))
+    instruments.set(family.name, createInstrument(checkedMeter, family));
   const observables = [...instruments.values()].map((instrument) => instrument.observable);
   const callback = batchCallback(plan, instruments);
   checkedMeter.addBatchObservableCallback(callback, observables);

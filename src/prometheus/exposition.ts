@@ -4,7 +4,15 @@
 import type { Labels, MetricFamily } from './metric-family.js';
 import { escapeLabelValue } from './names.js';
 import { optionsObject } from '../core/validate.js';
-import { collectFamilies, EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
+import {
+  collectFamilies,
+  EXPOSITION_KEYS,
+  planExposition,
+  SOURCE_HINTS,
+  SOURCE_KEYS,
+  type PrometheusExpositionOptions,
+  type PrometheusSources,
+} from './sources.js';
 
 /**
  * The `Content-Type` of {@link renderPrometheus}'s text: Prometheus' text format 0.0.4.
@@ -66,7 +74,8 @@ export function formatFamilies(families: readonly MetricFamily[]): string {
   for (const { name, help, type, samples } of families) {
     if (samples.length === 0) continue;
     text += `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}\n`;
-    for (const sample of samples) text += `${name}${sample.suffix}${labels.braces(sample.labels, sample.extra)} ${formatValue(sample.value)}\n`;
+    for (const sample of samples)
+      text += `${name}${sample.suffix}${labels.braces(sample.labels, sample.extra)} ${formatValue(sample.value)}\n`;
   }
   return text;
 }

@@ -20,9 +20,17 @@
  * @packageDocumentation
  * @module greenslo/prometheus
  */
-export { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type RenderPrometheusOptions } from './exposition.js';
+export {
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheus,
+  type RenderPrometheusOptions,
+} from './exposition.js';
 export { collectInto, type PromClientRegistry } from './prom-client.js';
-export { DEFAULT_PROMETHEUS_MAX_ENDPOINTS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
+export {
+  DEFAULT_PROMETHEUS_MAX_ENDPOINTS,
+  type PrometheusExpositionOptions,
+  type PrometheusSources,
+} from './sources.js';
 export type { EnergySource, LowPowerSource } from './energy-families.js';
 export type { RateLimitSource } from './rate-limit-families.js';
 export { prometheusRules, SLO_RULE_WINDOWS, type PrometheusRulesOptions } from './rules.js';

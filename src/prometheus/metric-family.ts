@@ -41,7 +41,12 @@ export function family(name: string, type: MetricType, help: string): MetricFami
 }
 
 /** Adds a sample without suffix. */
-export function addSample(target: MetricFamily, value: number, labels: Labels = NO_LABELS, extra?: Labels): void {
+export function addSample(
+  target: MetricFamily,
+  value: number,
+  labels: Labels = NO_LABELS,
+  extra?: Labels,
+): void {
   target.samples.push({ suffix: '', labels, extra, value });
 }
 

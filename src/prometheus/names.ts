@@ -13,7 +13,9 @@ const METRIC_PREFIX_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Checks a metric-name prefix: letters, digits and underscores, not starting with a digit (may be empty). */
 export function checkPrefix(owner: string, prefix: unknown): string {
   if (typeof prefix !== 'string' || (prefix !== '' && !METRIC_PREFIX_PATTERN.test(prefix))) {
-    throw new TypeError(`${owner}: \`prefix\` must be a string of letters, digits and underscores, got ${JSON.stringify(prefix)}.`);
+    throw new TypeError(
+      `${owner}: \`prefix\` must be a string of letters, digits and underscores, got ${JSON.stringify(prefix)}.`,
+    );
   }
   return prefix;
 }

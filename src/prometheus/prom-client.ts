@@ -5,7 +5,15 @@
  */
 import { allLabels, type MetricFamily, type MetricType } from './metric-family.js';
 import { optionsObject } from '../core/validate.js';
-import { collectFamilies, EXPOSITION_KEYS, planExposition, SOURCE_HINTS, SOURCE_KEYS, type PrometheusExpositionOptions, type PrometheusSources } from './sources.js';
+import {
+  collectFamilies,
+  EXPOSITION_KEYS,
+  planExposition,
+  SOURCE_HINTS,
+  SOURCE_KEYS,
+  type PrometheusExpositionOptions,
+  type PrometheusSources,
+} from './sources.js';
 
 /**
  * The part of a prom-client `Registry` that {@link collectInto} uses (prom-client 14 and 15 have it;
@@ -32,17 +40,31 @@ interface PromClientMetric {
   readonly help: string;
   readonly type: MetricType;
   readonly aggregator: 'sum' | 'omit';
-  get(): Promise<{ name: string; help: string; type: MetricType; aggregator: 'sum' | 'omit'; values: PromClientValue[] }>;
+  get(): Promise<{
+    name: string;
+    help: string;
+    type: MetricType;
+    aggregator: 'sum' | 'omit';
+    values: PromClientValue[];
+  }>;
   reset(): void;
 }
 
 function valuesOf(family: MetricFamily): PromClientValue[] {
   // Counters keep prom-client's own naming (it appends `_total` itself for OpenMetrics).
-  if (family.type !== 'histogram') return family.samples.map((sample) => ({ value: sample.value, labels: allLabels(sample) }));
-  return family.samples.map((sample) => ({ value: sample.value, labels: allLabels(sample), metricName: `${family.name}${sample.suffix}` }));
+  if (family.type !== 'histogram')
+    return family.samples.map((sample) => ({ value: sample.value, labels: allLabels(sample) }));
+  return family.samples.map((sample) => ({
+    value: sample.value,
+    labels: allLabels(sample),
+    metricName: `${family.name}${sample.suffix}`,
+  }));
 }
 
-function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFamily | undefined): PromClientMetric {
+function metricOf(
+  shape: MetricFamily,
+  familyNamed: (name: string) => MetricFamily | undefined,
+): PromClientMetric {
   const aggregator = shape.type === 'gauge' ? 'omit' : 'sum';
   const metric: PromClientMetric = {
     name: shape.name,
@@ -51,7 +73,13 @@ function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFami
     aggregator,
     get: () => {
       const current = familyNamed(shape.name);
-      return Promise.resolve({ name: metric.name, help: shape.help, type: shape.type, aggregator, values: current === undefined ? [] : valuesOf(current) });
+      return Promise.resolve({
+        name: metric.name,
+        help: shape.help,
+        type: shape.type,
+        aggregator,
+        values: current === undefined ? [] : valuesOf(current),
+      });
     },
     reset: () => {},
   };
@@ -91,10 +119,21 @@ function metricOf(shape: MetricFamily, familyNamed: (name: string) => MetricFami
  * });
  * ```
  */
-export function collectInto(registry: PromClientRegistry, sources: PrometheusSources, options: PrometheusExpositionOptions = {}): () => void {
+export function collectInto(
+  registry: PromClientRegistry,
+  sources: PrometheusSources,
+  options: PrometheusExpositionOptions = {},
+): () => void {
   const owner = 'collectInto';
-  if (typeof registry !== 'object' || registry === null || typeof registry.registerMetric !== 'function' || typeof registry.removeSingleMetric !== 'function') {
-    throw new TypeError(`${owner}: \`registry\` must be a prom-client Registry (with registerMetric() and removeSingleMetric()), got ${registry === null ? 'null' : typeof registry}.`);
+  if (
+    typeof registry !== 'object' ||
+    registry === null ||
+    typeof registry.registerMetric !== 'function' ||
+    typeof registry.removeSingleMetric !== 'function'
+  ) {
+    throw new TypeError(
+      `${owner}: \`registry\` must be a prom-client Registry (with registerMetric() and removeSingleMetric()), got ${registry === null ? 'null' : typeof registry}.`,
+    );
   }
   optionsObject(owner, sources, SOURCE_KEYS, SOURCE_HINTS);
   optionsObject(owner, options, EXPOSITION_KEYS);

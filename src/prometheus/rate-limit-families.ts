@@ -17,7 +17,11 @@ export interface RateLimitSource {
 
 /** The decisions counter, labelled by rule (the endpoint pattern, or `default`) and outcome. */
 export function rateLimitFamilies(limits: RateLimitSource, names: MetricNames): MetricFamily[] {
-  const decisions = family(names.rateLimitDecisionsTotal, 'counter', 'Rate-limit checks per rule (endpoint pattern) and outcome (allowed or limited).');
+  const decisions = family(
+    names.rateLimitDecisionsTotal,
+    'counter',
+    'Rate-limit checks per rule (endpoint pattern) and outcome (allowed or limited).',
+  );
   for (const { rule, allowed, limited } of limits.decisionCounts()) {
     addSample(decisions, allowed, { rule, outcome: 'allowed' });
     addSample(decisions, limited, { rule, outcome: 'limited' });
@@ -30,8 +34,16 @@ export function rateLimitFamilies(limits: RateLimitSource, names: MetricNames): 
  *
  * @throws RangeError or TypeError when `storeFaults()` returns anything but a finite number >= 0
  */
-export function storeFaultFamilies(owner: string, storeFaults: () => number, names: MetricNames): MetricFamily[] {
-  const faults = family(names.rateLimitStoreFaultsTotal, 'counter', 'Rate-limit checks the store failed to answer, decided by its failure policy instead.');
+export function storeFaultFamilies(
+  owner: string,
+  storeFaults: () => number,
+  names: MetricNames,
+): MetricFamily[] {
+  const faults = family(
+    names.rateLimitStoreFaultsTotal,
+    'counter',
+    'Rate-limit checks the store failed to answer, decided by its failure policy instead.',
+  );
   addSample(faults, nonNegativeNumber(owner, 'storeFaults()', storeFaults()));
   return [faults];
 }

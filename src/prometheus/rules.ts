@@ -1,7 +1,19 @@
 import { optionsObject } from '../core/validate.js';
 import type { SloObjectives } from '../slo/objectives.js';
-import { BURN_RATE_ALERT_RULES, BURN_RATE_WINDOWS_MS, type BurnRateAlertRule, type BurnRateWindow } from '../slo/burn-rate.js';
-import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, escapeLabelValue, formatLe, requestMetricNames, sloLabel } from './names.js';
+import {
+  BURN_RATE_ALERT_RULES,
+  BURN_RATE_WINDOWS_MS,
+  type BurnRateAlertRule,
+  type BurnRateWindow,
+} from '../slo/burn-rate.js';
+import {
+  checkPrefix,
+  DEFAULT_PROMETHEUS_PREFIX,
+  escapeLabelValue,
+  formatLe,
+  requestMetricNames,
+  sloLabel,
+} from './names.js';
 
 /** Options of {@link prometheusRules}. */
 export interface PrometheusRulesOptions {
@@ -36,11 +48,19 @@ interface Sli {
 
 function periodHours(period: unknown): number {
   const match = typeof period === 'string' ? /^([1-9][0-9]*)([hdw])$/.exec(period) : null;
-  if (!match) throw new RangeError(`prometheusRules: \`period\` must be a duration such as '30d', '4w' or '720h', got ${JSON.stringify(period)}.`);
+  if (!match)
+    throw new RangeError(
+      `prometheusRules: \`period\` must be a duration such as '30d', '4w' or '720h', got ${JSON.stringify(period)}.`,
+    );
   return Number(match[1]) * PERIOD_UNIT_HOURS[match[2]!]!;
 }
 
-function latencySli(endpoint: string, percentile: 50 | 95 | 99, thresholdMs: number, prefix: string): Sli {
+function latencySli(
+  endpoint: string,
+  percentile: 50 | 95 | 99,
+  thresholdMs: number,
+  prefix: string,
+): Sli {
   const names = requestMetricNames(prefix);
   const selector = `endpoint="${escapeLabelValue(endpoint)}"`;
   return {
@@ -59,29 +79,44 @@ function errorSli(endpoint: string, errorRate: number, prefix: string): Sli {
     endpoint,
     slo: sloLabel('errorRate'),
     budget: String(errorRate),
-    errorRatio: (window) => `sum(rate(${names.errorsTotal}{${selector}}[${window}])) / sum(rate(${names.requestsTotal}{${selector}}[${window}]))`,
+    errorRatio: (window) =>
+      `sum(rate(${names.errorsTotal}{${selector}}[${window}])) / sum(rate(${names.requestsTotal}{${selector}}[${window}]))`,
   };
 }
 
 function slisOf(objectives: SloObjectives, prefix: string): Sli[] {
   const slis: Sli[] = [];
   for (const [endpoint, objective] of Object.entries(objectives)) {
-    if (objective.p50Ms !== undefined) slis.push(latencySli(endpoint, 50, checkThreshold(endpoint, 'p50Ms', objective.p50Ms), prefix));
-    if (objective.p95Ms !== undefined) slis.push(latencySli(endpoint, 95, checkThreshold(endpoint, 'p95Ms', objective.p95Ms), prefix));
-    if (objective.p99Ms !== undefined) slis.push(latencySli(endpoint, 99, checkThreshold(endpoint, 'p99Ms', objective.p99Ms), prefix));
-    if (objective.errorRate !== undefined) slis.push(errorSli(endpoint, checkErrorRate(endpoint, objective.errorRate), prefix));
+    if (objective.p50Ms !== undefined)
+      slis.push(
+        latencySli(endpoint, 50, checkThreshold(endpoint, 'p50Ms', objective.p50Ms), prefix),
+      );
+    if (objective.p95Ms !== undefined)
+      slis.push(
+        latencySli(endpoint, 95, checkThreshold(endpoint, 'p95Ms', objective.p95Ms), prefix),
+      );
+    if (objective.p99Ms !== undefined)
+      slis.push(
+        latencySli(endpoint, 99, checkThreshold(endpoint, 'p99Ms', objective.p99Ms), prefix),
+      );
+    if (objective.errorRate !== undefined)
+      slis.push(errorSli(endpoint, checkErrorRate(endpoint, objective.errorRate), prefix));
   }
   return slis;
 }
 
 function checkThreshold(endpoint: string, name: string, value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  throw new RangeError(`prometheusRules: \`objectives[${JSON.stringify(endpoint)}].${name}\` must be a finite number > 0, got ${String(value)}.`);
+  throw new RangeError(
+    `prometheusRules: \`objectives[${JSON.stringify(endpoint)}].${name}\` must be a finite number > 0, got ${String(value)}.`,
+  );
 }
 
 function checkErrorRate(endpoint: string, value: unknown): number {
   if (typeof value === 'number' && value > 0 && value < 1) return value;
-  throw new RangeError(`prometheusRules: \`objectives[${JSON.stringify(endpoint)}].errorRate\` must be a number between 0 and 1 (exclusive), got ${String(value)}.`);
+  throw new RangeError(
+    `prometheusRules: \`objectives[${JSON.stringify(endpoint)}].errorRate\` must be a number between 0 and 1 (exclusive), got ${String(value)}.`,
+  );
 }
 
 const quote = (text: string): string => JSON.stringify(text);
@@ -89,33 +124,53 @@ const quote = (text: string): string => JSON.stringify(text);
 const singleQuote = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 function labelLines(sli: Sli, indent: string): string[] {
-  return [`${indent}labels:`, `${indent}  endpoint: ${quote(sli.endpoint)}`, `${indent}  slo: ${quote(sli.slo)}`];
+  return [
+    `${indent}labels:`,
+    `${indent}  endpoint: ${quote(sli.endpoint)}`,
+    `${indent}  slo: ${quote(sli.slo)}`,
+  ];
 }
 
 function recordingGroup(slis: readonly Sli[], recordName: (window: Window) => string): string[] {
   const lines = ['  - name: greenslo-slo-error-ratios', '    rules:'];
   for (const window of SLO_RULE_WINDOWS) {
     for (const sli of slis) {
-      lines.push(`      - record: ${recordName(window)}`, `        expr: ${singleQuote(sli.errorRatio(window))}`, ...labelLines(sli, '        '));
+      lines.push(
+        `      - record: ${recordName(window)}`,
+        `        expr: ${singleQuote(sli.errorRatio(window))}`,
+        ...labelLines(sli, '        '),
+      );
     }
   }
   return lines;
 }
 
-function alertExpression(sli: Sli, rules: readonly BurnRateAlertRule[], hours: number, recordName: (window: Window) => string): string {
+function alertExpression(
+  sli: Sli,
+  rules: readonly BurnRateAlertRule[],
+  hours: number,
+  recordName: (window: Window) => string,
+): string {
   const selector = `{endpoint="${escapeLabelValue(sli.endpoint)}",slo="${sli.slo}"}`;
   return rules
     .map((rule) => {
       // Each rule spends a fixed share of the budget within its long window, so its threshold
       // scales with the period: 14.4 for 30 days is 13.44 for 28.
-      const factor = String(Number(((rule.burnRateThreshold * hours) / REFERENCE_PERIOD_HOURS).toPrecision(12)));
+      const factor = String(
+        Number(((rule.burnRateThreshold * hours) / REFERENCE_PERIOD_HOURS).toPrecision(12)),
+      );
       const threshold = `(${factor} * ${sli.budget})`;
       return `(${recordName(rule.longWindow)}${selector} > ${threshold} and ${recordName(rule.shortWindow)}${selector} > ${threshold})`;
     })
     .join(' or ');
 }
 
-function alertGroup(slis: readonly Sli[], hours: number, period: string, recordName: (window: Window) => string): string[] {
+function alertGroup(
+  slis: readonly Sli[],
+  hours: number,
+  period: string,
+  recordName: (window: Window) => string,
+): string[] {
   const lines = ['  - name: greenslo-slo-burn-rate-alerts', '    rules:'];
   for (const sli of slis) {
     for (const severity of ['page', 'ticket'] as const) {
@@ -158,7 +213,10 @@ function alertGroup(slis: readonly Sli[], hours: number, period: string, recordN
  * writeFileSync('greenslo-rules.yml', prometheusRules(DEFAULT_SLOS, { period: '30d' }));
  * ```
  */
-export function prometheusRules(objectives: SloObjectives, options: PrometheusRulesOptions = {}): string {
+export function prometheusRules(
+  objectives: SloObjectives,
+  options: PrometheusRulesOptions = {},
+): string {
   optionsObject('prometheusRules', options, ['period', 'prefix']);
   const prefix = checkPrefix('prometheusRules', options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
   const period = options.period ?? '30d';

@@ -12,7 +12,9 @@ import { addSample, family, flag, type Labels, type MetricFamily } from './metri
 import { formatLe, sloLabel, type MetricNames } from './names.js';
 
 const PERCENTILES = ['50', '95', '99'] as const;
-const PERCENTILE_LABELS: readonly Labels[] = /* @__PURE__ */ PERCENTILES.map((percentile) => Object.freeze({ percentile }));
+const PERCENTILE_LABELS: readonly Labels[] = /* @__PURE__ */ PERCENTILES.map((percentile) =>
+  Object.freeze({ percentile }),
+);
 const INF_LABELS: Labels = Object.freeze({ le: '+Inf' });
 
 /** Label objects shared by every endpoint of one collection. */
@@ -55,15 +57,43 @@ interface Folded {
 
 function emptyFamilies(names: MetricNames): SloFamilies {
   return {
-    duration: family(names.durationSeconds, 'histogram', 'Request latency in seconds; the buckets include every objective threshold.'),
+    duration: family(
+      names.durationSeconds,
+      'histogram',
+      'Request latency in seconds; the buckets include every objective threshold.',
+    ),
     requests: family(names.requestsTotal, 'counter', 'Requests recorded.'),
     errors: family(names.errorsTotal, 'counter', 'Failed requests recorded.'),
-    window: family(names.latencyWindowSeconds, 'gauge', "Exact latency percentile of the endpoint's last windowSize requests, in seconds."),
-    latencyObjective: family(names.latencyObjectiveSeconds, 'gauge', 'Latency objective: the percentile must stay at or under this many seconds.'),
-    errorRateObjective: family(names.errorRateObjectiveRatio, 'gauge', 'Error-rate objective: the share of failed requests must stay at or under this ratio.'),
-    compliant: family(names.compliant, 'gauge', 'Whether the endpoint meets every objective now (1) or not (0).'),
-    budget: family(names.errorBudgetRemainingRatio, 'gauge', 'Share of the error budget of the last 3 days still unspent (negative when overspent).'),
-    burnRate: family(names.burnRate, 'gauge', 'Error budget burn rate over the window (1 spends the budget exactly over the SLO period).'),
+    window: family(
+      names.latencyWindowSeconds,
+      'gauge',
+      "Exact latency percentile of the endpoint's last windowSize requests, in seconds.",
+    ),
+    latencyObjective: family(
+      names.latencyObjectiveSeconds,
+      'gauge',
+      'Latency objective: the percentile must stay at or under this many seconds.',
+    ),
+    errorRateObjective: family(
+      names.errorRateObjectiveRatio,
+      'gauge',
+      'Error-rate objective: the share of failed requests must stay at or under this ratio.',
+    ),
+    compliant: family(
+      names.compliant,
+      'gauge',
+      'Whether the endpoint meets every objective now (1) or not (0).',
+    ),
+    budget: family(
+      names.errorBudgetRemainingRatio,
+      'gauge',
+      'Share of the error budget of the last 3 days still unspent (negative when overspent).',
+    ),
+    burnRate: family(
+      names.burnRate,
+      'gauge',
+      'Error budget burn rate over the window (1 spends the budget exactly over the SLO period).',
+    ),
   };
 }
 
@@ -85,40 +115,91 @@ function errorCountOf(tracker: SLOTracker, endpoint: string, count: number): num
   return Math.round((tracker.errorRate(endpoint) ?? 0) * count);
 }
 
-function addHistogram(target: SloFamilies, endpointLabels: Labels, histogram: Pick<LatencyHistogramSnapshot, 'cumulativeCounts' | 'count' | 'sumMs'>, shared: SharedLabels, errorCount: number): void {
+function addHistogram(
+  target: SloFamilies,
+  endpointLabels: Labels,
+  histogram: Pick<LatencyHistogramSnapshot, 'cumulativeCounts' | 'count' | 'sumMs'>,
+  shared: SharedLabels,
+  errorCount: number,
+): void {
   const samples = target.duration.samples;
   const counts = histogram.cumulativeCounts;
   const bounds = shared.le.length - 1;
-  for (let i = 0; i < bounds; i++) samples.push({ suffix: '_bucket', labels: endpointLabels, extra: shared.le[i], value: counts[i]! });
-  samples.push({ suffix: '_bucket', labels: endpointLabels, extra: INF_LABELS, value: histogram.count });
-  samples.push({ suffix: '_sum', labels: endpointLabels, extra: undefined, value: histogram.sumMs / 1000 });
-  samples.push({ suffix: '_count', labels: endpointLabels, extra: undefined, value: histogram.count });
+  for (let i = 0; i < bounds; i++)
+    samples.push({
+      suffix: '_bucket',
+      labels: endpointLabels,
+      extra: shared.le[i],
+      value: counts[i]!,
+    });
+  samples.push({
+    suffix: '_bucket',
+    labels: endpointLabels,
+    extra: INF_LABELS,
+    value: histogram.count,
+  });
+  samples.push({
+    suffix: '_sum',
+    labels: endpointLabels,
+    extra: undefined,
+    value: histogram.sumMs / 1000,
+  });
+  samples.push({
+    suffix: '_count',
+    labels: endpointLabels,
+    extra: undefined,
+    value: histogram.count,
+  });
   addSample(target.requests, histogram.count, endpointLabels);
   addSample(target.errors, errorCount, endpointLabels);
 }
 
-function addWindowPercentiles(target: SloFamilies, tracker: SLOTracker, endpoint: string, endpointLabels: Labels): void {
+function addWindowPercentiles(
+  target: SloFamilies,
+  tracker: SLOTracker,
+  endpoint: string,
+  endpointLabels: Labels,
+): void {
   PERCENTILES.forEach((percentile, i) => {
     const valueMs = tracker.percentile(endpoint, Number(percentile));
-    if (valueMs !== undefined) addSample(target.window, valueMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
+    if (valueMs !== undefined)
+      addSample(target.window, valueMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
   });
 }
 
-function addObjectives(target: SloFamilies, tracker: SLOTracker, endpoint: string, endpointLabels: Labels, shared: SharedLabels): void {
+function addObjectives(
+  target: SloFamilies,
+  tracker: SLOTracker,
+  endpoint: string,
+  endpointLabels: Labels,
+  shared: SharedLabels,
+): void {
   const objective = tracker.objectives[endpoint]!;
   const latencyTargets = [objective.p50Ms, objective.p95Ms, objective.p99Ms];
   latencyTargets.forEach((targetMs, i) => {
-    if (targetMs !== undefined) addSample(target.latencyObjective, targetMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
+    if (targetMs !== undefined)
+      addSample(target.latencyObjective, targetMs / 1000, endpointLabels, PERCENTILE_LABELS[i]);
   });
-  if (objective.errorRate !== undefined) addSample(target.errorRateObjective, objective.errorRate, endpointLabels);
+  if (objective.errorRate !== undefined)
+    addSample(target.errorRateObjective, objective.errorRate, endpointLabels);
   addSample(target.compliant, flag(tracker.checkCompliance(endpoint).compliant), endpointLabels);
   for (const budget of tracker.errorBudget(endpoint).objectives) {
-    addSample(target.budget, budget.remainingRatio, endpointLabels, sloLabels(shared, sloLabel(budget.kind)));
+    addSample(
+      target.budget,
+      budget.remainingRatio,
+      endpointLabels,
+      sloLabels(shared, sloLabel(budget.kind)),
+    );
   }
   for (const rates of tracker.burnRates(endpoint).objectives) {
     const slo = sloLabel(rates.kind);
     for (const window of Object.keys(rates.windows) as BurnRateWindow[]) {
-      addSample(target.burnRate, rates.windows[window].burnRate, endpointLabels, sloLabels(shared, slo, window));
+      addSample(
+        target.burnRate,
+        rates.windows[window].burnRate,
+        endpointLabels,
+        sloLabels(shared, slo, window),
+      );
     }
   }
 }
@@ -137,9 +218,16 @@ function fold(folded: Folded, histogram: LatencyHistogramSnapshot, errorCount: n
  * summed into one series labelled {@link OVERFLOW_ENDPOINT}, which carries the histogram and the
  * counters only (percentiles and objectives of several endpoints cannot be added).
  */
-export function sloFamilies(tracker: SLOTracker, names: MetricNames, maxEndpoints: number): MetricFamily[] {
+export function sloFamilies(
+  tracker: SLOTracker,
+  names: MetricNames,
+  maxEndpoints: number,
+): MetricFamily[] {
   const target = emptyFamilies(names);
-  const shared: SharedLabels = { le: [...tracker.latencyBucketsMs.map((boundMs) => ({ le: formatLe(boundMs) })), INF_LABELS], slo: new Map() };
+  const shared: SharedLabels = {
+    le: [...tracker.latencyBucketsMs.map((boundMs) => ({ le: formatLe(boundMs) })), INF_LABELS],
+    slo: new Map(),
+  };
   const kept = keptEndpoints(tracker, maxEndpoints);
   const folded: Folded = { cumulativeCounts: undefined, sumMs: 0, count: 0, errorCount: 0 };
   for (const endpoint of tracker.endpoints()) {
@@ -153,12 +241,37 @@ export function sloFamilies(tracker: SLOTracker, names: MetricNames, maxEndpoint
     const endpointLabels = { endpoint };
     addHistogram(target, endpointLabels, histogram, shared, errorCount);
     addWindowPercentiles(target, tracker, endpoint, endpointLabels);
-    if (Object.hasOwn(tracker.objectives, endpoint)) addObjectives(target, tracker, endpoint, endpointLabels, shared);
+    if (Object.hasOwn(tracker.objectives, endpoint))
+      addObjectives(target, tracker, endpoint, endpointLabels, shared);
   }
   if (folded.cumulativeCounts !== undefined) {
-    const overflow = { cumulativeCounts: folded.cumulativeCounts, count: folded.count, sumMs: folded.sumMs };
+    const overflow = {
+      cumulativeCounts: folded.cumulativeCounts,
+      count: folded.count,
+      sumMs: folded.sumMs,
+    };
     addHistogram(target, { endpoint: OVERFLOW_ENDPOINT }, overflow, shared, folded.errorCount);
   }
-  const { duration, requests, errors, window, latencyObjective, errorRateObjective, compliant, budget, burnRate } = target;
-  return [duration, requests, errors, window, latencyObjective, errorRateObjective, compliant, budget, burnRate];
+  const {
+    duration,
+    requests,
+    errors,
+    window,
+    latencyObjective,
+    errorRateObjective,
+    compliant,
+    budget,
+    burnRate,
+  } = target;
+  return [
+    duration,
+    requests,
+    errors,
+    window,
+    latencyObjective,
+    errorRateObjective,
+    compliant,
+    budget,
+    burnRate,
+  ];
 }

@@ -2,12 +2,26 @@
  * What the exposition is written from (an SLO tracker, an energy monitor, a rate limiter, a low-power
  * mode), how its options are checked, and the collection of every family from them.
  */
-import { describeValue, integerAtLeast, optionalFunction, type OptionHints } from '../core/validate.js';
+import {
+  describeValue,
+  integerAtLeast,
+  optionalFunction,
+  type OptionHints,
+} from '../core/validate.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
-import { energyFamilies, lowPowerFamilies, type EnergySource, type LowPowerSource } from './energy-families.js';
+import {
+  energyFamilies,
+  lowPowerFamilies,
+  type EnergySource,
+  type LowPowerSource,
+} from './energy-families.js';
 import type { MetricFamily } from './metric-family.js';
 import { checkPrefix, DEFAULT_PROMETHEUS_PREFIX, metricNames, type MetricNames } from './names.js';
-import { rateLimitFamilies, storeFaultFamilies, type RateLimitSource } from './rate-limit-families.js';
+import {
+  rateLimitFamilies,
+  storeFaultFamilies,
+  type RateLimitSource,
+} from './rate-limit-families.js';
 import { sloFamilies } from './slo-families.js';
 import { storeBreakerFamilies, type StoreBreakerState } from './store-breaker-families.js';
 
@@ -60,7 +74,14 @@ export interface PrometheusExpositionOptions {
 }
 
 /** The keys of {@link PrometheusSources}. @internal */
-export const SOURCE_KEYS = ['slo', 'energy', 'limits', 'lowPower', 'storeFaults', 'storeBreaker'] as const;
+export const SOURCE_KEYS = [
+  'slo',
+  'energy',
+  'limits',
+  'lowPower',
+  'storeFaults',
+  'storeBreaker',
+] as const;
 /** The keys of {@link PrometheusExpositionOptions}. @internal */
 export const EXPOSITION_KEYS = ['prefix', 'maxEndpoints'] as const;
 /** Earlier and other names of the sources. @internal */
@@ -80,10 +101,22 @@ export interface ExpositionPlan {
   readonly owner: string;
 }
 
-function checkSource(owner: string, name: string, value: unknown, method: string, what: string): void {
+function checkSource(
+  owner: string,
+  name: string,
+  value: unknown,
+  method: string,
+  what: string,
+): void {
   if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || typeof (value as Record<string, unknown>)[method] !== 'function') {
-    throw new TypeError(`${owner}: \`${name}\` must be ${what} (an object with a ${method}() method), got ${describeValue(value)}.`);
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Record<string, unknown>)[method] !== 'function'
+  ) {
+    throw new TypeError(
+      `${owner}: \`${name}\` must be ${what} (an object with a ${method}() method), got ${describeValue(value)}.`,
+    );
   }
 }
 
@@ -95,8 +128,13 @@ function checkSource(owner: string, name: string, value: unknown, method: string
  * @throws RangeError when `maxEndpoints` is not an integer >= 0
  * @internal
  */
-export function planExposition(owner: string, sources: PrometheusSources, options: PrometheusExpositionOptions): ExpositionPlan {
-  if (typeof sources !== 'object' || sources === null) throw new TypeError(`${owner}: \`sources\` must be an object, got ${describeValue(sources)}.`);
+export function planExposition(
+  owner: string,
+  sources: PrometheusSources,
+  options: PrometheusExpositionOptions,
+): ExpositionPlan {
+  if (typeof sources !== 'object' || sources === null)
+    throw new TypeError(`${owner}: \`sources\` must be an object, got ${describeValue(sources)}.`);
   checkSource(owner, 'slo', sources.slo, 'histogram', 'an SLOTracker');
   checkSource(owner, 'energy', sources.energy, 'metrics', 'an EnergyMonitor');
   checkSource(owner, 'limits', sources.limits, 'decisionCounts', 'an EndpointRateLimiter');
@@ -104,7 +142,12 @@ export function planExposition(owner: string, sources: PrometheusSources, option
   optionalFunction(owner, 'storeFaults', sources.storeFaults);
   optionalFunction(owner, 'storeBreaker', sources.storeBreaker);
   const prefix = checkPrefix(owner, options.prefix ?? DEFAULT_PROMETHEUS_PREFIX);
-  const maxEndpoints = integerAtLeast(owner, 'maxEndpoints', options.maxEndpoints ?? DEFAULT_PROMETHEUS_MAX_ENDPOINTS, 0);
+  const maxEndpoints = integerAtLeast(
+    owner,
+    'maxEndpoints',
+    options.maxEndpoints ?? DEFAULT_PROMETHEUS_MAX_ENDPOINTS,
+    0,
+  );
   return { sources, names: metricNames(prefix), maxEndpoints, owner };
 }
 
@@ -117,11 +160,14 @@ export function planExposition(owner: string, sources: PrometheusSources, option
 export function collectFamilies(plan: ExpositionPlan): MetricFamily[] {
   const { sources, names } = plan;
   const families: MetricFamily[] = [];
-  if (sources.slo !== undefined) families.push(...sloFamilies(sources.slo, names, plan.maxEndpoints));
+  if (sources.slo !== undefined)
+    families.push(...sloFamilies(sources.slo, names, plan.maxEndpoints));
   if (sources.energy !== undefined) families.push(...energyFamilies(sources.energy, names));
   if (sources.lowPower !== undefined) families.push(...lowPowerFamilies(sources.lowPower, names));
   if (sources.limits !== undefined) families.push(...rateLimitFamilies(sources.limits, names));
-  if (sources.storeFaults !== undefined) families.push(...storeFaultFamilies(plan.owner, sources.storeFaults, names));
-  if (sources.storeBreaker !== undefined) families.push(...storeBreakerFamilies(plan.owner, sources.storeBreaker, names));
+  if (sources.storeFaults !== undefined)
+    families.push(...storeFaultFamilies(plan.owner, sources.storeFaults, names));
+  if (sources.storeBreaker !== undefined)
+    families.push(...storeBreakerFamilies(plan.owner, sources.storeBreaker, names));
   return families;
 }

@@ -19,11 +19,23 @@ export type StoreBreakerState = (typeof BREAKER_STATES)[number];
  *
  * @throws TypeError when `storeBreaker()` returns anything but `'closed'`, `'open'` or `'half-open'`
  */
-export function storeBreakerFamilies(owner: string, storeBreaker: () => StoreBreakerState, names: MetricNames): MetricFamily[] {
+export function storeBreakerFamilies(
+  owner: string,
+  storeBreaker: () => StoreBreakerState,
+  names: MetricNames,
+): MetricFamily[] {
   const name = names.rateLimitStoreFaultsTotal.replace(/faults_total$/, 'breaker_state');
-  const gauge = family(name, 'gauge', 'Circuit breaker of the rate-limit store: 1 for its current state (closed: checks go to the store; open: to its failure policy; half-open: one probe).');
+  const gauge = family(
+    name,
+    'gauge',
+    'Circuit breaker of the rate-limit store: 1 for its current state (closed: checks go to the store; open: to its failure policy; half-open: one probe).',
+  );
   const state = storeBreaker();
-  if (!BREAKER_STATES.includes(state)) throw new TypeError(`${owner}: \`storeBreaker()\` must return 'closed', 'open' or 'half-open', got ${describeValue(state)}.`);
-  for (const candidate of BREAKER_STATES) addSample(gauge, flag(candidate === state), { state: candidate });
+  if (!BREAKER_STATES.includes(state))
+    throw new TypeError(
+      `${owner}: \`storeBreaker()\` must return 'closed', 'open' or 'half-open', got ${describeValue(state)}.`,
+    );
+  for (const candidate of BREAKER_STATES)
+    addSample(gauge, flag(candidate === state), { state: candidate });
   return [gauge];
 }

@@ -69,7 +69,12 @@ export function scaledCapacity(policy: BucketPolicy): number {
  * @param atMs - the effective time, epoch ms, never before `updatedAtMs`
  * @param policy - the bucket's parameters
  */
-export function levelAt(scaledTokens: number, updatedAtMs: number, atMs: number, policy: BucketPolicy): number {
+export function levelAt(
+  scaledTokens: number,
+  updatedAtMs: number,
+  atMs: number,
+  policy: BucketPolicy,
+): number {
   const refilled = scaledTokens + (atMs - updatedAtMs) * policy.refillTokens;
   const capacity = policy.capacity * policy.refillIntervalMs;
   return refilled < capacity ? refilled : capacity;
@@ -84,7 +89,11 @@ export function levelAt(scaledTokens: number, updatedAtMs: number, atMs: number,
  * @param refillTokens - scaled units added per millisecond (the policy's `refillTokens`)
  * @returns milliseconds, a whole number
  */
-export function msUntilLevel(scaledTokens: number, targetScaledTokens: number, refillTokens: number): number {
+export function msUntilLevel(
+  scaledTokens: number,
+  targetScaledTokens: number,
+  refillTokens: number,
+): number {
   if (scaledTokens >= targetScaledTokens) return 0;
   let ms = Math.ceil((targetScaledTokens - scaledTokens) / refillTokens);
   if (ms >= Number.MAX_SAFE_INTEGER) return ms;
@@ -123,12 +132,18 @@ export function wholeTokens(scaledTokens: number, refillIntervalMs: number): num
  * first.decision; // { allowed: true, limit: 60, remaining: 59, resetAtMs: 1000, retryAfterMs: 0 }
  * ```
  */
-export function decideBucket(state: BucketState | undefined, policy: BucketPolicy, cost: number, nowMs: number): BucketOutcome {
+export function decideBucket(
+  state: BucketState | undefined,
+  policy: BucketPolicy,
+  cost: number,
+  nowMs: number,
+): BucketOutcome {
   const interval = policy.refillIntervalMs;
   const capacity = policy.capacity * interval;
   const needed = cost * interval;
   const atMs = state === undefined || state.updatedAtMs <= nowMs ? nowMs : state.updatedAtMs;
-  const level = state === undefined ? capacity : levelAt(state.scaledTokens, state.updatedAtMs, atMs, policy);
+  const level =
+    state === undefined ? capacity : levelAt(state.scaledTokens, state.updatedAtMs, atMs, policy);
   const allowed = level >= needed;
   const after = allowed ? level - needed : level;
   const decision: RateLimitDecision = {

@@ -10,7 +10,9 @@ import type { BucketPolicy } from './types.js';
 
 /** Throws the TypeError for a client id that is not a non-empty string. */
 export function failClientId(owner: string, clientId: unknown): never {
-  throw new TypeError(`${owner}: \`clientId\` must be a non-empty string, got ${describeValue(clientId)}.`);
+  throw new TypeError(
+    `${owner}: \`clientId\` must be a non-empty string, got ${describeValue(clientId)}.`,
+  );
 }
 
 /**
@@ -31,7 +33,9 @@ export function isCost(cost: unknown, capacity: number): cost is number {
 /** Throws the TypeError or RangeError for a cost that {@link isCost} refuses. */
 export function failCost(owner: string, name: string, cost: unknown, capacity: number): never {
   const tiny = typeof cost === 'number' && cost > 0 && cost <= capacity;
-  const rule = tiny ? `at least ${capacity} × 2^-52 (a smaller cost would take nothing from the bucket)` : `a finite number > 0 and <= ${capacity}`;
+  const rule = tiny
+    ? `at least ${capacity} × 2^-52 (a smaller cost would take nothing from the bucket)`
+    : `a finite number > 0 and <= ${capacity}`;
   const Kind = typeof cost === 'number' ? RangeError : TypeError;
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(cost)}.`);
 }
@@ -40,10 +44,18 @@ export function failCost(owner: string, name: string, cost: unknown, capacity: n
  * Builds a frozen bucket policy from already checked positive numbers, refusing a scaled capacity
  * (`capacity × refillIntervalMs`) beyond 2^53, where the arithmetic would stop being exact.
  */
-export function bucketPolicy(owner: string, capacityName: string, capacity: number, refillTokens: number, refillIntervalMs: number): BucketPolicy {
+export function bucketPolicy(
+  owner: string,
+  capacityName: string,
+  capacity: number,
+  refillTokens: number,
+  refillIntervalMs: number,
+): BucketPolicy {
   if (!(capacity * refillIntervalMs <= Number.MAX_SAFE_INTEGER)) {
     const rule = `at most ${Number.MAX_SAFE_INTEGER} when multiplied by the refill interval of ${refillIntervalMs} ms`;
-    throw new RangeError(`${owner}: \`${capacityName}\` must be ${rule}, got ${describeValue(capacity)}.`);
+    throw new RangeError(
+      `${owner}: \`${capacityName}\` must be ${rule}, got ${describeValue(capacity)}.`,
+    );
   }
   return Object.freeze({ capacity, refillTokens, refillIntervalMs });
 }
@@ -52,9 +64,16 @@ export function bucketPolicy(owner: string, capacityName: string, capacity: numb
 export function storeOption<S extends RateLimitStore>(owner: string, store: S): S {
   const candidate = store as Partial<Record<keyof RateLimitStore, unknown>> | null;
   const valid =
-    typeof candidate === 'object' && candidate !== null && typeof candidate.synchronous === 'boolean' &&
-    typeof candidate.consume === 'function' && typeof candidate.remaining === 'function' &&
-    typeof candidate.reset === 'function' && typeof candidate.clear === 'function';
-  if (!valid) throw new TypeError(`${owner}: \`store\` must be a RateLimitStore (synchronous, consume, remaining, reset, clear), got ${describeValue(store)}.`);
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.synchronous === 'boolean' &&
+    typeof candidate.consume === 'function' &&
+    typeof candidate.remaining === 'function' &&
+    typeof candidate.reset === 'function' &&
+    typeof candidate.clear === 'function';
+  if (!valid)
+    throw new TypeError(
+      `${owner}: \`store\` must be a RateLimitStore (synchronous, consume, remaining, reset, clear), got ${describeValue(store)}.`,
+    );
   return store;
 }

@@ -47,30 +47,43 @@ const NO_OPTIONS: ClientAddressOptions = Object.freeze({});
  * normalizeClientAddress('2001:db8::1', { ipv6PrefixLength: 64 }); // '2001:db8::/64'
  * ```
  */
-export function normalizeClientAddress(address: string, options: ClientAddressOptions = NO_OPTIONS): string {
+export function normalizeClientAddress(
+  address: string,
+  options: ClientAddressOptions = NO_OPTIONS,
+): string {
   if (options !== NO_OPTIONS) optionsObject(OWNER, options, ['ipv6PrefixLength']);
   const prefixLength = prefixLengthOption(options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH);
-  if (typeof address !== 'string') throw new TypeError(`${OWNER}: \`address\` must be a string, got ${describeValue(address)}.`);
+  if (typeof address !== 'string')
+    throw new TypeError(`${OWNER}: \`address\` must be a string, got ${describeValue(address)}.`);
   if (!address.includes(':')) {
     if (!isIpv4(address)) failAddress(address);
     return address;
   }
   const groups = parseIpv6(address);
   if (groups === undefined) failAddress(address);
-  if (isIpv4Mapped(groups)) return `${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;
+  if (isIpv4Mapped(groups))
+    return `${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;
   maskGroups(groups, prefixLength);
   const text = formatIpv6(groups);
   return prefixLength === 128 ? text : `${text}/${prefixLength}`;
 }
 
 function failAddress(address: string): never {
-  throw new RangeError(`${OWNER}: \`address\` must be an IPv4 or IPv6 address, got ${describeValue(address)}.`);
+  throw new RangeError(
+    `${OWNER}: \`address\` must be an IPv4 or IPv6 address, got ${describeValue(address)}.`,
+  );
 }
 
 function prefixLengthOption(value: unknown): number {
   const rule = 'an integer from 0 to 128';
-  if (typeof value !== 'number') throw new TypeError(`${OWNER}: \`ipv6PrefixLength\` must be ${rule}, got ${describeValue(value)}.`);
-  if (!Number.isInteger(value) || value < 0 || value > 128) throw new RangeError(`${OWNER}: \`ipv6PrefixLength\` must be ${rule}, got ${describeValue(value)}.`);
+  if (typeof value !== 'number')
+    throw new TypeError(
+      `${OWNER}: \`ipv6PrefixLength\` must be ${rule}, got ${describeValue(value)}.`,
+    );
+  if (!Number.isInteger(value) || value < 0 || value > 128)
+    throw new RangeError(
+      `${OWNER}: \`ipv6PrefixLength\` must be ${rule}, got ${describeValue(value)}.`,
+    );
   return value;
 }
 
@@ -154,7 +167,14 @@ function parseGroups(text: string, ipv4Last: boolean): number[] | undefined {
 }
 
 function isIpv4Mapped(groups: readonly number[]): boolean {
-  return groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff;
+  return (
+    groups[0] === 0 &&
+    groups[1] === 0 &&
+    groups[2] === 0 &&
+    groups[3] === 0 &&
+    groups[4] === 0 &&
+    groups[5] === 0xffff
+  );
 }
 
 function maskGroups(groups: number[], prefixLength: number): void {
@@ -168,7 +188,7 @@ function maskGroups(groups: number[], prefixLength: number): void {
 function formatIpv6(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < GROUPS; ) {
+  for (let i = 0; i < GROUPS;) {
     let end = i;
     while (end < GROUPS && groups[end] === 0) end++;
     if (end - i > bestLength) {

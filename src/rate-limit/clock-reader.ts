@@ -24,7 +24,8 @@ export class ClockReader {
   /** @param clock - the clock to read, already checked */
   constructor(clock: Clock) {
     this.#clock = clock;
-    const direct = clock === systemClock && typeof performance === 'object' ? performance : undefined;
+    const direct =
+      clock === systemClock && typeof performance === 'object' ? performance : undefined;
     this.#performance = direct;
     this.#timeOriginMs = direct === undefined ? 0 : direct.timeOrigin;
   }
@@ -37,7 +38,9 @@ export class ClockReader {
    */
   nowMs(owner: string): number {
     const direct = this.#performance;
-    const nowMs = Math.floor(direct === undefined ? this.#clock.nowMs() : this.#timeOriginMs + direct.now());
+    const nowMs = Math.floor(
+      direct === undefined ? this.#clock.nowMs() : this.#timeOriginMs + direct.now(),
+    );
     if (!(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) clockReading(owner, nowMs);
     return nowMs;
   }

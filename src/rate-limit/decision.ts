@@ -25,8 +25,13 @@ import type { BucketPolicy, RateLimitDecision } from './types.js';
 export function isWholePolicy(policy: BucketPolicy): boolean {
   const { capacity, refillTokens, refillIntervalMs } = policy;
   return (
-    Object.isFrozen(policy) && refillTokens >= 1 && refillIntervalMs >= 1 && capacity * refillIntervalMs >= 1 &&
-    Number.isSafeInteger(refillTokens) && Number.isSafeInteger(refillIntervalMs) && Number.isSafeInteger(capacity * refillIntervalMs)
+    Object.isFrozen(policy) &&
+    refillTokens >= 1 &&
+    refillIntervalMs >= 1 &&
+    capacity * refillIntervalMs >= 1 &&
+    Number.isSafeInteger(refillTokens) &&
+    Number.isSafeInteger(refillIntervalMs) &&
+    Number.isSafeInteger(capacity * refillIntervalMs)
   );
 }
 
@@ -38,19 +43,41 @@ export function isWholePolicy(policy: BucketPolicy): boolean {
  * @param atMs - the check's effective time, epoch ms
  * @param isWhole - `true` only when `isWholePolicy(policy)` and `scaledTokens` is a whole number
  */
-export function admittedDecision(policy: BucketPolicy, scaledTokens: number, atMs: number, isWhole: boolean): RateLimitDecision {
+export function admittedDecision(
+  policy: BucketPolicy,
+  scaledTokens: number,
+  atMs: number,
+  isWhole: boolean,
+): RateLimitDecision {
   // The general case is a call of its own, so that the common one stays small enough to be inlined.
   if (!isWhole) return correctedAdmittedDecision(policy, scaledTokens, atMs);
   const interval = policy.refillIntervalMs;
   const capacity = policy.capacity * interval;
-  const untilFullMs = scaledTokens >= capacity ? 0 : Math.ceil((capacity - scaledTokens) / policy.refillTokens);
-  return { allowed: true, limit: policy.capacity, remaining: Math.floor(scaledTokens / interval), resetAtMs: atMs + untilFullMs, retryAfterMs: 0 };
+  const untilFullMs =
+    scaledTokens >= capacity ? 0 : Math.ceil((capacity - scaledTokens) / policy.refillTokens);
+  return {
+    allowed: true,
+    limit: policy.capacity,
+    remaining: Math.floor(scaledTokens / interval),
+    resetAtMs: atMs + untilFullMs,
+    retryAfterMs: 0,
+  };
 }
 
-function correctedAdmittedDecision(policy: BucketPolicy, scaledTokens: number, atMs: number): RateLimitDecision {
+function correctedAdmittedDecision(
+  policy: BucketPolicy,
+  scaledTokens: number,
+  atMs: number,
+): RateLimitDecision {
   const interval = policy.refillIntervalMs;
   const untilFullMs = msUntilLevel(scaledTokens, policy.capacity * interval, policy.refillTokens);
-  return { allowed: true, limit: policy.capacity, remaining: wholeTokens(scaledTokens, interval), resetAtMs: atMs + untilFullMs, retryAfterMs: 0 };
+  return {
+    allowed: true,
+    limit: policy.capacity,
+    remaining: wholeTokens(scaledTokens, interval),
+    resetAtMs: atMs + untilFullMs,
+    retryAfterMs: 0,
+  };
 }
 
 /**
@@ -62,13 +89,20 @@ function correctedAdmittedDecision(policy: BucketPolicy, scaledTokens: number, a
  * @param nowMs - the time of the check, epoch ms
  * @param neededScaledTokens - the request's cost in scaled units
  */
-export function refusedDecision(policy: BucketPolicy, scaledTokens: number, atMs: number, nowMs: number, neededScaledTokens: number): RateLimitDecision {
+export function refusedDecision(
+  policy: BucketPolicy,
+  scaledTokens: number,
+  atMs: number,
+  nowMs: number,
+  neededScaledTokens: number,
+): RateLimitDecision {
   const interval = policy.refillIntervalMs;
   return {
     allowed: false,
     limit: policy.capacity,
     remaining: wholeTokens(scaledTokens, interval),
     resetAtMs: atMs + msUntilLevel(scaledTokens, policy.capacity * interval, policy.refillTokens),
-    retryAfterMs: atMs + msUntilLevel(scaledTokens, neededScaledTokens, policy.refillTokens) - nowMs,
+    retryAfterMs:
+      atMs + msUntilLevel(scaledTokens, neededScaledTokens, policy.refillTokens) - nowMs,
   };
 }

@@ -2,11 +2,25 @@
  * Rate limits per endpoint and client, with counts of decisions per rule.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, describeValue, nonEmptyString, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  describeValue,
+  nonEmptyString,
+  optionsObject,
+  positiveNumber,
+  RATE_LIMIT_OPTION_HINTS,
+} from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
 import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
-import { DEFAULT_RATE_LIMITS, DEFAULT_RULE_NAME, type EndpointRule, type EndpointRules, type RateLimitRule } from './endpoint-rules.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_RULE_NAME,
+  type EndpointRule,
+  type EndpointRules,
+  type RateLimitRule,
+} from './endpoint-rules.js';
 import { RateLimitPolicyFields } from './rate-limit-headers.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
@@ -168,22 +182,38 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     optionsObject(OWNER, options, [...OPTION_KEYS], RATE_LIMIT_OPTION_HINTS);
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     const rules = options.rules ?? DEFAULT_RATE_LIMITS;
-    if (typeof rules !== 'object' || rules === null) throw new TypeError(`${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`);
+    if (typeof rules !== 'object' || rules === null)
+      throw new TypeError(
+        `${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`,
+      );
     const shared = options.store === undefined ? undefined : storeOption(OWNER, options.store);
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     const seen = new Map<string, string>();
     for (const [pattern, rule] of Object.entries(rules)) {
-      const entry = makeEntry(checkPattern(pattern), checkRule(`rules[${JSON.stringify(pattern)}]`, rule), shared, maxKeys);
+      const entry = makeEntry(
+        checkPattern(pattern),
+        checkRule(`rules[${JSON.stringify(pattern)}]`, rule),
+        shared,
+        maxKeys,
+      );
       const canonical = canonicalPath(pattern);
       const clash = seen.get(canonical);
-      if (clash !== undefined) throw new RangeError(`${OWNER}: \`rules\` has ${describeValue(clash)} and ${describeValue(pattern)}, which match the same paths (matching ignores case and trailing slashes).`);
+      if (clash !== undefined)
+        throw new RangeError(
+          `${OWNER}: \`rules\` has ${describeValue(clash)} and ${describeValue(pattern)}, which match the same paths (matching ignores case and trailing slashes).`,
+        );
       seen.set(canonical, pattern);
       this.#entries.push(entry);
       if (pattern.endsWith('/*')) this.#wildcards.push(entry);
       else this.#exact.set(canonical, entry);
     }
     this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
-    this.#fallback = makeEntry(DEFAULT_RULE_NAME, checkRule('default', options.default ?? 'unlimited'), shared, maxKeys);
+    this.#fallback = makeEntry(
+      DEFAULT_RULE_NAME,
+      checkRule('default', options.default ?? 'unlimited'),
+      shared,
+      maxKeys,
+    );
     this.#entries.push(this.#fallback);
     checkNames(this.#entries);
     this.#counted = options.default === undefined ? this.#entries.slice(0, -1) : this.#entries;
@@ -203,10 +233,15 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws RangeError when `cost` is not a finite number in `(0, burst]`, or `nowMs` (or the
    *   clock's reading) is not a finite number from 0 to 8.64e15
    */
-  check(endpoint: string, clientId: string, options?: number | EndpointCheckOptions): StoreAnswer<S, EndpointDecision> {
+  check(
+    endpoint: string,
+    clientId: string,
+    options?: number | EndpointCheckOptions,
+  ): StoreAnswer<S, EndpointDecision> {
     const entry = this.#lookUp(endpoint);
     if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
-    const cost = typeof options === 'object' && options !== null ? (options.cost ?? 1) : (options ?? 1);
+    const cost =
+      typeof options === 'object' && options !== null ? (options.cost ?? 1) : (options ?? 1);
     const buckets = entry.buckets;
     if (buckets === undefined) return this.#unlimited(entry, cost);
     const policy = buckets.policy;
@@ -214,8 +249,14 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     const nowMs = this.#nowMs(options);
     const key = buckets.keyPrefix === '' ? clientId : buckets.keyPrefix + clientId;
     const answer = buckets.store.consume(key, policy, cost, nowMs);
-    if (this.#synchronous) return entry.decided(answer as RateLimitDecision, key, cost) as StoreAnswer<S, EndpointDecision>;
-    return Promise.resolve(answer).then((decision) => entry.decided(decision, key, cost)) as StoreAnswer<S, EndpointDecision>;
+    if (this.#synchronous)
+      return entry.decided(answer as RateLimitDecision, key, cost) as StoreAnswer<
+        S,
+        EndpointDecision
+      >;
+    return Promise.resolve(answer).then((decision) =>
+      entry.decided(decision, key, cost),
+    ) as StoreAnswer<S, EndpointDecision>;
   }
 
   /**
@@ -230,12 +271,18 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   refund(decision: EndpointDecision): StoreAnswer<S, void> {
     const entry = this.#entryOf(decision);
     const buckets = entry?.buckets;
-    if (entry === undefined || buckets === undefined || !decision.allowed) return (this.#synchronous ? undefined : Promise.resolve()) as StoreAnswer<S, void>;
+    if (entry === undefined || buckets === undefined || !decision.allowed)
+      return (this.#synchronous ? undefined : Promise.resolve()) as StoreAnswer<S, void>;
     const store = buckets.store;
-    if (typeof store.refund !== 'function') throw new TypeError(`${OWNER}: the store cannot give tokens back (it has no \`refund\` method).`);
+    if (typeof store.refund !== 'function')
+      throw new TypeError(
+        `${OWNER}: the store cannot give tokens back (it has no \`refund\` method).`,
+      );
     entry.refunded += 1;
     const answer = store.refund(decision.key, buckets.policy, decision.cost);
-    return (this.#synchronous ? undefined : Promise.resolve(answer).then(() => undefined)) as StoreAnswer<S, void>;
+    return (
+      this.#synchronous ? undefined : Promise.resolve(answer).then(() => undefined)
+    ) as StoreAnswer<S, void>;
   }
 
   #entryOf(decision: EndpointDecision): Entry | undefined {
@@ -250,9 +297,13 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   }
 
   #unlimited(entry: Entry, cost: unknown): StoreAnswer<S, EndpointDecision> {
-    if (typeof cost !== 'number' || !(cost > 0 && cost < Infinity)) failCost(OWNER, 'cost', cost, Infinity);
+    if (typeof cost !== 'number' || !(cost > 0 && cost < Infinity))
+      failCost(OWNER, 'cost', cost, Infinity);
     entry.allowed += 1;
-    return (this.#synchronous ? entry.unlimited : Promise.resolve(entry.unlimited)) as StoreAnswer<S, EndpointDecision>;
+    return (this.#synchronous ? entry.unlimited : Promise.resolve(entry.unlimited)) as StoreAnswer<
+      S,
+      EndpointDecision
+    >;
   }
 
   /**
@@ -277,7 +328,13 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    * requests no pattern matches are not counted, so no phantom `rule="default"` series appears.
    */
   decisionCounts(): EndpointDecisionCount[] {
-    return this.#counted.map(({ match, allowed, limited, refunded }) => ({ rule: match.name, pattern: match.pattern, allowed, limited, refunded }));
+    return this.#counted.map(({ match, allowed, limited, refunded }) => ({
+      rule: match.name,
+      pattern: match.pattern,
+      allowed,
+      limited,
+      refunded,
+    }));
   }
 
   /**
@@ -288,7 +345,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   storeStats(): EndpointStoreStats[] {
     const stats: EndpointStoreStats[] = [];
     for (const { match, buckets } of this.#entries) {
-      if (buckets !== undefined && buckets.keyPrefix === '' && buckets.store instanceof MemoryStore) stats.push({ rule: match.name, ...buckets.store.stats() });
+      if (buckets !== undefined && buckets.keyPrefix === '' && buckets.store instanceof MemoryStore)
+        stats.push({ rule: match.name, ...buckets.store.stats() });
     }
     return stats;
   }
@@ -301,18 +359,25 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `clientId` is given but is not a non-empty string
    */
   reset(clientId?: string): StoreAnswer<S, void> {
-    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0)) failClientId(OWNER, clientId);
+    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0))
+      failClientId(OWNER, clientId);
     const answers = this.#entries.map(({ buckets }) => {
       if (buckets === undefined) return undefined;
-      return clientId === undefined ? buckets.store.clear(buckets.keyPrefix) : buckets.store.reset(buckets.keyPrefix + clientId);
+      return clientId === undefined
+        ? buckets.store.clear(buckets.keyPrefix)
+        : buckets.store.reset(buckets.keyPrefix + clientId);
     });
     if (this.#synchronous) return undefined as StoreAnswer<S, void>;
-    return Promise.all(answers.map((answer) => Promise.resolve(answer))).then(() => undefined) as StoreAnswer<S, void>;
+    return Promise.all(answers.map((answer) => Promise.resolve(answer))).then(
+      () => undefined,
+    ) as StoreAnswer<S, void>;
   }
 
   #lookUp(endpoint: string): Entry {
     if (typeof endpoint !== 'string' || endpoint.length === 0) {
-      throw new TypeError(`${OWNER}: \`endpoint\` must be a non-empty string, got ${describeValue(endpoint)}.`);
+      throw new TypeError(
+        `${OWNER}: \`endpoint\` must be a non-empty string, got ${describeValue(endpoint)}.`,
+      );
     }
     const exact = this.#exact.get(endpoint);
     if (exact !== undefined) return exact;
@@ -322,7 +387,11 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     if (canonical !== undefined) return canonical;
     for (const entry of this.#wildcards) {
       const prefix = entry.pathPrefix;
-      if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === SLASH)) return entry;
+      if (
+        path.startsWith(prefix) &&
+        (path.length === prefix.length || path.charCodeAt(prefix.length) === SLASH)
+      )
+        return entry;
     }
     return this.#fallback;
   }
@@ -341,16 +410,43 @@ function canonicalPath(path: string): string {
  * `remaining` boxed doubles in every checked decision, one extra allocation each.
  */
 function unlimitedDecision(match: EndpointRuleMatch): EndpointDecision {
-  return Object.freeze({ rule: match, key: '', cost: 0, retryAfterMs: 0, resetAtMs: 0, remaining: Infinity, limit: Infinity, allowed: true });
+  return Object.freeze({
+    rule: match,
+    key: '',
+    cost: 0,
+    retryAfterMs: 0,
+    resetAtMs: 0,
+    remaining: Infinity,
+    limit: Infinity,
+    allowed: true,
+  });
 }
 
-function makeEntry(pattern: string, rule: ResolvedRateLimitRule | 'unlimited', shared: RateLimitStore | undefined, maxKeys: number): Entry {
-  const name = rule === 'unlimited' ? pattern : (rule.name === '' ? pattern : rule.name);
+function makeEntry(
+  pattern: string,
+  rule: ResolvedRateLimitRule | 'unlimited',
+  shared: RateLimitStore | undefined,
+  maxKeys: number,
+): Entry {
+  const name = rule === 'unlimited' ? pattern : rule.name === '' ? pattern : rule.name;
   const resolved = rule === 'unlimited' ? rule : Object.freeze({ ...rule, name });
-  const fields = rule === 'unlimited' ? undefined : new RateLimitPolicyFields({ limit: rule.burst, windowSeconds: rule.perSeconds, policy: name });
+  const fields =
+    rule === 'unlimited'
+      ? undefined
+      : new RateLimitPolicyFields({
+          limit: rule.burst,
+          windowSeconds: rule.perSeconds,
+          policy: name,
+        });
   const match: EndpointRuleMatch = Object.freeze({ pattern, name, rule: resolved, fields });
   if (rule === 'unlimited') return new Entry(match, undefined);
-  const policy = bucketPolicy(OWNER, 'burst', rule.burst, rule.rate, rule.perSeconds * MS_PER_SECOND);
+  const policy = bucketPolicy(
+    OWNER,
+    'burst',
+    rule.burst,
+    rule.rate,
+    rule.perSeconds * MS_PER_SECOND,
+  );
   const store = shared ?? new MemoryStore({ maxKeys });
   return new Entry(match, { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` });
 }
@@ -359,7 +455,10 @@ function checkNames(entries: readonly Entry[]): void {
   const seen = new Map<string, string>();
   for (const { match } of entries) {
     const other = seen.get(match.name);
-    if (other !== undefined) throw new RangeError(`${OWNER}: the rules for ${describeValue(other)} and ${describeValue(match.pattern)} share the name ${describeValue(match.name)}; each rule's name must be its own.`);
+    if (other !== undefined)
+      throw new RangeError(
+        `${OWNER}: the rules for ${describeValue(other)} and ${describeValue(match.pattern)} share the name ${describeValue(match.name)}; each rule's name must be its own.`,
+      );
     seen.set(match.name, match.pattern);
   }
 }
@@ -368,7 +467,8 @@ function checkPattern(pattern: string): string {
   const wildcard = pattern.endsWith('/*');
   const path = wildcard ? pattern.slice(0, -1) : pattern;
   if (pattern.startsWith('/') && !/[\s*]/.test(path)) return pattern;
-  const rule = 'keys that are paths like "/agents/plan" or "/health/*" (no spaces, `*` only as a last "/*")';
+  const rule =
+    'keys that are paths like "/agents/plan" or "/health/*" (no spaces, `*` only as a last "/*")';
   throw new RangeError(`${OWNER}: \`rules\` must have ${rule}, got ${describeValue(pattern)}.`);
 }
 
@@ -376,9 +476,16 @@ function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimi
   if (rule === 'unlimited') return rule;
   if (typeof rule !== 'object' || rule === null) {
     const Kind = typeof rule === 'string' ? RangeError : TypeError;
-    throw new Kind(`${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`);
+    throw new Kind(
+      `${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`,
+    );
   }
-  optionsObject(`${OWNER}: \`${name}\``, rule, RULE_KEYS as (keyof object)[], RATE_LIMIT_OPTION_HINTS);
+  optionsObject(
+    `${OWNER}: \`${name}\``,
+    rule,
+    RULE_KEYS as (keyof object)[],
+    RATE_LIMIT_OPTION_HINTS,
+  );
   const { rate, perSeconds, burst, name: policyName } = rule as Partial<RateLimitRule>;
   const checkedRate = positiveNumber(OWNER, `${name}.rate`, rate);
   return Object.freeze({
@@ -392,5 +499,7 @@ function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimi
 function printableName(name: string, value: unknown): string {
   const text = nonEmptyString(OWNER, name, value);
   if (/^[\x20-\x7e]+$/.test(text)) return text;
-  throw new RangeError(`${OWNER}: \`${name}\` must be printable ASCII, got ${describeValue(text)}.`);
+  throw new RangeError(
+    `${OWNER}: \`${name}\` must be printable ASCII, got ${describeValue(text)}.`,
+  );
 }

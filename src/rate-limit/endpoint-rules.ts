@@ -60,7 +60,9 @@ export const DEFAULT_RATE_LIMITS: EndpointRules = Object.freeze({
  * 0. `getRateLimitHeaders` writes no fields for it. Test for it with `decision.limit === Infinity`.
  * (`JSON.stringify` renders `Infinity` as `null`.)
  */
-export const UNLIMITED_DECISION: RateLimitDecision = Object.freeze(/* @__PURE__ */ unlimitedDecision());
+export const UNLIMITED_DECISION: RateLimitDecision = Object.freeze(
+  /* @__PURE__ */ unlimitedDecision(),
+);
 
 /**
  * Builds the unlimited decision field by field rather than as an object literal: V8 gives object

@@ -2,9 +2,22 @@
  * Rate limiting: token buckets per client and per endpoint, stores, 429 responses and headers.
  */
 export type { BucketPolicy, MaybePromise, RateLimitDecision } from './types.js';
-export { decideBucket, levelAt, msUntilLevel, scaledCapacity, wholeTokens, type BucketOutcome, type BucketState } from './bucket-math.js';
+export {
+  decideBucket,
+  levelAt,
+  msUntilLevel,
+  scaledCapacity,
+  wholeTokens,
+  type BucketOutcome,
+  type BucketState,
+} from './bucket-math.js';
 export type { RateLimitStore, StoreAnswer, SyncRateLimitStore } from './store.js';
-export { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreOptions, type MemoryStoreStats } from './memory-store.js';
+export {
+  DEFAULT_MAX_KEYS,
+  MemoryStore,
+  type MemoryStoreOptions,
+  type MemoryStoreStats,
+} from './memory-store.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export {
@@ -43,4 +56,8 @@ export {
   type TooManyRequestsOptions,
   type TooManyRequestsResponse,
 } from './too-many-requests.js';
-export { DEFAULT_IPV6_PREFIX_LENGTH, normalizeClientAddress, type ClientAddressOptions } from './client-address.js';
+export {
+  DEFAULT_IPV6_PREFIX_LENGTH,
+  normalizeClientAddress,
+  type ClientAddressOptions,
+} from './client-address.js';

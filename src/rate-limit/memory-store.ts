@@ -218,16 +218,27 @@ export class MemoryStore implements SyncRateLimitStore {
     state[at + TOKENS] = after;
     state[at + UPDATED_AT] = atMs;
     if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
-    return admittedDecision(policy, after, atMs, this.#isWhole(policy) && after === Math.floor(after));
+    return admittedDecision(
+      policy,
+      after,
+      atMs,
+      this.#isWhole(policy) && after === Math.floor(after),
+    );
   }
 
   /** {@inheritDoc RateLimitStore.remaining} */
   remaining(key: string, policy: BucketPolicy, nowMs: number): number {
     const slot = this.#slotByKey.get(key);
-    if (slot === undefined) return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
+    if (slot === undefined)
+      return wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs);
     const at = STRIDE * slot;
     const updatedAtMs = this.#state[at + UPDATED_AT]!;
-    const level = levelAt(this.#state[at + TOKENS]!, updatedAtMs, Math.max(nowMs, updatedAtMs), policy);
+    const level = levelAt(
+      this.#state[at + TOKENS]!,
+      updatedAtMs,
+      Math.max(nowMs, updatedAtMs),
+      policy,
+    );
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
@@ -248,7 +259,10 @@ export class MemoryStore implements SyncRateLimitStore {
     if (slot === undefined) return;
     const at = STRIDE * slot;
     const capacity = policy.capacity * policy.refillIntervalMs;
-    this.#state[at + TOKENS] = Math.min(capacity, this.#state[at + TOKENS]! + cost * policy.refillIntervalMs);
+    this.#state[at + TOKENS] = Math.min(
+      capacity,
+      this.#state[at + TOKENS]! + cost * policy.refillIntervalMs,
+    );
     this.#lowerFullAtBound(this.#fullAtMs(slot));
   }
 
@@ -282,11 +296,22 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#leastRecentCursor = 0;
   }
 
-  #consumeNewDecision(key: string, policy: BucketPolicy, needed: number, nowMs: number): RateLimitDecision {
+  #consumeNewDecision(
+    key: string,
+    policy: BucketPolicy,
+    needed: number,
+    nowMs: number,
+  ): RateLimitDecision {
     const capacity = policy.capacity * policy.refillIntervalMs;
-    if (!this.#consumeNew(key, policy, needed, nowMs)) return refusedDecision(policy, capacity, nowMs, nowMs, needed);
+    if (!this.#consumeNew(key, policy, needed, nowMs))
+      return refusedDecision(policy, capacity, nowMs, nowMs, needed);
     const after = capacity - needed;
-    return admittedDecision(policy, after, nowMs, this.#isWhole(policy) && after === Math.floor(after));
+    return admittedDecision(
+      policy,
+      after,
+      nowMs,
+      this.#isWhole(policy) && after === Math.floor(after),
+    );
   }
 
   /** Whether `policy` may take the whole-number shortcut, remembered for the last policy asked about. */
@@ -341,7 +366,10 @@ export class MemoryStore implements SyncRateLimitStore {
     const at = STRIDE * slot;
     const policy = this.#policies.policy(this.#state[at + POLICY]!);
     const capacity = policy.capacity * policy.refillIntervalMs;
-    return this.#state[at + UPDATED_AT]! + msUntilLevel(this.#state[at + TOKENS]!, capacity, policy.refillTokens);
+    return (
+      this.#state[at + UPDATED_AT]! +
+      msUntilLevel(this.#state[at + TOKENS]!, capacity, policy.refillTokens)
+    );
   }
 
   #allocate(nowMs: number): number {
@@ -382,7 +410,11 @@ export class MemoryStore implements SyncRateLimitStore {
     const state = this.#state;
     while (this.#leastRecentCursor < this.#leastRecentCount) {
       const slot = this.#leastRecentSlots[this.#leastRecentCursor]!;
-      if (this.#keys[slot] !== undefined && state[STRIDE * slot + USED] === this.#leastRecentStamps[this.#leastRecentCursor]) return slot;
+      if (
+        this.#keys[slot] !== undefined &&
+        state[STRIDE * slot + USED] === this.#leastRecentStamps[this.#leastRecentCursor]
+      )
+        return slot;
       this.#leastRecentCursor += 1;
     }
     const heap = new CandidateHeap(this.#leastRecentSlots, this.#leastRecentStamps);
@@ -396,7 +428,10 @@ export class MemoryStore implements SyncRateLimitStore {
 
   /** The next remembered bucket that is full by now, or NONE; stale candidates tighten the bound. */
   #dueCandidate(nowMs: number): number {
-    while (this.#candidateCursor < this.#candidateCount && this.#candidateFullAtMs[this.#candidateCursor]! <= nowMs) {
+    while (
+      this.#candidateCursor < this.#candidateCount &&
+      this.#candidateFullAtMs[this.#candidateCursor]! <= nowMs
+    ) {
       const slot = this.#candidateSlots[this.#candidateCursor++]!;
       if (this.#keys[slot] === undefined) continue;
       const fullAtMs = this.#fullAtMs(slot);
@@ -423,7 +458,10 @@ export class MemoryStore implements SyncRateLimitStore {
     }
     this.#candidateCount = heap.sortAscending();
     this.#candidateCursor = 0;
-    this.#fullAtLowerBoundMs = survivors > this.#candidateCount ? this.#candidateFullAtMs[this.#candidateCount - 1]! : Infinity;
+    this.#fullAtLowerBoundMs =
+      survivors > this.#candidateCount
+        ? this.#candidateFullAtMs[this.#candidateCount - 1]!
+        : Infinity;
   }
 
   #dropFull(slot: number): void {

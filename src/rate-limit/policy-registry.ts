@@ -22,10 +22,18 @@ export class PolicyRegistry {
     let id = this.#idBySignature.get(signature);
     if (id === undefined) {
       if (this.#policies.length >= MAX_POLICIES) {
-        throw new RangeError(`MemoryStore: at most ${MAX_POLICIES} distinct bucket policies may share one store, got one more: ${signature}.`);
+        throw new RangeError(
+          `MemoryStore: at most ${MAX_POLICIES} distinct bucket policies may share one store, got one more: ${signature}.`,
+        );
       }
       id = this.#policies.length;
-      this.#policies.push(Object.freeze({ capacity: policy.capacity, refillTokens: policy.refillTokens, refillIntervalMs: policy.refillIntervalMs }));
+      this.#policies.push(
+        Object.freeze({
+          capacity: policy.capacity,
+          refillTokens: policy.refillTokens,
+          refillIntervalMs: policy.refillIntervalMs,
+        }),
+      );
       this.#idBySignature.set(signature, id);
     }
     this.#lastPolicy = policy;

@@ -3,7 +3,14 @@
  * `RateLimit` and `RateLimit-Policy`.
  */
 import { systemClock } from '../core/clock.js';
-import { describeValue, finiteNumber, nonNegativeNumber, oneOf, optionsObject, positiveNumber } from '../core/validate.js';
+import {
+  describeValue,
+  finiteNumber,
+  nonNegativeNumber,
+  oneOf,
+  optionsObject,
+  positiveNumber,
+} from '../core/validate.js';
 
 const OWNER = 'getRateLimitHeaders';
 const MS_PER_SECOND = 1000;
@@ -65,10 +72,12 @@ export interface RateLimitHeaderOptions {
     /** The rule's name, written as the policy name. */
     readonly name: string;
     /** The rule itself: its window in seconds, or `'unlimited'`. */
-    readonly rule: {
-      /** Length of the rule's window in seconds. */
-      readonly perSeconds: number;
-    } | 'unlimited';
+    readonly rule:
+      | {
+          /** Length of the rule's window in seconds. */
+          readonly perSeconds: number;
+        }
+      | 'unlimited';
   };
   /** From an `EndpointRateLimiter` decision: ignored. */
   readonly key?: string;
@@ -77,7 +86,19 @@ export interface RateLimitHeaderOptions {
 }
 
 const OPTION_KEYS: readonly (keyof RateLimitHeaderOptions)[] = [
-  'limit', 'remaining', 'resetAtMs', 'retryAfterSeconds', 'allowed', 'retryAfterMs', 'windowSeconds', 'policy', 'standard', 'nowMs', 'rule', 'key', 'cost',
+  'limit',
+  'remaining',
+  'resetAtMs',
+  'retryAfterSeconds',
+  'allowed',
+  'retryAfterMs',
+  'windowSeconds',
+  'policy',
+  'standard',
+  'nowMs',
+  'rule',
+  'key',
+  'cost',
 ];
 
 /**
@@ -110,9 +131,18 @@ export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<str
   const limit = nonNegativeLimit(options.limit);
   if (limit === Infinity) return {};
   const rule = options.rule;
-  const windowSeconds = options.windowSeconds ?? (typeof rule?.rule === 'object' ? rule.rule.perSeconds : undefined);
-  const fields = new RateLimitPolicyFields({ limit, windowSeconds, policy: options.policy ?? rule?.name });
-  const standard = oneOf(OWNER, 'standard', options.standard ?? DEFAULT_HEADER_STANDARD, ['legacy', 'draft', 'both']);
+  const windowSeconds =
+    options.windowSeconds ?? (typeof rule?.rule === 'object' ? rule.rule.perSeconds : undefined);
+  const fields = new RateLimitPolicyFields({
+    limit,
+    windowSeconds,
+    policy: options.policy ?? rule?.name,
+  });
+  const standard = oneOf(OWNER, 'standard', options.standard ?? DEFAULT_HEADER_STANDARD, [
+    'legacy',
+    'draft',
+    'both',
+  ]);
   const figures: RateLimitFigures = {
     remaining: nonNegativeNumber(OWNER, 'remaining', options.remaining),
     resetAtMs: finiteNumber(OWNER, 'resetAtMs', options.resetAtMs),
@@ -121,7 +151,12 @@ export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<str
   const headers: Record<string, string> = {};
   if (standard !== 'draft') fields.writeLegacy(headers, figures);
   writeRetryAfter(headers, figures);
-  if (standard !== 'legacy') fields.writeDraft(headers, figures, finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()));
+  if (standard !== 'legacy')
+    fields.writeDraft(
+      headers,
+      figures,
+      finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()),
+    );
   return headers;
 }
 
@@ -167,10 +202,14 @@ export class RateLimitPolicyFields {
    */
   constructor(policy: RateLimitHeaderPolicy) {
     this.limit = Math.floor(nonNegativeNumber(OWNER, 'limit', policy.limit));
-    if (this.limit === Infinity) throw new RangeError(`${OWNER}: \`limit\` must be finite, got Infinity.`);
+    if (this.limit === Infinity)
+      throw new RangeError(`${OWNER}: \`limit\` must be finite, got Infinity.`);
     this.limitText = String(this.limit);
     this.quotedName = quotedString(policy.policy ?? DEFAULT_POLICY_NAME);
-    const window = policy.windowSeconds === undefined ? '' : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', policy.windowSeconds)))}`;
+    const window =
+      policy.windowSeconds === undefined
+        ? ''
+        : `;w=${fieldInteger(Math.ceil(positiveNumber(OWNER, 'windowSeconds', policy.windowSeconds)))}`;
     this.policyField = `${this.quotedName};q=${fieldInteger(this.limit)}${window}`;
   }
 
@@ -194,13 +233,31 @@ export class RateLimitPolicyFields {
    * @param nowMs - the time of the response, epoch milliseconds
    * @param standard - which fields to write
    */
-  admitted(figures: RateLimitFigures, nowMs: number, standard: RateLimitHeaderStandard): Record<string, string> {
+  admitted(
+    figures: RateLimitFigures,
+    nowMs: number,
+    standard: RateLimitHeaderStandard,
+  ): Record<string, string> {
     const remaining = String(Math.min(this.limit, Math.floor(figures.remaining)));
-    const draft = standard === 'legacy' ? '' : `${this.quotedName};r=${remaining};t=${fieldInteger(Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND)))}`;
+    const draft =
+      standard === 'legacy'
+        ? ''
+        : `${this.quotedName};r=${remaining};t=${fieldInteger(Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND)))}`;
     if (standard === 'draft') return { RateLimit: draft, 'RateLimit-Policy': this.policyField };
     const reset = String(Math.ceil(figures.resetAtMs / MS_PER_SECOND));
-    if (standard === 'legacy') return { 'X-RateLimit-Limit': this.limitText, 'X-RateLimit-Remaining': remaining, 'X-RateLimit-Reset': reset };
-    return { 'X-RateLimit-Limit': this.limitText, 'X-RateLimit-Remaining': remaining, 'X-RateLimit-Reset': reset, RateLimit: draft, 'RateLimit-Policy': this.policyField };
+    if (standard === 'legacy')
+      return {
+        'X-RateLimit-Limit': this.limitText,
+        'X-RateLimit-Remaining': remaining,
+        'X-RateLimit-Reset': reset,
+      };
+    return {
+      'X-RateLimit-Limit': this.limitText,
+      'X-RateLimit-Remaining': remaining,
+      'X-RateLimit-Reset': reset,
+      RateLimit: draft,
+      'RateLimit-Policy': this.policyField,
+    };
   }
 
   /**
@@ -212,8 +269,14 @@ export class RateLimitPolicyFields {
    * @param nowMs - the time of the response, epoch milliseconds
    */
   writeDraft(headers: Record<string, string>, figures: RateLimitFigures, nowMs: number): void {
-    const retrySeconds = Math.min(Math.ceil(figures.retryAfterMs / MS_PER_SECOND), MAX_RETRY_AFTER_SECONDS);
-    const seconds = retrySeconds > 0 ? retrySeconds : Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND));
+    const retrySeconds = Math.min(
+      Math.ceil(figures.retryAfterMs / MS_PER_SECOND),
+      MAX_RETRY_AFTER_SECONDS,
+    );
+    const seconds =
+      retrySeconds > 0
+        ? retrySeconds
+        : Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND));
     const whole = Math.min(this.limit, Math.floor(figures.remaining));
     headers.RateLimit = `${this.quotedName};r=${fieldInteger(whole)};t=${fieldInteger(seconds)}`;
     headers['RateLimit-Policy'] = this.policyField;
@@ -238,12 +301,14 @@ export interface RateLimitHeaderPolicy {
  */
 export function writeRetryAfter(headers: Record<string, string>, figures: RateLimitFigures): void {
   const retrySeconds = Math.ceil(figures.retryAfterMs / MS_PER_SECOND);
-  if (retrySeconds > 0) headers['Retry-After'] = String(Math.min(retrySeconds, MAX_RETRY_AFTER_SECONDS));
+  if (retrySeconds > 0)
+    headers['Retry-After'] = String(Math.min(retrySeconds, MAX_RETRY_AFTER_SECONDS));
 }
 
 /** Whole seconds to wait (rounded up), or 0 when the request was not limited. */
 function retrySeconds(options: RateLimitHeaderOptions): number {
-  if (options.retryAfterSeconds !== undefined) return Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds));
+  if (options.retryAfterSeconds !== undefined)
+    return Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds));
   if (options.allowed !== false || options.retryAfterMs === undefined) return 0;
   return Math.ceil(nonNegativeNumber(OWNER, 'retryAfterMs', options.retryAfterMs) / MS_PER_SECOND);
 }
@@ -265,11 +330,17 @@ function fieldInteger(value: number): number {
  * @throws RangeError when `text` holds a character outside printable ASCII (0x20–0x7E)
  */
 function quotedString(text: string): string {
-  if (typeof text !== 'string') throw new TypeError(`${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`);
+  if (typeof text !== 'string')
+    throw new TypeError(
+      `${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`,
+    );
   let quoted = '"';
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e) throw new RangeError(`${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`);
+    if (code < 0x20 || code > 0x7e)
+      throw new RangeError(
+        `${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`,
+      );
     quoted += code === 0x22 || code === 0x5c ? `\\${text[i]}` : text[i];
   }
   return `${quoted}"`;

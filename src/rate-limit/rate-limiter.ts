@@ -2,7 +2,13 @@
  * A token bucket per client, kept in a store.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, describeValue, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS } from '../core/validate.js';
+import {
+  clockOption,
+  describeValue,
+  optionsObject,
+  positiveNumber,
+  RATE_LIMIT_OPTION_HINTS,
+} from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
 import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
@@ -10,7 +16,15 @@ import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
 
 const OWNER = 'RateLimiter';
-const KNOWN_OPTIONS = ['rate', 'perSeconds', 'burst', 'clock', 'store', 'maxKeys', 'keyPrefix'] as const;
+const KNOWN_OPTIONS = [
+  'rate',
+  'perSeconds',
+  'burst',
+  'clock',
+  'store',
+  'maxKeys',
+  'keyPrefix',
+] as const;
 const MS_PER_SECOND = 1000;
 
 /** Options of {@link RateLimiter}. */
@@ -79,9 +93,20 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     this.perSeconds = positiveNumber(OWNER, 'perSeconds', options.perSeconds);
     this.burst = positiveNumber(OWNER, 'burst', options.burst ?? this.rate);
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
-    this.policy = bucketPolicy(OWNER, 'burst', this.burst, this.rate, this.perSeconds * MS_PER_SECOND);
+    this.policy = bucketPolicy(
+      OWNER,
+      'burst',
+      this.burst,
+      this.rate,
+      this.perSeconds * MS_PER_SECOND,
+    );
     this.keyPrefix = prefixOption(options.keyPrefix);
-    this.store = options.store !== undefined ? storeOption(OWNER, options.store) : (new MemoryStore({ maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS }) as RateLimitStore as S);
+    this.store =
+      options.store !== undefined
+        ? storeOption(OWNER, options.store)
+        : (new MemoryStore({
+            maxKeys: options.maxKeys ?? DEFAULT_MAX_KEYS,
+          }) as RateLimitStore as S);
     this.#memory = this.store instanceof MemoryStore ? this.store : undefined;
   }
 
@@ -101,9 +126,11 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#checkArguments(clientId, cost);
     const nowMs = this.#clock.nowMs(OWNER);
     const key = this.#key(clientId);
-    if (this.#memory !== undefined) return this.#memory.tryConsume(key, this.policy, cost, nowMs) as StoreAnswer<S, boolean>;
+    if (this.#memory !== undefined)
+      return this.#memory.tryConsume(key, this.policy, cost, nowMs) as StoreAnswer<S, boolean>;
     const answer = this.store.consume(key, this.policy, cost, nowMs);
-    if (this.store.synchronous) return (answer as RateLimitDecision).allowed as StoreAnswer<S, boolean>;
+    if (this.store.synchronous)
+      return (answer as RateLimitDecision).allowed as StoreAnswer<S, boolean>;
     return Promise.resolve(answer).then(isAllowed) as StoreAnswer<S, boolean>;
   }
 
@@ -121,7 +148,10 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#checkArguments(clientId, cost);
     const nowMs = this.#clock.nowMs(OWNER);
     const answer = this.store.consume(this.#key(clientId), this.policy, cost, nowMs);
-    return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, RateLimitDecision>;
+    return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<
+      S,
+      RateLimitDecision
+    >;
   }
 
   /**
@@ -144,8 +174,12 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `clientId` is given but is not a non-empty string
    */
   reset(clientId?: string): StoreAnswer<S, void> {
-    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0)) failClientId(OWNER, clientId);
-    const answer = clientId === undefined ? this.store.clear(this.keyPrefix) : this.store.reset(this.keyPrefix + clientId);
+    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0))
+      failClientId(OWNER, clientId);
+    const answer =
+      clientId === undefined
+        ? this.store.clear(this.keyPrefix)
+        : this.store.reset(this.keyPrefix + clientId);
     return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, void>;
   }
 
@@ -166,6 +200,9 @@ function isAllowed(decision: RateLimitDecision): boolean {
 
 function prefixOption(keyPrefix: unknown): string {
   if (keyPrefix === undefined) return '';
-  if (typeof keyPrefix !== 'string') throw new TypeError(`${OWNER}: \`keyPrefix\` must be a string, got ${describeValue(keyPrefix)}.`);
+  if (typeof keyPrefix !== 'string')
+    throw new TypeError(
+      `${OWNER}: \`keyPrefix\` must be a string, got ${describeValue(keyPrefix)}.`,
+    );
   return keyPrefix;
 }

@@ -56,7 +56,12 @@ export interface RateLimitStore {
    * @param cost - tokens to take, `0 < cost <= policy.capacity`
    * @param nowMs - the time of the check, whole epoch milliseconds
    */
-  consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): MaybePromise<RateLimitDecision>;
+  consume(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): MaybePromise<RateLimitDecision>;
 
   /**
    * Whole tokens the bucket at `key` holds at `nowMs`, without taking any

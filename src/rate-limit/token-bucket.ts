@@ -2,7 +2,14 @@
  * A single token bucket, for throttling one resource (an outgoing API, a job queue).
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, nonNegativeNumber, optionsObject, positiveNumber, RATE_LIMIT_OPTION_HINTS, type OptionHints } from '../core/validate.js';
+import {
+  clockOption,
+  nonNegativeNumber,
+  optionsObject,
+  positiveNumber,
+  RATE_LIMIT_OPTION_HINTS,
+  type OptionHints,
+} from '../core/validate.js';
 import { decideBucket, levelAt, msUntilLevel } from './bucket-math.js';
 import { bucketPolicy, failCost, isCost } from './checks.js';
 import { ClockReader } from './clock-reader.js';
@@ -61,13 +68,27 @@ export class TokenBucket {
    *   `initialTokens` is not within `0..capacity`
    */
   constructor(options: TokenBucketOptions) {
-    optionsObject(OWNER, options, KNOWN_OPTIONS, { ...RATE_LIMIT_OPTION_HINTS, ...TOKEN_BUCKET_HINTS });
+    optionsObject(OWNER, options, KNOWN_OPTIONS, {
+      ...RATE_LIMIT_OPTION_HINTS,
+      ...TOKEN_BUCKET_HINTS,
+    });
     this.capacity = positiveNumber(OWNER, 'capacity', options.capacity);
     this.refillPerSecond = positiveNumber(OWNER, 'refillPerSecond', options.refillPerSecond);
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
-    this.policy = bucketPolicy(OWNER, 'capacity', this.capacity, this.refillPerSecond, MS_PER_SECOND);
-    const initialTokens = nonNegativeNumber(OWNER, 'initialTokens', options.initialTokens ?? this.capacity);
-    if (initialTokens > this.capacity) failCost(OWNER, 'initialTokens', initialTokens, this.capacity);
+    this.policy = bucketPolicy(
+      OWNER,
+      'capacity',
+      this.capacity,
+      this.refillPerSecond,
+      MS_PER_SECOND,
+    );
+    const initialTokens = nonNegativeNumber(
+      OWNER,
+      'initialTokens',
+      options.initialTokens ?? this.capacity,
+    );
+    if (initialTokens > this.capacity)
+      failCost(OWNER, 'initialTokens', initialTokens, this.capacity);
     this.#scaledTokens = initialTokens * MS_PER_SECOND;
     this.#updatedAtMs = this.#clock.nowMs(OWNER);
   }
@@ -128,7 +149,11 @@ export class TokenBucket {
     if (!isCost(tokens, this.capacity)) failCost(OWNER, 'tokens', tokens, this.capacity);
     const nowMs = this.#clock.nowMs(OWNER);
     const atMs = nowMs > this.#updatedAtMs ? nowMs : this.#updatedAtMs;
-    const waitMs = msUntilLevel(this.#levelNow(nowMs), tokens * MS_PER_SECOND, this.refillPerSecond);
+    const waitMs = msUntilLevel(
+      this.#levelNow(nowMs),
+      tokens * MS_PER_SECOND,
+      this.refillPerSecond,
+    );
     return waitMs === 0 ? 0 : atMs + waitMs - nowMs;
   }
 

@@ -1,7 +1,13 @@
 /**
  * The 429 Too Many Requests response of a limited request.
  */
-import { describeValue, nonEmptyString, nonNegativeNumber, optionsObject, positiveNumber } from '../core/validate.js';
+import {
+  describeValue,
+  nonEmptyString,
+  nonNegativeNumber,
+  optionsObject,
+  positiveNumber,
+} from '../core/validate.js';
 
 const OWNER = 'create429Response';
 /** The largest `Retry-After` written: 12 digits (about 31,700 years), so that it is always a plain integer. */
@@ -73,18 +79,38 @@ export interface TooManyRequestsResponse {
  * ```
  */
 export function create429Response(options: TooManyRequestsOptions): TooManyRequestsResponse {
-  optionsObject(OWNER, options, ['retryAfterSeconds', 'limit', 'endpoint', 'windowSeconds', 'brand']);
-  const retryAfter = Math.min(Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds)), MAX_RETRY_AFTER_SECONDS);
+  optionsObject(OWNER, options, [
+    'retryAfterSeconds',
+    'limit',
+    'endpoint',
+    'windowSeconds',
+    'brand',
+  ]);
+  const retryAfter = Math.min(
+    Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds)),
+    MAX_RETRY_AFTER_SECONDS,
+  );
   const limit = positiveNumber(OWNER, 'limit', options.limit);
   const endpoint = nonEmptyString(OWNER, 'endpoint', options.endpoint);
-  const windowSeconds = positiveNumber(OWNER, 'windowSeconds', options.windowSeconds ?? DEFAULT_WINDOW_SECONDS);
-  const brand = options.brand === undefined ? '' : `${nonEmptyString(OWNER, 'brand', options.brand)}: `;
+  const windowSeconds = positiveNumber(
+    OWNER,
+    'windowSeconds',
+    options.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
+  );
+  const brand =
+    options.brand === undefined ? '' : `${nonEmptyString(OWNER, 'brand', options.brand)}: `;
   const requests = limit === 1 ? 'request' : 'requests';
   const message = `${brand}Rate limit exceeded for ${endpoint}. Max ${limit} ${requests} per ${windowText(windowSeconds)}.`;
   return {
     status: 429,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(retryAfter) },
-    body: { error: { code: 'rate_limit_exceeded', message, endpoint, limit }, retry_after: retryAfter },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Retry-After': String(retryAfter),
+    },
+    body: {
+      error: { code: 'rate_limit_exceeded', message, endpoint, limit },
+      retry_after: retryAfter,
+    },
   };
 }
 

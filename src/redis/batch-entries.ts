@@ -16,7 +16,13 @@ export interface EntryHost {
   /** A bucket key held something else and was replaced by a full bucket. */
   healed(bucket: string): void;
   /** The failure policy's decision in place of Redis'. */
-  consumeInstead(error: GreensloError, key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision;
+  consumeInstead(
+    error: GreensloError,
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): RateLimitDecision;
   /** The failure policy's remaining tokens in place of Redis'. */
   remainingInstead(error: GreensloError, key: string, policy: BucketPolicy, nowMs: number): number;
   /** Redis decided a consume: for the deny cache. */
@@ -57,7 +63,9 @@ export class ConsumeEntry implements BatchEntry {
   }
 
   fail(error: GreensloError): void {
-    this.resolve(this.host.consumeInstead(error, this.shortKey, this.policy, this.cost, this.nowMs));
+    this.resolve(
+      this.host.consumeInstead(error, this.shortKey, this.policy, this.cost, this.nowMs),
+    );
   }
 
   /** Admitted late (a reply of two numbers): its tokens go back. */

@@ -103,7 +103,13 @@ export class BoundedCommands {
   }
 
   /** Sends a command for `call` (routed by `firstKey` on a cluster), which settles it with the reply or the failure. */
-  send(call: InFlight, command: string, args: string[], firstKey?: string, send: SendCommand = this.#send): void {
+  send(
+    call: InFlight,
+    command: string,
+    args: string[],
+    firstKey?: string,
+    send: SendCommand = this.#send,
+  ): void {
     send(command, args, firstKey).then(
       (reply) => call.answer(reply),
       (error: unknown) => call.fail(error),
@@ -261,7 +267,10 @@ function deferAfterIo(task: () => void): void {
  * @internal
  */
 export function timeoutError(timeoutMs: number): GreensloError {
-  return new GreensloError('store_timeout', `RedisStore: Redis did not answer within ${timeoutMs} ms.`);
+  return new GreensloError(
+    'store_timeout',
+    `RedisStore: Redis did not answer within ${timeoutMs} ms.`,
+  );
 }
 
 /**
@@ -283,5 +292,9 @@ export function commandFailed(error: unknown): GreensloError {
   if (isGreensloError(error)) return error;
   const message = (error as { message?: unknown } | null)?.message;
   const reason = typeof message === 'string' ? message : String(error);
-  return new GreensloError('store_command_failed', `RedisStore: the Redis command failed: ${reason}`, { cause: error });
+  return new GreensloError(
+    'store_command_failed',
+    `RedisStore: the Redis command failed: ${reason}`,
+    { cause: error },
+  );
 }

@@ -3,7 +3,12 @@
  * answer in time, it opens and checks go straight to the failure policy; `openMs` later one check
  * goes to Redis as a probe (half-open), and the breaker closes when Redis answers it.
  */
-import { describeValue, integerAtLeast, numberInRange, rejectUnknownKeys } from '../core/validate.js';
+import {
+  describeValue,
+  integerAtLeast,
+  numberInRange,
+  rejectUnknownKeys,
+} from '../core/validate.js';
 
 /** The breaker's state: `'closed'` (checks go to Redis), `'open'` (to the failure policy), `'half-open'` (one probe to Redis). */
 export type RedisBreakerState = 'closed' | 'open' | 'half-open';
@@ -43,7 +48,11 @@ export class Breaker {
   /** When a probe may go, on the `performance.now()` scale (while open). */
   #probeAtMs = 0;
 
-  constructor(failures: number, openMs: number, onTransition: (transition: BreakerTransition) => void) {
+  constructor(
+    failures: number,
+    openMs: number,
+    onTransition: (transition: BreakerTransition) => void,
+  ) {
     this.#failures = failures;
     this.#openMs = openMs;
     this.#onTransition = onTransition;
@@ -87,16 +96,33 @@ export class Breaker {
  * @internal
  * @throws TypeError or RangeError naming the option and the value
  */
-export function breakerSettings(owner: string, value: unknown): { failures: number; openMs: number } | undefined {
+export function breakerSettings(
+  owner: string,
+  value: unknown,
+): { failures: number; openMs: number } | undefined {
   if (value === false) return undefined;
-  if (value === undefined || value === true) return { failures: DEFAULT_BREAKER_FAILURES, openMs: DEFAULT_BREAKER_OPEN_MS };
+  if (value === undefined || value === true)
+    return { failures: DEFAULT_BREAKER_FAILURES, openMs: DEFAULT_BREAKER_OPEN_MS };
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${owner}: \`breaker\` must be true, false or { failures?, openMs? }, got ${describeValue(value)}.`);
+    throw new TypeError(
+      `${owner}: \`breaker\` must be true, false or { failures?, openMs? }, got ${describeValue(value)}.`,
+    );
   }
   rejectUnknownKeys(`${owner} breaker`, value, ['failures', 'openMs']);
   const options = value as RedisBreakerOptions;
   return {
-    failures: integerAtLeast(owner, 'breaker.failures', options.failures ?? DEFAULT_BREAKER_FAILURES, 1),
-    openMs: numberInRange(owner, 'breaker.openMs', options.openMs ?? DEFAULT_BREAKER_OPEN_MS, 1, 2_147_483_647),
+    failures: integerAtLeast(
+      owner,
+      'breaker.failures',
+      options.failures ?? DEFAULT_BREAKER_FAILURES,
+      1,
+    ),
+    openMs: numberInRange(
+      owner,
+      'breaker.openMs',
+      options.openMs ?? DEFAULT_BREAKER_OPEN_MS,
+      1,
+      2_147_483_647,
+    ),
   };
 }

@@ -178,12 +178,18 @@ export function decodeRemaining(reply: unknown): number {
  *
  * @internal
  */
-export function batchReplies(reply: unknown, count: number): { readonly replies: readonly unknown[]; readonly healed: readonly number[] } {
-  if (!Array.isArray(reply) || (reply.length !== count && reply.length !== count + 1)) throw invalidReply(reply);
+export function batchReplies(
+  reply: unknown,
+  count: number,
+): { readonly replies: readonly unknown[]; readonly healed: readonly number[] } {
+  if (!Array.isArray(reply) || (reply.length !== count && reply.length !== count + 1))
+    throw invalidReply(reply);
   if (reply.length === count) return { replies: reply, healed: NO_HEALED };
   const listed: unknown = reply[count];
   if (!Array.isArray(listed)) throw invalidReply(reply);
-  const healed = listed.map((index) => replyNumber(index) - 1).filter((index) => index >= 0 && index < count);
+  const healed = listed
+    .map((index) => replyNumber(index) - 1)
+    .filter((index) => index >= 0 && index < count);
   return { replies: reply.slice(0, count), healed };
 }
 
@@ -196,6 +202,14 @@ function replyNumber(value: unknown): number {
 }
 
 function invalidReply(reply: unknown): GreensloError {
-  const shown = typeof reply === 'string' ? JSON.stringify(reply.slice(0, 80)) : Array.isArray(reply) ? `an array of ${reply.length}` : String(reply);
-  return new GreensloError('store_invalid_reply', `RedisStore: Redis answered ${shown}, not a rate-limit decision.`);
+  const shown =
+    typeof reply === 'string'
+      ? JSON.stringify(reply.slice(0, 80))
+      : Array.isArray(reply)
+        ? `an array of ${reply.length}`
+        : String(reply);
+  return new GreensloError(
+    'store_invalid_reply',
+    `RedisStore: Redis answered ${shown}, not a rate-limit decision.`,
+  );
 }

@@ -34,16 +34,29 @@ export class DenyCache {
    * @param cost - the check's cost
    * @param nowMs - now, on the time scale of `remember`
    */
-  lookup(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision | undefined {
+  lookup(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): RateLimitDecision | undefined {
     const refusal = this.#refusals.get(key);
     if (refusal === undefined) return undefined;
     if (nowMs >= refusal.untilMs) {
       this.#refusals.delete(key);
       return undefined;
     }
-    if (refusal.cost !== cost || !samePolicy(refusal.policy, policy) || nowMs < refusal.decidedBeforeMs) return undefined;
+    if (
+      refusal.cost !== cost ||
+      !samePolicy(refusal.policy, policy) ||
+      nowMs < refusal.decidedBeforeMs
+    )
+      return undefined;
     const elapsedMs = Math.floor(nowMs - refusal.decidedBeforeMs);
-    return { ...refusal.decision, retryAfterMs: Math.max(1, refusal.decision.retryAfterMs - elapsedMs) };
+    return {
+      ...refusal.decision,
+      retryAfterMs: Math.max(1, refusal.decision.retryAfterMs - elapsedMs),
+    };
   }
 
   /**
@@ -53,11 +66,24 @@ export class DenyCache {
    * @param sentAtMs - when the check was sent to Redis
    * @param answeredAtMs - when Redis' answer arrived
    */
-  remember(key: string, policy: BucketPolicy, cost: number, decision: RateLimitDecision, sentAtMs: number, answeredAtMs: number): void {
+  remember(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    decision: RateLimitDecision,
+    sentAtMs: number,
+    answeredAtMs: number,
+  ): void {
     if (decision.allowed || cost > 1 || !(decision.retryAfterMs > 0)) return;
     if (this.#refusals.size >= MAX_ENTRIES) this.#evict(sentAtMs);
     this.#refusals.delete(key);
-    this.#refusals.set(key, { policy, cost, decision, decidedBeforeMs: answeredAtMs, untilMs: sentAtMs + decision.retryAfterMs });
+    this.#refusals.set(key, {
+      policy,
+      cost,
+      decision,
+      decidedBeforeMs: answeredAtMs,
+      untilMs: sentAtMs + decision.retryAfterMs,
+    });
   }
 
   /** Forgets one key (after a reset or a refund). */
@@ -73,7 +99,8 @@ export class DenyCache {
 
   /** Drops expired refusals, then the oldest tenth if still full. */
   #evict(nowMs: number): void {
-    for (const [key, refusal] of this.#refusals) if (nowMs >= refusal.untilMs) this.#refusals.delete(key);
+    for (const [key, refusal] of this.#refusals)
+      if (nowMs >= refusal.untilMs) this.#refusals.delete(key);
     let excess = this.#refusals.size - Math.floor(MAX_ENTRIES * 0.9);
     for (const key of this.#refusals.keys()) {
       if (excess-- <= 0) break;
@@ -83,5 +110,10 @@ export class DenyCache {
 }
 
 function samePolicy(a: BucketPolicy, b: BucketPolicy): boolean {
-  return a === b || (a.capacity === b.capacity && a.refillTokens === b.refillTokens && a.refillIntervalMs === b.refillIntervalMs);
+  return (
+    a === b ||
+    (a.capacity === b.capacity &&
+      a.refillTokens === b.refillTokens &&
+      a.refillIntervalMs === b.refillIntervalMs)
+  );
 }

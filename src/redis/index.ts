@@ -17,6 +17,20 @@ export {
   type RedisStoreErrorCode,
   type RedisStoreOptions,
 } from './redis-store.js';
-export { DEFAULT_STORE_ERROR_POLICY, type InsuranceRateLimiter, type RedisStoreErrorPolicy } from './store-error-policy.js';
-export type { IoRedisClientLike, NodeRedisClientLike, NodeRedisClusterLike, RedisClientLike } from './redis-client.js';
-export { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS, type RedisBreakerOptions, type RedisBreakerState } from './breaker.js';
+export {
+  DEFAULT_STORE_ERROR_POLICY,
+  type InsuranceRateLimiter,
+  type RedisStoreErrorPolicy,
+} from './store-error-policy.js';
+export type {
+  IoRedisClientLike,
+  NodeRedisClientLike,
+  NodeRedisClusterLike,
+  RedisClientLike,
+} from './redis-client.js';
+export {
+  DEFAULT_BREAKER_FAILURES,
+  DEFAULT_BREAKER_OPEN_MS,
+  type RedisBreakerOptions,
+  type RedisBreakerState,
+} from './breaker.js';

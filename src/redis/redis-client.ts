@@ -55,7 +55,11 @@ export interface NodeRedisClusterLike {
    * @param isReadonly - whether a replica may answer (`false` here)
    * @param args - the command's name and arguments, as strings
    */
-  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+  ): Promise<unknown>;
   /**
    * The master serving `slot`.
    *
@@ -87,7 +91,19 @@ export interface RedisConnection {
   masters(): Promise<SendCommand[]>;
 }
 
-type Candidate = Partial<Record<'call' | 'sendCommand' | 'getSlotMaster' | 'nodes' | 'masters' | 'getMasters' | 'nodeClient' | 'isCluster', unknown>>;
+type Candidate = Partial<
+  Record<
+    | 'call'
+    | 'sendCommand'
+    | 'getSlotMaster'
+    | 'nodes'
+    | 'masters'
+    | 'getMasters'
+    | 'nodeClient'
+    | 'isCluster',
+    unknown
+  >
+>;
 
 /**
  * Checks that `client` has the methods of an ioredis or node-redis client or cluster and returns
@@ -99,22 +115,35 @@ type Candidate = Partial<Record<'call' | 'sendCommand' | 'getSlotMaster' | 'node
  */
 export function redisConnection(owner: string, client: unknown): RedisConnection {
   if (typeof client !== 'object' || client === null) {
-    throw new TypeError(`${owner}: \`client\` must be an ioredis or node-redis client or cluster, got ${describeValue(client)}.`);
+    throw new TypeError(
+      `${owner}: \`client\` must be an ioredis or node-redis client or cluster, got ${describeValue(client)}.`,
+    );
   }
   const candidate = client as Candidate;
-  if (typeof candidate.call === 'function') return ioRedisConnection(owner, client as IoRedisClientLike);
+  if (typeof candidate.call === 'function')
+    return ioRedisConnection(owner, client as IoRedisClientLike);
   if (typeof candidate.sendCommand === 'function') {
-    return typeof candidate.getSlotMaster === 'function' ? nodeRedisClusterConnection(client as NodeRedisClusterLike) : nodeRedisConnection(client as NodeRedisClientLike);
+    return typeof candidate.getSlotMaster === 'function'
+      ? nodeRedisClusterConnection(client as NodeRedisClusterLike)
+      : nodeRedisConnection(client as NodeRedisClientLike);
   }
-  throw new TypeError(`${owner}: \`client\` lacks \`call\` (ioredis) and \`sendCommand\` (node-redis): it must be an ioredis or node-redis v4+ client or cluster.`);
+  throw new TypeError(
+    `${owner}: \`client\` lacks \`call\` (ioredis) and \`sendCommand\` (node-redis): it must be an ioredis or node-redis v4+ client or cluster.`,
+  );
 }
 
 function ioRedisConnection(owner: string, client: IoRedisClientLike): RedisConnection {
   const send = ioRedisSender(client);
-  if (client.isCluster !== true) return { send, cluster: false, masters: () => Promise.resolve([send]) };
-  if (typeof client.nodes !== 'function') throw new TypeError(`${owner}: \`client\` is an ioredis Cluster but lacks \`nodes\`.`);
+  if (client.isCluster !== true)
+    return { send, cluster: false, masters: () => Promise.resolve([send]) };
+  if (typeof client.nodes !== 'function')
+    throw new TypeError(`${owner}: \`client\` is an ioredis Cluster but lacks \`nodes\`.`);
   const nodes = client.nodes.bind(client);
-  return { send, cluster: true, masters: () => Promise.resolve(nodes('master').map(ioRedisSender)) };
+  return {
+    send,
+    cluster: true,
+    masters: () => Promise.resolve(nodes('master').map(ioRedisSender)),
+  };
 }
 
 function ioRedisSender(client: IoRedisClientLike): SendCommand {
@@ -131,7 +160,8 @@ const NO_CLIENT_TIMEOUT = Object.freeze({ timeout: 0 });
 
 function nodeRedisSender(client: NodeRedisClientLike): SendCommand {
   const withOptions = client as NodeRedisWithOptions;
-  return (command, args) => settle(() => withOptions.sendCommand([command, ...args], NO_CLIENT_TIMEOUT));
+  return (command, args) =>
+    settle(() => withOptions.sendCommand([command, ...args], NO_CLIENT_TIMEOUT));
 }
 
 function nodeRedisConnection(client: NodeRedisClientLike): RedisConnection {
@@ -141,7 +171,12 @@ function nodeRedisConnection(client: NodeRedisClientLike): RedisConnection {
 
 /** A node-redis cluster's `sendCommand`, with command options. */
 interface NodeRedisClusterWithOptions {
-  sendCommand(firstKey: string | undefined, isReadonly: boolean, args: string[], options: { readonly timeout: number }): Promise<unknown>;
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean,
+    args: string[],
+    options: { readonly timeout: number },
+  ): Promise<unknown>;
   readonly masters?: readonly unknown[];
   getMasters?(): readonly unknown[];
   nodeClient?(node: unknown): Promise<NodeRedisClientLike> | NodeRedisClientLike;
@@ -149,11 +184,17 @@ interface NodeRedisClusterWithOptions {
 
 function nodeRedisClusterConnection(client: NodeRedisClusterLike): RedisConnection {
   const cluster = client as unknown as NodeRedisClusterWithOptions;
-  const send: SendCommand = (command, args, firstKey) => settle(() => cluster.sendCommand(firstKey, false, [command, ...args], NO_CLIENT_TIMEOUT));
+  const send: SendCommand = (command, args, firstKey) =>
+    settle(() => cluster.sendCommand(firstKey, false, [command, ...args], NO_CLIENT_TIMEOUT));
   const masters = async (): Promise<SendCommand[]> => {
     const nodes = cluster.masters ?? cluster.getMasters?.() ?? [];
-    if (typeof cluster.nodeClient !== 'function') throw new TypeError('RedisStore: the node-redis cluster lacks `nodeClient`, needed to scan its masters.');
-    const clients = await Promise.all(nodes.map((node) => Promise.resolve(cluster.nodeClient!(node))));
+    if (typeof cluster.nodeClient !== 'function')
+      throw new TypeError(
+        'RedisStore: the node-redis cluster lacks `nodeClient`, needed to scan its masters.',
+      );
+    const clients = await Promise.all(
+      nodes.map((node) => Promise.resolve(cluster.nodeClient!(node))),
+    );
     return clients.map(nodeRedisSender);
   };
   return { send, cluster: true, masters };

@@ -2,16 +2,41 @@
  * Token buckets in Redis, shared by every process that uses the same server and prefix.
  */
 import { GreensloError, isGreensloError } from '../core/errors.js';
-import { clockReading, describeValue, nonEmptyString, numberInRange, oneOf, optionalFunction, rejectUnknownKeys } from '../core/validate.js';
+import {
+  clockReading,
+  describeValue,
+  nonEmptyString,
+  numberInRange,
+  oneOf,
+  optionalFunction,
+  rejectUnknownKeys,
+} from '../core/validate.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { BucketPolicy, RateLimitDecision } from '../rate-limit/types.js';
 import { ConsumeEntry, RefundEntry, RemainingEntry, type EntryHost } from './batch-entries.js';
 import { BoundedCommands } from './bounded-commands.js';
-import { Breaker, breakerSettings, type BreakerTransition, type RedisBreakerOptions, type RedisBreakerState } from './breaker.js';
+import {
+  Breaker,
+  breakerSettings,
+  type BreakerTransition,
+  type RedisBreakerOptions,
+  type RedisBreakerState,
+} from './breaker.js';
 import { DenyCache } from './deny-cache.js';
-import { redisConnection, type RedisClientLike, type RedisConnection, type SendCommand } from './redis-client.js';
+import {
+  redisConnection,
+  type RedisClientLike,
+  type RedisConnection,
+  type SendCommand,
+} from './redis-client.js';
 import { ScriptBatcher } from './script-batcher.js';
-import { DEFAULT_STORE_ERROR_POLICY, emptyBucketDecision, storeErrorPolicy, type Fallback, type RedisStoreErrorPolicy } from './store-error-policy.js';
+import {
+  DEFAULT_STORE_ERROR_POLICY,
+  emptyBucketDecision,
+  storeErrorPolicy,
+  type Fallback,
+  type RedisStoreErrorPolicy,
+} from './store-error-policy.js';
 
 const OWNER = 'RedisStore';
 /** `setTimeout` holds at most a signed 32-bit number of milliseconds. */
@@ -64,7 +89,17 @@ const MAX_BATCH_LIMIT = 4096;
  */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
-const OPTION_NAMES = ['client', 'prefix', 'timeoutMs', 'onError', 'onStoreError', 'clock', 'maxBatch', 'denyCache', 'breaker'] as const;
+const OPTION_NAMES = [
+  'client',
+  'prefix',
+  'timeoutMs',
+  'onError',
+  'onStoreError',
+  'clock',
+  'maxBatch',
+  'denyCache',
+  'breaker',
+] as const;
 
 /** What to use here for the options of rate-limiter-flexible's `RateLimiterRedis`. */
 const OPTION_HINTS = Object.freeze({
@@ -200,22 +235,40 @@ export class RedisStore implements RateLimitStore {
    *   integer from 1 to 4096, or `clock` or `onStoreError` is an unknown string
    */
   constructor(options: RedisStoreOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: \`options\` must be an object with a \`client\`, got ${String(options)}.`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(
+        `${OWNER}: \`options\` must be an object with a \`client\`, got ${String(options)}.`,
+      );
     rejectUnknownKeys(OWNER, options, OPTION_NAMES, OPTION_HINTS);
     this.#connection = redisConnection(OWNER, options.client);
     this.prefix = nonEmptyString(OWNER, 'prefix', options.prefix ?? DEFAULT_REDIS_PREFIX);
-    this.timeoutMs = numberInRange(OWNER, 'timeoutMs', options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+    this.timeoutMs = numberInRange(
+      OWNER,
+      'timeoutMs',
+      options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      1,
+      MAX_TIMEOUT_MS,
+    );
     this.clock = oneOf(OWNER, 'clock', options.clock ?? DEFAULT_REDIS_CLOCK, ['server', 'client']);
     this.maxBatch = batchSize(options.maxBatch ?? DEFAULT_REDIS_MAX_BATCH);
     this.#fallback = storeErrorPolicy(OWNER, options.onStoreError ?? DEFAULT_STORE_ERROR_POLICY);
     this.#onError = optionalFunction(OWNER, 'onError', options.onError) ?? warnOncePerCode();
-    this.#denyCache = booleanOption('denyCache', options.denyCache ?? true) ? new DenyCache() : undefined;
+    this.#denyCache = booleanOption('denyCache', options.denyCache ?? true)
+      ? new DenyCache()
+      : undefined;
     const breaker = breakerSettings(OWNER, options.breaker);
-    this.#breaker = breaker && new Breaker(breaker.failures, breaker.openMs, (transition) => this.#breakerMoved(transition));
+    this.#breaker =
+      breaker &&
+      new Breaker(breaker.failures, breaker.openMs, (transition) => this.#breakerMoved(transition));
     this.#commands = new BoundedCommands(this.#connection.send, this.timeoutMs);
     const { cluster } = this.#connection;
     const maxInFlight = cluster ? Infinity : MAX_BATCHES_IN_FLIGHT;
-    this.#batcher = new ScriptBatcher(this.#commands, { maxBatch: this.maxBatch, maxInFlight, cluster, onOutcome: (answered) => this.#outcome(answered) });
+    this.#batcher = new ScriptBatcher(this.#commands, {
+      maxBatch: this.maxBatch,
+      maxInFlight,
+      cluster,
+      onOutcome: (answered) => this.#outcome(answered),
+    });
     this.#host = this.#entryHost();
   }
 
@@ -248,15 +301,34 @@ export class RedisStore implements RateLimitStore {
    * @param nowMs - the limiter's time, whole epoch milliseconds (used with `clock: 'client'`)
    * @throws RangeError with `clock: 'client'` when `nowMs` is not a clock reading
    */
-  consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
+  consume(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): Promise<RateLimitDecision> {
     const localMs = this.#localNowMs(nowMs);
     const bucket = this.prefix + key;
     const cached = this.#denyCache?.lookup(bucket, policy, cost, localMs);
     if (cached !== undefined) return Promise.resolve(cached);
-    if (this.#breaker?.admits() === false) return Promise.resolve(this.#fallbackDecision(key, policy, cost, nowMs));
+    if (this.#breaker?.admits() === false)
+      return Promise.resolve(this.#fallbackDecision(key, policy, cost, nowMs));
     const policyText = this.#textOf(policy);
     return new Promise((resolve) => {
-      this.#batcher.add(new ConsumeEntry(this.#host, bucket, key, policy, policyText, cost, nowMs, localMs, resolve), this.#timeArgument(nowMs));
+      this.#batcher.add(
+        new ConsumeEntry(
+          this.#host,
+          bucket,
+          key,
+          policy,
+          policyText,
+          cost,
+          nowMs,
+          localMs,
+          resolve,
+        ),
+        this.#timeArgument(nowMs),
+      );
     });
   }
 
@@ -271,10 +343,19 @@ export class RedisStore implements RateLimitStore {
    */
   remaining(key: string, policy: BucketPolicy, nowMs: number): Promise<number> {
     this.#localNowMs(nowMs);
-    if (this.#breaker?.admits() === false) return Promise.resolve(this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0));
+    if (this.#breaker?.admits() === false)
+      return Promise.resolve(
+        this.#guarded(
+          () => this.#fallback.remaining(key, policy, nowMs),
+          () => 0,
+        ),
+      );
     const policyText = this.#textOf(policy);
     return new Promise((resolve) => {
-      this.#batcher.add(new RemainingEntry(this.#host, this.prefix + key, key, policy, policyText, nowMs, resolve), this.#timeArgument(nowMs));
+      this.#batcher.add(
+        new RemainingEntry(this.#host, this.prefix + key, key, policy, policyText, nowMs, resolve),
+        this.#timeArgument(nowMs),
+      );
     });
   }
 
@@ -290,7 +371,9 @@ export class RedisStore implements RateLimitStore {
    */
   refund(key: string, policy: BucketPolicy, cost: number): Promise<void> {
     const policyText = this.#textOf(policy);
-    return new Promise((resolve) => this.#refund(new RefundEntry(this.#host, this.prefix + key, policyText, cost, resolve)));
+    return new Promise((resolve) =>
+      this.#refund(new RefundEntry(this.#host, this.prefix + key, policyText, cost, resolve)),
+    );
   }
 
   /** Sends a refund (time `0`: the script then keeps the bucket's own time), past the breaker. */
@@ -307,7 +390,10 @@ export class RedisStore implements RateLimitStore {
    * @param key - the bucket's key
    */
   async reset(key: string): Promise<void> {
-    this.#guarded(() => this.#fallback.reset(key), () => undefined);
+    this.#guarded(
+      () => this.#fallback.reset(key),
+      () => undefined,
+    );
     this.#denyCache?.forget(this.prefix + key);
     try {
       await this.#commands.command('DEL', [this.prefix + key]);
@@ -325,7 +411,10 @@ export class RedisStore implements RateLimitStore {
    * @param keyPrefix - the prefix, after the store's own, of the keys to delete; `''` for all of this store's keys
    */
   async clear(keyPrefix: string): Promise<void> {
-    this.#guarded(() => this.#fallback.clear(keyPrefix), () => undefined);
+    this.#guarded(
+      () => this.#fallback.clear(keyPrefix),
+      () => undefined,
+    );
     this.#denyCache?.forgetPrefix(this.prefix + keyPrefix);
     const pattern = `${escapeGlob(this.prefix + keyPrefix)}*`;
     try {
@@ -338,8 +427,15 @@ export class RedisStore implements RateLimitStore {
   async #clearOn(master: SendCommand, pattern: string): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = scanReply(await this.#commands.command('SCAN', [cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT], master));
-      if (this.#connection.cluster) await Promise.all(keys.map((key) => this.#commands.command('UNLINK', [key])));
+      const [next, keys] = scanReply(
+        await this.#commands.command(
+          'SCAN',
+          [cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT],
+          master,
+        ),
+      );
+      if (this.#connection.cluster)
+        await Promise.all(keys.map((key) => this.#commands.command('UNLINK', [key])));
       else if (keys.length > 0) await this.#commands.command('UNLINK', keys);
       cursor = next;
     } while (cursor !== '0');
@@ -359,7 +455,11 @@ export class RedisStore implements RateLimitStore {
   #textOf(policy: BucketPolicy): readonly [string, string, string] {
     if (policy !== this.#policy) {
       this.#policy = policy;
-      this.#policyText = [String(policy.capacity), String(policy.refillTokens), String(policy.refillIntervalMs)];
+      this.#policyText = [
+        String(policy.capacity),
+        String(policy.refillTokens),
+        String(policy.refillIntervalMs),
+      ];
     }
     return this.#policyText;
   }
@@ -367,17 +467,27 @@ export class RedisStore implements RateLimitStore {
   #entryHost(): EntryHost {
     return {
       report: (error) => this.#report(error),
-      healed: (bucket) => this.#report(new GreensloError('store_key_healed', `${OWNER}: the key ${JSON.stringify(bucket)} held no bucket (another type or unreadable bytes); it was replaced by a full bucket.`)),
+      healed: (bucket) =>
+        this.#report(
+          new GreensloError(
+            'store_key_healed',
+            `${OWNER}: the key ${JSON.stringify(bucket)} held no bucket (another type or unreadable bytes); it was replaced by a full bucket.`,
+          ),
+        ),
       consumeInstead: (error, key, policy, cost, nowMs) => {
         if (error.code !== BREAKER_OPEN) this.#report(error);
         return this.#fallbackDecision(key, policy, cost, nowMs);
       },
       remainingInstead: (error, key, policy, nowMs) => {
         if (error.code !== BREAKER_OPEN) this.#report(error);
-        return this.#guarded(() => this.#fallback.remaining(key, policy, nowMs), () => 0);
+        return this.#guarded(
+          () => this.#fallback.remaining(key, policy, nowMs),
+          () => 0,
+        );
       },
       decided: (check, decision) => this.#rememberRefusal(check, decision),
-      refund: (check) => this.#refund(new RefundEntry(this.#host, check.key, check.policyText, check.cost)),
+      refund: (check) =>
+        this.#refund(new RefundEntry(this.#host, check.key, check.policyText, check.cost)),
     };
   }
 
@@ -391,14 +501,30 @@ export class RedisStore implements RateLimitStore {
     if (cache === undefined) return;
     if (decision.allowed) return cache.forget(check.key);
     if (this.clock === 'client') {
-      if (Number.isInteger(check.nowMs)) cache.remember(check.key, check.policy, check.cost, decision, check.nowMs, check.nowMs);
+      if (Number.isInteger(check.nowMs))
+        cache.remember(check.key, check.policy, check.cost, decision, check.nowMs, check.nowMs);
       return;
     }
-    cache.remember(check.key, check.policy, check.cost, decision, check.madeAtMs - 1, performance.now());
+    cache.remember(
+      check.key,
+      check.policy,
+      check.cost,
+      decision,
+      check.madeAtMs - 1,
+      performance.now(),
+    );
   }
 
-  #fallbackDecision(key: string, policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
-    return this.#guarded(() => this.#fallback.consume(key, policy, cost, nowMs), () => emptyBucketDecision(policy, cost, nowMs));
+  #fallbackDecision(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): RateLimitDecision {
+    return this.#guarded(
+      () => this.#fallback.consume(key, policy, cost, nowMs),
+      () => emptyBucketDecision(policy, cost, nowMs),
+    );
   }
 
   #outcome(answered: boolean): void {
@@ -437,13 +563,19 @@ export class RedisStore implements RateLimitStore {
 }
 
 function batchSize(value: unknown): number {
-  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_BATCH_LIMIT) return value as number;
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_BATCH_LIMIT)
+    return value as number;
   const Kind = typeof value === 'number' ? RangeError : TypeError;
-  throw new Kind(`${OWNER}: \`maxBatch\` must be an integer from 1 to ${MAX_BATCH_LIMIT}, got ${describeValue(value)}.`);
+  throw new Kind(
+    `${OWNER}: \`maxBatch\` must be an integer from 1 to ${MAX_BATCH_LIMIT}, got ${describeValue(value)}.`,
+  );
 }
 
 function booleanOption(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${OWNER}: \`${name}\` must be true or false, got ${describeValue(value)}.`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(
+      `${OWNER}: \`${name}\` must be true or false, got ${describeValue(value)}.`,
+    );
   return value;
 }
 
@@ -453,7 +585,9 @@ function warnOncePerCode(): (error: GreensloError) => void {
   return (error) => {
     if (warned.has(error.code)) return;
     warned.add(error.code);
-    console.warn(`${error.message} (${error.code}; reported once per code: pass \`onError\` to see every failure)`);
+    console.warn(
+      `${error.message} (${error.code}; reported once per code: pass \`onError\` to see every failure)`,
+    );
   };
 }
 
@@ -464,7 +598,11 @@ function asStoreError(error: unknown): GreensloError {
 
 function fallbackFailed(error: unknown): GreensloError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new GreensloError('store_fallback_failed', `${OWNER}: the \`onStoreError\` limiter or store failed (${reason}); the check was denied.`, { cause: error });
+  return new GreensloError(
+    'store_fallback_failed',
+    `${OWNER}: the \`onStoreError\` limiter or store failed (${reason}); the check was denied.`,
+    { cause: error },
+  );
 }
 
 /** Escapes the characters `SCAN ... MATCH` treats as glob syntax. */
@@ -474,9 +612,17 @@ function escapeGlob(text: string): string {
 
 /** Reads a `SCAN` reply, `[cursor, keys]`; throws a `store_invalid_reply` error otherwise. */
 function scanReply(reply: unknown): [string, string[]] {
-  if (Array.isArray(reply) && reply.length === 2 && typeof reply[0] === 'string' && Array.isArray(reply[1])) {
+  if (
+    Array.isArray(reply) &&
+    reply.length === 2 &&
+    typeof reply[0] === 'string' &&
+    Array.isArray(reply[1])
+  ) {
     const keys = reply[1] as unknown[];
     if (keys.every((key) => typeof key === 'string')) return [reply[0], keys];
   }
-  throw new GreensloError('store_invalid_reply', `${OWNER}: Redis answered SCAN with something other than a cursor and keys.`);
+  throw new GreensloError(
+    'store_invalid_reply',
+    `${OWNER}: Redis answered SCAN with something other than a cursor and keys.`,
+  );
 }

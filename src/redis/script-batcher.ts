@@ -10,7 +10,13 @@
  */
 import type { GreensloError } from '../core/errors.js';
 import { batchReplies, BUCKET_SCRIPT, BUCKET_SCRIPT_SHA1 } from './bucket-script.js';
-import { commandFailed, isNoScript, timeoutError, type BoundedCommands, type InFlight } from './bounded-commands.js';
+import {
+  commandFailed,
+  isNoScript,
+  timeoutError,
+  type BoundedCommands,
+  type InFlight,
+} from './bounded-commands.js';
 import { clusterSlot } from './cluster-slot.js';
 
 /**
@@ -70,7 +76,9 @@ export class ScriptBatcher {
    * @param nowArgument - the time argument: `''` for the server clock, else the client's ms as text
    */
   add(entry: BatchEntry, nowArgument: string): void {
-    const group = this.#options.cluster ? slotGroup(clusterSlot(entry.key), nowArgument) : nowArgument;
+    const group = this.#options.cluster
+      ? slotGroup(clusterSlot(entry.key), nowArgument)
+      : nowArgument;
     let batch = this.#open.get(group);
     if (batch === undefined) {
       batch = new BatchCall(this, this.#commands, [nowArgument]);
@@ -165,7 +173,13 @@ class BatchCall implements InFlight {
   #onTextAnswered: (() => void) | undefined;
   #sendsText = false;
 
-  constructor(batcher: ScriptBatcher, commands: BoundedCommands, argv: string[], keys: string[] = [], entries: BatchEntry[] = []) {
+  constructor(
+    batcher: ScriptBatcher,
+    commands: BoundedCommands,
+    argv: string[],
+    keys: string[] = [],
+    entries: BatchEntry[] = [],
+  ) {
     this.#batcher = batcher;
     this.#commands = commands;
     this.#argv = argv;
@@ -198,7 +212,12 @@ class BatchCall implements InFlight {
   }
 
   #sendScript(script: string, command: 'EVALSHA' | 'EVAL'): void {
-    this.#commands.send(this, command, [script, String(this.#keys.length), ...this.#keys, ...this.#argv], this.#keys[0]);
+    this.#commands.send(
+      this,
+      command,
+      [script, String(this.#keys.length), ...this.#keys, ...this.#argv],
+      this.#keys[0],
+    );
   }
 
   answer(reply: unknown): void {
@@ -265,7 +284,8 @@ function slotGroup(slot: number, nowArgument: string): string | number {
 
 /** Runs `task` once the current tick's callbacks and Promise reactions have all run. */
 function afterThisTick(task: () => void): void {
-  const nextTick = (globalThis as { process?: { nextTick?: (task: () => void) => void } }).process?.nextTick;
+  const nextTick = (globalThis as { process?: { nextTick?: (task: () => void) => void } }).process
+    ?.nextTick;
   if (typeof nextTick === 'function') nextTick(task);
   else queueMicrotask(task);
 }

@@ -83,7 +83,8 @@ const DENY: Fallback = {
 
 const ALLOW: Fallback = {
   consume: (_key, policy, cost, nowMs) => decideBucket(undefined, policy, cost, nowMs).decision,
-  remaining: (_key, policy) => wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs),
+  remaining: (_key, policy) =>
+    wholeTokens(policy.capacity * policy.refillIntervalMs, policy.refillIntervalMs),
   reset: nothing,
   clear: nothing,
 };
@@ -93,13 +94,20 @@ const ALLOW: Fallback = {
  *
  * @internal
  */
-export function emptyBucketDecision(policy: BucketPolicy, cost: number, nowMs: number): RateLimitDecision {
+export function emptyBucketDecision(
+  policy: BucketPolicy,
+  cost: number,
+  nowMs: number,
+): RateLimitDecision {
   return decideBucket({ scaledTokens: 0, updatedAtMs: nowMs }, policy, cost, nowMs).decision;
 }
 
 function limiterFallback(limiter: InsuranceRateLimiter): Fallback {
   return {
-    consume: (key, _policy, cost, nowMs) => (cost <= limiter.policy.capacity ? limiter.check(key, cost) : emptyBucketDecision(limiter.policy, cost, nowMs)),
+    consume: (key, _policy, cost, nowMs) =>
+      cost <= limiter.policy.capacity
+        ? limiter.check(key, cost)
+        : emptyBucketDecision(limiter.policy, cost, nowMs),
     remaining: (key) => limiter.getRemaining(key),
     reset: (key) => limiter.reset(key),
     clear: (keyPrefix) => limiter.store.clear(limiter.keyPrefix + keyPrefix),
@@ -128,8 +136,10 @@ export function storeErrorPolicy(owner: string, value: unknown): Fallback {
   const candidate = value as Partial<Record<string, unknown>> | null;
   if (typeof candidate === 'object' && candidate !== null) {
     const store = candidate.store as Partial<SyncRateLimitStore> | undefined;
-    if (typeof candidate.check === 'function' && store?.synchronous === true) return limiterFallback(value as InsuranceRateLimiter);
-    if (typeof candidate.consume === 'function' && candidate.synchronous === true) return storeFallback(value as SyncRateLimitStore);
+    if (typeof candidate.check === 'function' && store?.synchronous === true)
+      return limiterFallback(value as InsuranceRateLimiter);
+    if (typeof candidate.consume === 'function' && candidate.synchronous === true)
+      return storeFallback(value as SyncRateLimitStore);
   }
   const rule = "'deny', 'allow', an in-memory RateLimiter or a synchronous RateLimitStore";
   const Kind = typeof value === 'string' ? RangeError : TypeError;

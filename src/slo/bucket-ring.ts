@@ -55,19 +55,25 @@ export class BucketRing {
     rows[base + SUM]! += latencyMs;
     if (latencyMs > rows[base + MAX]!) rows[base + MAX] = latencyMs;
     const thresholds = this.thresholdsMs;
-    for (let t = 0; t < thresholds.length; t++) if (latencyMs <= thresholds[t]!) rows[base + FIRST_GOOD + t]!++;
+    for (let t = 0; t < thresholds.length; t++)
+      if (latencyMs <= thresholds[t]!) rows[base + FIRST_GOOD + t]!++;
   }
 
   /** Totals of the `bucketCount` newest buckets up to the one holding `nowMs` (or the newest written). */
   totals(nowMs: number, bucketCount: number): BucketTotals {
-    const totals: BucketTotals = { count: 0, errorCount: 0, goodCounts: Array.from(this.thresholdsMs, () => 0) };
+    const totals: BucketTotals = {
+      count: 0,
+      errorCount: 0,
+      goodCounts: Array.from(this.thresholdsMs, () => 0),
+    };
     const last = Math.max(Math.floor(nowMs / this.widthMs), this.#currentIndex);
     for (let index = last - bucketCount + 1; index <= last; index++) {
       const base = this.#baseOf(index);
       if (this.rows[base + INDEX] !== index) continue;
       totals.count += this.rows[base + COUNT]!;
       totals.errorCount += this.rows[base + ERRORS]!;
-      for (let t = 0; t < totals.goodCounts.length; t++) totals.goodCounts[t]! += this.rows[base + FIRST_GOOD + t]!;
+      for (let t = 0; t < totals.goodCounts.length; t++)
+        totals.goodCounts[t]! += this.rows[base + FIRST_GOOD + t]!;
     }
     return totals;
   }
@@ -75,7 +81,9 @@ export class BucketRing {
   /** The rows of the buckets still held that have requests, oldest first (copies). */
   rowsOldestFirst(nowMs: number): number[][] {
     const result: number[][] = [];
-    this.forEachRow(nowMs, (rows, base) => result.push(Array.from(rows.subarray(base, base + this.stride))));
+    this.forEachRow(nowMs, (rows, base) =>
+      result.push(Array.from(rows.subarray(base, base + this.stride))),
+    );
     return result;
   }
 
@@ -95,7 +103,14 @@ export class BucketRing {
    * Adds a row from another ring with the same width. `goodCounts[t]` is added to threshold t; a row
    * older than the ring's reach is dropped.
    */
-  addRow(index: number, count: number, errorCount: number, sumMs: number, maxMs: number, goodCounts: readonly number[]): void {
+  addRow(
+    index: number,
+    count: number,
+    errorCount: number,
+    sumMs: number,
+    maxMs: number,
+    goodCounts: readonly number[],
+  ): void {
     if (index <= this.#currentIndex - this.length) return;
     const base = index === this.#currentIndex ? this.#currentBase : this.#claim(index);
     const rows = this.rows;

@@ -162,7 +162,11 @@ export interface ErrorBudgetReport {
 export type WindowTotals = (windowMs: number) => BucketTotals | undefined;
 
 /** Requests that missed the objective among `totals`. @internal */
-export function badCount(objective: ResolvedObjective, thresholdIndex: number, totals: BucketTotals | undefined): number {
+export function badCount(
+  objective: ResolvedObjective,
+  thresholdIndex: number,
+  totals: BucketTotals | undefined,
+): number {
   if (totals === undefined) return 0;
   if (objective.kind === 'errorRate') return totals.errorCount;
   return totals.count - totals.goodCounts[thresholdIndex]!;
@@ -175,13 +179,24 @@ export function burnRate(bad: number, total: number, budgetRatio: number): numbe
 }
 
 /** Burn rates of one objective over every window. @internal */
-export function objectiveBurnRates(objective: ResolvedObjective, thresholdIndex: number, totalsOver: WindowTotals): ObjectiveBurnRates {
+export function objectiveBurnRates(
+  objective: ResolvedObjective,
+  thresholdIndex: number,
+  totalsOver: WindowTotals,
+): ObjectiveBurnRates {
   const windows = {} as Record<BurnRateWindow, WindowBurn>;
-  for (const [window, windowMs] of Object.entries(BURN_RATE_WINDOWS_MS) as [BurnRateWindow, number][]) {
+  for (const [window, windowMs] of Object.entries(BURN_RATE_WINDOWS_MS) as [
+    BurnRateWindow,
+    number,
+  ][]) {
     const totals = totalsOver(windowMs);
     const totalCount = totals?.count ?? 0;
     const bad = badCount(objective, thresholdIndex, totals);
-    windows[window] = { burnRate: burnRate(bad, totalCount, objective.budgetRatio), totalCount, badCount: bad };
+    windows[window] = {
+      burnRate: burnRate(bad, totalCount, objective.budgetRatio),
+      totalCount,
+      badCount: bad,
+    };
   }
   return { ...targetOf(objective), windows };
 }
@@ -197,14 +212,30 @@ export function evaluateAlertRules(rates: ObjectiveBurnRates): AlertEvaluation[]
 }
 
 /** The error budget of one objective from its totals over the period. @internal */
-export function objectiveErrorBudget(objective: ResolvedObjective, thresholdIndex: number, totals: BucketTotals | undefined): ObjectiveErrorBudget {
+export function objectiveErrorBudget(
+  objective: ResolvedObjective,
+  thresholdIndex: number,
+  totals: BucketTotals | undefined,
+): ObjectiveErrorBudget {
   const totalCount = totals?.count ?? 0;
   const bad = badCount(objective, thresholdIndex, totals);
   const allowedBadCount = objective.budgetRatio * totalCount;
   const consumedRatio = bad === 0 ? 0 : allowedBadCount === 0 ? Infinity : bad / allowedBadCount;
-  return { ...targetOf(objective), totalCount, badCount: bad, allowedBadCount, consumedRatio, remainingRatio: 1 - consumedRatio };
+  return {
+    ...targetOf(objective),
+    totalCount,
+    badCount: bad,
+    allowedBadCount,
+    consumedRatio,
+    remainingRatio: 1 - consumedRatio,
+  };
 }
 
 function targetOf(objective: ResolvedObjective): ObjectiveTarget {
-  return { kind: objective.kind, target: objective.target, targetRatio: objective.targetRatio, budgetRatio: objective.budgetRatio };
+  return {
+    kind: objective.kind,
+    target: objective.target,
+    targetRatio: objective.targetRatio,
+    budgetRatio: objective.budgetRatio,
+  };
 }

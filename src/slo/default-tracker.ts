@@ -31,7 +31,11 @@ export function getDefaultSloTracker(): SLOTracker {
  * getP95Latency('/health'); // 3.2
  * ```
  */
-export function trackEndpointLatency(endpoint: string, latencyMs: number, options?: RecordOptions): void {
+export function trackEndpointLatency(
+  endpoint: string,
+  latencyMs: number,
+  options?: RecordOptions,
+): void {
   getDefaultSloTracker().record(endpoint, latencyMs, options);
 }
 

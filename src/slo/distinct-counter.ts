@@ -34,7 +34,8 @@ export class DistinctCounter {
       if (value === 0) zeros++;
     }
     const raw = (ALPHA * REGISTER_COUNT * REGISTER_COUNT) / harmonicSum;
-    if (raw <= 2.5 * REGISTER_COUNT && zeros > 0) return Math.round(REGISTER_COUNT * Math.log(REGISTER_COUNT / zeros));
+    if (raw <= 2.5 * REGISTER_COUNT && zeros > 0)
+      return Math.round(REGISTER_COUNT * Math.log(REGISTER_COUNT / zeros));
     return Math.round(raw);
   }
 

@@ -40,8 +40,12 @@ export class EndpointState {
     this.window = new LatencyWindow(windowSize);
     this.histogram = new LatencyHistogram(histogramBoundsMs);
     this.objectives = resolveObjective(objective);
-    const thresholds = [...new Set(this.objectives.filter((o) => o.kind !== 'errorRate').map((o) => o.target))];
-    this.thresholdIndexes = this.objectives.map((o) => (o.kind === 'errorRate' ? -1 : thresholds.indexOf(o.target)));
+    const thresholds = [
+      ...new Set(this.objectives.filter((o) => o.kind !== 'errorRate').map((o) => o.target)),
+    ];
+    this.thresholdIndexes = this.objectives.map((o) =>
+      o.kind === 'errorRate' ? -1 : thresholds.indexOf(o.target),
+    );
     this.buckets = new EndpointTimeBuckets(Float64Array.from(thresholds));
   }
 

@@ -14,9 +14,23 @@ export {
   type SloAlerts,
   type WindowBurn,
 } from './burn-rate.js';
-export { generateSloReport, getDefaultSloTracker, getP95Latency, trackEndpointLatency } from './default-tracker.js';
-export { DEFAULT_LATENCY_BUCKETS_MS, MAX_LATENCY_MS, type LatencyHistogramSnapshot } from './latency-histogram.js';
-export { DEFAULT_SLOS, type SloObjective, type SloObjectiveKind, type SloObjectives } from './objectives.js';
+export {
+  generateSloReport,
+  getDefaultSloTracker,
+  getP95Latency,
+  trackEndpointLatency,
+} from './default-tracker.js';
+export {
+  DEFAULT_LATENCY_BUCKETS_MS,
+  MAX_LATENCY_MS,
+  type LatencyHistogramSnapshot,
+} from './latency-histogram.js';
+export {
+  DEFAULT_SLOS,
+  type SloObjective,
+  type SloObjectiveKind,
+  type SloObjectives,
+} from './objectives.js';
 export {
   DEFAULT_MAX_ENDPOINTS,
   DEFAULT_WINDOW_SIZE,
@@ -26,7 +40,14 @@ export {
   type SLOTrackerOptions,
 } from './slo-tracker.js';
 export { SLO_SNAPSHOT_FORMAT, type SloEndpointSnapshot, type SloSnapshot } from './snapshot.js';
-export { MINUTE_BUCKET_MS, TEN_MINUTE_BUCKET_MS, type BucketRow, type TimeSeries, type TimeSeriesPoint, type TimeSeriesResolution } from './time-buckets.js';
+export {
+  MINUTE_BUCKET_MS,
+  TEN_MINUTE_BUCKET_MS,
+  type BucketRow,
+  type TimeSeries,
+  type TimeSeriesPoint,
+  type TimeSeriesResolution,
+} from './time-buckets.js';
 export type {
   ComplianceCheck,
   ComplianceResult,

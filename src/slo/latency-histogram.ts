@@ -22,7 +22,9 @@ export const MAX_LATENCY_MS = 2_147_483_647;
  *
  * @defaultValue `[1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]`
  */
-export const DEFAULT_LATENCY_BUCKETS_MS: readonly number[] = Object.freeze([1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+export const DEFAULT_LATENCY_BUCKETS_MS: readonly number[] = Object.freeze([
+  1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
+]);
 
 /** A cumulative latency histogram of one endpoint, as {@link SLOTracker.histogram} returns it. */
 export interface LatencyHistogramSnapshot {
@@ -47,12 +49,20 @@ export interface LatencyHistogramSnapshot {
  *
  * @internal
  */
-export function histogramBounds(owner: string, boundsMs: unknown, objectives: SloObjectives): Float64Array {
-  if (!Array.isArray(boundsMs)) throw new TypeError(`${owner}: \`latencyBucketsMs\` must be an array of finite numbers > 0, got ${describeValue(boundsMs)}.`);
+export function histogramBounds(
+  owner: string,
+  boundsMs: unknown,
+  objectives: SloObjectives,
+): Float64Array {
+  if (!Array.isArray(boundsMs))
+    throw new TypeError(
+      `${owner}: \`latencyBucketsMs\` must be an array of finite numbers > 0, got ${describeValue(boundsMs)}.`,
+    );
   const all = new Set<number>();
   boundsMs.forEach((bound, i) => all.add(positiveNumber(owner, `latencyBucketsMs[${i}]`, bound)));
   for (const objective of Object.values(objectives)) {
-    for (const threshold of [objective.p50Ms, objective.p95Ms, objective.p99Ms]) if (threshold !== undefined) all.add(threshold);
+    for (const threshold of [objective.p50Ms, objective.p95Ms, objective.p99Ms])
+      if (threshold !== undefined) all.add(threshold);
   }
 
   return Float64Array.from(all).sort();

@@ -71,7 +71,12 @@ export function resolveObjective(objective: SloObjective | undefined): ResolvedO
     if (target !== undefined) resolved.push({ kind, target, targetRatio, budgetRatio });
   }
   if (objective.errorRate !== undefined) {
-    resolved.push({ kind: 'errorRate', target: objective.errorRate, targetRatio: 1 - objective.errorRate, budgetRatio: objective.errorRate });
+    resolved.push({
+      kind: 'errorRate',
+      target: objective.errorRate,
+      targetRatio: 1 - objective.errorRate,
+      budgetRatio: objective.errorRate,
+    });
   }
   return resolved;
 }
@@ -85,7 +90,10 @@ export function resolveObjective(objective: SloObjective | undefined): ResolvedO
  * @internal
  */
 export function validateObjectives(owner: string, objectives: unknown): SloObjectives {
-  if (!isPlainRecord(objectives)) throw new TypeError(`${owner}: \`objectives\` must be an object keyed by endpoint, got ${describeValue(objectives)}.`);
+  if (!isPlainRecord(objectives))
+    throw new TypeError(
+      `${owner}: \`objectives\` must be an object keyed by endpoint, got ${describeValue(objectives)}.`,
+    );
   const copy = Object.create(null) as Record<string, SloObjective>;
   for (const [endpoint, objective] of Object.entries(objectives)) {
     copy[endpoint] = validateObjective(owner, `objectives[${JSON.stringify(endpoint)}]`, objective);
@@ -94,16 +102,23 @@ export function validateObjectives(owner: string, objectives: unknown): SloObjec
 }
 
 function validateObjective(owner: string, name: string, objective: unknown): SloObjective {
-  if (!isPlainRecord(objective)) throw new TypeError(`${owner}: \`${name}\` must be an object such as { p95Ms: 10 }, got ${describeValue(objective)}.`);
+  if (!isPlainRecord(objective))
+    throw new TypeError(
+      `${owner}: \`${name}\` must be an object such as { p95Ms: 10 }, got ${describeValue(objective)}.`,
+    );
   const unknownKey = Object.keys(objective).find((key) => !KNOWN_KEYS.includes(key));
   if (unknownKey !== undefined) {
-    throw new TypeError(`${owner}: \`${name}\` must only have the keys p50Ms, p95Ms, p99Ms and errorRate, got ${JSON.stringify(unknownKey)}.`);
+    throw new TypeError(
+      `${owner}: \`${name}\` must only have the keys p50Ms, p95Ms, p99Ms and errorRate, got ${JSON.stringify(unknownKey)}.`,
+    );
   }
   const copy: { -readonly [K in keyof SloObjective]: number } = {};
   for (const [, key] of LATENCY_KEYS) {
-    if (objective[key] !== undefined) copy[key] = positiveNumber(owner, `${name}.${key}`, objective[key]);
+    if (objective[key] !== undefined)
+      copy[key] = positiveNumber(owner, `${name}.${key}`, objective[key]);
   }
-  if (objective.errorRate !== undefined) copy.errorRate = numberInRange(owner, `${name}.errorRate`, objective.errorRate, 0, 1);
+  if (objective.errorRate !== undefined)
+    copy.errorRate = numberInRange(owner, `${name}.errorRate`, objective.errorRate, 0, 1);
   return Object.freeze(copy);
 }
 

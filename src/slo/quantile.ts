@@ -40,7 +40,8 @@ function narrowAround(values: Float64Array, left: number, right: number, k: numb
   const offset = k - left + 1;
   const z = Math.log(n);
   const sampleSize = 0.5 * Math.exp((2 * z) / 3);
-  const deviation = 0.5 * Math.sqrt((z * sampleSize * (n - sampleSize)) / n) * Math.sign(offset - n / 2);
+  const deviation =
+    0.5 * Math.sqrt((z * sampleSize * (n - sampleSize)) / n) * Math.sign(offset - n / 2);
   const sampleLeft = Math.max(left, Math.floor(k - (offset * sampleSize) / n + deviation));
   const sampleRight = Math.min(right, Math.floor(k + ((n - offset) * sampleSize) / n + deviation));
   selectInPlace(values, sampleLeft, sampleRight, k);
@@ -78,7 +79,9 @@ export class PartialOrder {
     const lowerRank = Math.floor(rank);
     const lower = this.#select(values, count, lowerRank);
     const fraction = rank - lowerRank;
-    return fraction === 0 ? lower : interpolate(lower, this.#select(values, count, lowerRank + 1), fraction);
+    return fraction === 0
+      ? lower
+      : interpolate(lower, this.#select(values, count, lowerRank + 1), fraction);
   }
 
   #select(values: Float64Array, count: number, k: number): number {

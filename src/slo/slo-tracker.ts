@@ -3,7 +3,18 @@
  * budgets and burn rates, with bounded memory per endpoint and a bounded number of endpoints.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, describeValue, MAX_CLOCK_MS, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionsObject, type OptionHints } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  describeValue,
+  MAX_CLOCK_MS,
+  integerAtLeast,
+  nonEmptyString,
+  numberInRange,
+  oneOf,
+  optionsObject,
+  type OptionHints,
+} from '../core/validate.js';
 import { AllTimeDigest, DigestScratch, MAX_BATCH_SIZE } from './all-time-digest.js';
 import {
   ERROR_BUDGET_PERIOD_MS,
@@ -16,13 +27,40 @@ import {
 } from './burn-rate.js';
 import { DistinctCounter } from './distinct-counter.js';
 import { EndpointState } from './endpoint-state.js';
-import { DEFAULT_LATENCY_BUCKETS_MS, histogramBounds, MAX_LATENCY_MS, type LatencyHistogramSnapshot } from './latency-histogram.js';
+import {
+  DEFAULT_LATENCY_BUCKETS_MS,
+  histogramBounds,
+  MAX_LATENCY_MS,
+  type LatencyHistogramSnapshot,
+} from './latency-histogram.js';
 
 export { MAX_LATENCY_MS } from './latency-histogram.js';
-import { DEFAULT_SLOS, resolveObjective, validateObjectives, type SloObjective, type SloObjectiveKind, type SloObjectives } from './objectives.js';
-import { endpointSnapshot, mergeEndpoint, SLO_SNAPSHOT_FORMAT, validateSnapshot, type SloSnapshot } from './snapshot.js';
+import {
+  DEFAULT_SLOS,
+  resolveObjective,
+  validateObjectives,
+  type SloObjective,
+  type SloObjectiveKind,
+  type SloObjectives,
+} from './objectives.js';
+import {
+  endpointSnapshot,
+  mergeEndpoint,
+  SLO_SNAPSHOT_FORMAT,
+  validateSnapshot,
+  type SloSnapshot,
+} from './snapshot.js';
 import type { TimeSeries, TimeSeriesResolution } from './time-buckets.js';
-import type { ComplianceCheck, ComplianceResult, EndpointReport, EndpointStats, GlobalStats, LatencySummary, SloReport, SloViolation } from './types.js';
+import type {
+  ComplianceCheck,
+  ComplianceResult,
+  EndpointReport,
+  EndpointStats,
+  GlobalStats,
+  LatencySummary,
+  SloReport,
+  SloViolation,
+} from './types.js';
 import { combinedWindowSummary, WindowQueries } from './window-queries.js';
 
 /**
@@ -76,7 +114,14 @@ export interface RecordOptions {
 
 const OWNER = 'SLOTracker';
 const CACHED_RATIOS = [0.5, 0.95, 0.99] as const;
-const KNOWN_OPTIONS = ['clock', 'windowSize', 'objectives', 'maxEndpoints', 'brand', 'latencyBucketsMs'] as const;
+const KNOWN_OPTIONS = [
+  'clock',
+  'windowSize',
+  'objectives',
+  'maxEndpoints',
+  'brand',
+  'latencyBucketsMs',
+] as const;
 /** prom-client's and other trackers' names for these options. */
 const OPTION_HINTS: OptionHints = Object.freeze({
   buckets: 'use `latencyBucketsMs`, in milliseconds',
@@ -137,11 +182,26 @@ export class SLOTracker {
   constructor(options: SLOTrackerOptions = {}) {
     optionsObject(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.#clock = clockOption(OWNER, options.clock ?? systemClock);
-    this.#windowSize = integerAtLeast(OWNER, 'windowSize', options.windowSize ?? DEFAULT_WINDOW_SIZE, 1);
+    this.#windowSize = integerAtLeast(
+      OWNER,
+      'windowSize',
+      options.windowSize ?? DEFAULT_WINDOW_SIZE,
+      1,
+    );
     this.#objectives = validateObjectives(OWNER, options.objectives ?? DEFAULT_SLOS);
-    this.#maxEndpoints = integerAtLeast(OWNER, 'maxEndpoints', options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS, 1);
-    this.#brand = options.brand === undefined ? undefined : nonEmptyString(OWNER, 'brand', options.brand);
-    this.#histogramBoundsMs = histogramBounds(OWNER, options.latencyBucketsMs ?? DEFAULT_LATENCY_BUCKETS_MS, this.#objectives);
+    this.#maxEndpoints = integerAtLeast(
+      OWNER,
+      'maxEndpoints',
+      options.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+      1,
+    );
+    this.#brand =
+      options.brand === undefined ? undefined : nonEmptyString(OWNER, 'brand', options.brand);
+    this.#histogramBoundsMs = histogramBounds(
+      OWNER,
+      options.latencyBucketsMs ?? DEFAULT_LATENCY_BUCKETS_MS,
+      this.#objectives,
+    );
     this.#digestScratch = new DigestScratch(Math.min(this.#windowSize, MAX_BATCH_SIZE));
     this.#windowQueries = new WindowQueries(this.#windowSize);
   }
@@ -178,12 +238,15 @@ export class SLOTracker {
    *   or the clock reads NaN, ±Infinity, a negative time or one past 8.64e15; nothing is recorded then
    */
   record(endpoint: string, latencyMs: number, options?: RecordOptions): void {
-    if (typeof endpoint !== 'string' || endpoint.length === 0) nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
-    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= MAX_LATENCY_MS)) numberInRange(`${OWNER}.record`, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
+    if (typeof endpoint !== 'string' || endpoint.length === 0)
+      nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= MAX_LATENCY_MS))
+      numberInRange(`${OWNER}.record`, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
     const error = options === undefined ? false : recordError(options);
     const atMs = options === undefined ? undefined : options.atMs;
     const nowMs = atMs === undefined ? this.#clock.nowMs() : atMs;
-    if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= MAX_CLOCK_MS)) failRecordTime(nowMs, atMs !== undefined);
+    if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= MAX_CLOCK_MS))
+      failRecordTime(nowMs, atMs !== undefined);
     const state = this.#endpoints.get(endpoint) ?? this.#admit(endpoint);
     state.record(latencyMs, error, nowMs);
     this.#version++;
@@ -249,7 +312,8 @@ export class SLOTracker {
 
   /** Counts and percentiles over every endpoint together (recomputed only after new records). */
   globalStats(): GlobalStats {
-    if (this.#globalCache?.version !== this.#version) this.#globalCache = { version: this.#version, stats: this.#computeGlobalStats() };
+    if (this.#globalCache?.version !== this.#version)
+      this.#globalCache = { version: this.#version, stats: this.#computeGlobalStats() };
     return this.#globalCache.stats;
   }
 
@@ -262,8 +326,18 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint);
     const objectives = state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
     const checks = objectives.map((objective): ComplianceCheck => {
-      const actual = state === undefined ? null : objective.kind === 'errorRate' ? state.errorCount / state.count : this.#windowQueries.percentile(state, percentOf(objective.kind));
-      return { kind: objective.kind, target: objective.target, actual, passed: actual === null || actual <= objective.target };
+      const actual =
+        state === undefined
+          ? null
+          : objective.kind === 'errorRate'
+            ? state.errorCount / state.count
+            : this.#windowQueries.percentile(state, percentOf(objective.kind));
+      return {
+        kind: objective.kind,
+        target: objective.target,
+        actual,
+        passed: actual === null || actual <= objective.target,
+      };
     });
     return { endpoint, compliant: checks.every((check) => check.passed), checks };
   }
@@ -273,21 +347,32 @@ export class SLOTracker {
     return [...this.#endpoints.keys()].flatMap((endpoint) =>
       this.checkCompliance(endpoint)
         .checks.filter((check) => !check.passed)
-        .map((check) => ({ endpoint, kind: check.kind, target: check.target, actual: check.actual! })),
+        .map((check) => ({
+          endpoint,
+          kind: check.kind,
+          target: check.target,
+          actual: check.actual!,
+        })),
     );
   }
 
   /** Every endpoint's statistics and compliance, global statistics and the overall compliance. */
   report(): SloReport {
     const nowMs = this.#nowMs('report');
-    const endpoints = [...this.#endpoints.values()].map((state): EndpointReport => ({ ...this.#statsOf(state), ...this.#complianceOf(state.name) }));
+    const endpoints = [...this.#endpoints.values()].map((state): EndpointReport => ({
+      ...this.#statsOf(state),
+      ...this.#complianceOf(state.name),
+    }));
     const judged = endpoints.filter((endpoint) => endpoint.checks.length > 0);
     const folded = this.#foldedNames.estimate();
     return {
       generatedAt: new Date(nowMs).toISOString(),
       endpoints,
       global: this.globalStats(),
-      overallCompliance: judged.length === 0 ? 1 : judged.filter((endpoint) => endpoint.compliant).length / judged.length,
+      overallCompliance:
+        judged.length === 0
+          ? 1
+          : judged.filter((endpoint) => endpoint.compliant).length / judged.length,
       ...(folded > 0 ? { foldedEndpointNames: folded } : {}),
       ...(this.#brand === undefined ? {} : { brand: this.#brand }),
     };
@@ -302,15 +387,20 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint);
     const objectives = state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
     const rates = objectives.map((objective, i) =>
-      objectiveBurnRates(objective, state?.thresholdIndexes[i] ?? -1, (windowMs) => state?.buckets.totals(nowMs, windowMs)),
+      objectiveBurnRates(objective, state?.thresholdIndexes[i] ?? -1, (windowMs) =>
+        state?.buckets.totals(nowMs, windowMs),
+      ),
     );
     return { endpoint, objectives: rates };
   }
 
   /** Evaluates the multi-window burn-rate rules ({@link BURN_RATE_ALERT_RULES}) for each objective. */
   alerts(endpoint: string): SloAlerts {
-    const evaluations = this.#burnRatesAt(endpoint, this.#nowMs('alerts')).objectives.flatMap(evaluateAlertRules);
-    const firing = (severity: string): boolean => evaluations.some((e) => e.firing && e.severity === severity);
+    const evaluations = this.#burnRatesAt(endpoint, this.#nowMs('alerts')).objectives.flatMap(
+      evaluateAlertRules,
+    );
+    const firing = (severity: string): boolean =>
+      evaluations.some((e) => e.firing && e.severity === severity);
     return { endpoint, page: firing('page'), ticket: firing('ticket'), evaluations };
   }
 
@@ -319,8 +409,8 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint);
     const nowMs = this.#nowMs('errorBudget');
     const totals = state?.buckets.totals(nowMs, ERROR_BUDGET_PERIOD_MS);
-    const objectives = (state?.objectives ?? resolveObjective(this.#objectives[endpoint])).map((objective, i) =>
-      objectiveErrorBudget(objective, state?.thresholdIndexes[i] ?? -1, totals),
+    const objectives = (state?.objectives ?? resolveObjective(this.#objectives[endpoint])).map(
+      (objective, i) => objectiveErrorBudget(objective, state?.thresholdIndexes[i] ?? -1, totals),
     );
     return { endpoint, periodMs: ERROR_BUDGET_PERIOD_MS, objectives };
   }
@@ -330,7 +420,13 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint);
     if (state === undefined) return undefined;
     const histogram = state.histogram;
-    return { endpoint, boundsMs: Array.from(histogram.boundsMs), cumulativeCounts: histogram.cumulativeCounts(), count: state.count, sumMs: histogram.sumMs };
+    return {
+      endpoint,
+      boundsMs: Array.from(histogram.boundsMs),
+      cumulativeCounts: histogram.cumulativeCounts(),
+      count: state.count,
+      sumMs: histogram.sumMs,
+    };
   }
 
   /**
@@ -340,7 +436,10 @@ export class SLOTracker {
    * @returns undefined when the endpoint recorded nothing
    * @throws RangeError when `resolution` is not one of the two
    */
-  timeSeries(endpoint: string, resolution: TimeSeriesResolution = 'minute'): TimeSeries | undefined {
+  timeSeries(
+    endpoint: string,
+    resolution: TimeSeriesResolution = 'minute',
+  ): TimeSeries | undefined {
     oneOf(`${OWNER}.timeSeries`, 'resolution', resolution, ['minute', 'tenMinutes']);
     const nowMs = this.#nowMs('timeSeries');
     const state = this.#endpoints.get(endpoint);
@@ -417,7 +516,13 @@ export class SLOTracker {
   }
 
   #create(endpoint: string): EndpointState {
-    const state = new EndpointState(endpoint, this.#objectives[endpoint], this.#windowSize, this.#histogramBoundsMs, this.#digestScratch);
+    const state = new EndpointState(
+      endpoint,
+      this.#objectives[endpoint],
+      this.#windowSize,
+      this.#histogramBoundsMs,
+      this.#digestScratch,
+    );
     this.#endpoints.set(endpoint, state);
     return state;
   }
@@ -469,19 +574,32 @@ export class SLOTracker {
   /** Every latency threshold this tracker keeps for an endpoint must have good counts in the snapshot. */
   #checkCompatible(snapshot: SloSnapshot): void {
     const bounds = Array.from(this.#histogramBoundsMs);
-    if (snapshot.latencyBucketsMs.length !== bounds.length || snapshot.latencyBucketsMs.some((bound, i) => bound !== bounds[i])) {
-      throw new RangeError(`${OWNER}.merge: \`snapshot.latencyBucketsMs\` must equal this tracker's [${bounds.join(', ')}], got [${snapshot.latencyBucketsMs.join(', ')}].`);
+    if (
+      snapshot.latencyBucketsMs.length !== bounds.length ||
+      snapshot.latencyBucketsMs.some((bound, i) => bound !== bounds[i])
+    ) {
+      throw new RangeError(
+        `${OWNER}.merge: \`snapshot.latencyBucketsMs\` must equal this tracker's [${bounds.join(', ')}], got [${snapshot.latencyBucketsMs.join(', ')}].`,
+      );
     }
     let others = this.#otherEndpointCount;
     snapshot.endpoints.forEach((other, i) => {
       let target = other.endpoint;
-      if (!this.#endpoints.has(target) && !Object.hasOwn(this.#objectives, target) && target !== OVERFLOW_ENDPOINT) {
+      if (
+        !this.#endpoints.has(target) &&
+        !Object.hasOwn(this.#objectives, target) &&
+        target !== OVERFLOW_ENDPOINT
+      ) {
         target = others < this.#maxEndpoints ? target : OVERFLOW_ENDPOINT;
         if (target !== OVERFLOW_ENDPOINT) others++;
       }
-      const missing = latencyThresholds(this.#objectives[target]).find((threshold) => !other.thresholdsMs.includes(threshold));
+      const missing = latencyThresholds(this.#objectives[target]).find(
+        (threshold) => !other.thresholdsMs.includes(threshold),
+      );
       if (missing !== undefined) {
-        throw new RangeError(`${OWNER}.merge: \`snapshot.endpoints[${i}].thresholdsMs\` must include ${missing} (an objective of ${JSON.stringify(target)}), got [${other.thresholdsMs.join(', ')}].`);
+        throw new RangeError(
+          `${OWNER}.merge: \`snapshot.endpoints[${i}].thresholdsMs\` must include ${missing} (an objective of ${JSON.stringify(target)}), got [${other.thresholdsMs.join(', ')}].`,
+        );
       }
     });
   }
@@ -489,10 +607,18 @@ export class SLOTracker {
 
 /** Whether `record`'s options say the request failed; throws for anything but `{ error?, atMs? }`. */
 function recordError(options: RecordOptions): boolean {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}.record: \`options\` must be an object, got ${describeValue(options)}.`);
-  for (const key in options) if (key !== 'error' && key !== 'atMs') optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(
+      `${OWNER}.record: \`options\` must be an object, got ${describeValue(options)}.`,
+    );
+  for (const key in options)
+    if (key !== 'error' && key !== 'atMs')
+      optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
   const error = options.error;
-  if (error !== undefined && typeof error !== 'boolean') throw new TypeError(`${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`);
+  if (error !== undefined && typeof error !== 'boolean')
+    throw new TypeError(
+      `${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`,
+    );
   return error === true;
 }
 
@@ -500,7 +626,9 @@ function recordError(options: RecordOptions): boolean {
 function failRecordTime(nowMs: unknown, isGiven: boolean): never {
   if (isGiven) numberInRange(`${OWNER}.record`, 'atMs', nowMs, 0, MAX_CLOCK_MS);
   clockReading(`${OWNER}.record`, nowMs as number);
-  throw new RangeError(`${OWNER}.record: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`);
+  throw new RangeError(
+    `${OWNER}.record: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`,
+  );
 }
 
 function percentOf(kind: SloObjectiveKind): number {
@@ -514,5 +642,7 @@ function allTimeSummary(count: number, quantile: (ratio: number) => number): Lat
 
 function latencyThresholds(objective: SloObjective | undefined): number[] {
   if (objective === undefined) return [];
-  return [objective.p50Ms, objective.p95Ms, objective.p99Ms].filter((threshold): threshold is number => threshold !== undefined);
+  return [objective.p50Ms, objective.p95Ms, objective.p99Ms].filter(
+    (threshold): threshold is number => threshold !== undefined,
+  );
 }

@@ -96,7 +96,9 @@ export function mergeEndpoint(state: EndpointState, other: SloEndpointSnapshot):
   other.histogramCounts.forEach((count, i) => (state.histogram.counts[i]! += count));
   state.digest.addCentroids(other.digestCentroids);
   interleaveWindows(state, other);
-  const goodIndexes = Array.from(state.buckets.thresholdsMs, (threshold) => other.thresholdsMs.indexOf(threshold));
+  const goodIndexes = Array.from(state.buckets.thresholdsMs, (threshold) =>
+    other.thresholdsMs.indexOf(threshold),
+  );
   state.buckets.addRows('minute', other.minuteBuckets, goodIndexes);
   state.buckets.addRows('tenMinutes', other.tenMinuteBuckets, goodIndexes);
   state.version++;
@@ -113,7 +115,8 @@ function interleaveWindows(state: EndpointState, other: SloEndpointSnapshot): vo
   let i = 0;
   let j = 0;
   while (i < own.length || j < theirs.length) {
-    const takeOwn = j >= theirs.length || (i < own.length && (i + 1) / own.length <= (j + 1) / theirs.length);
+    const takeOwn =
+      j >= theirs.length || (i < own.length && (i + 1) / own.length <= (j + 1) / theirs.length);
     if (takeOwn) state.window.push(...own[i++]!);
     else {
       state.window.push(theirs[j]!, other.windowErrorFlags[j] === 1);
@@ -132,13 +135,32 @@ function interleaveWindows(state: EndpointState, other: SloEndpointSnapshot): vo
 export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
   const snapshot = record(owner, 'snapshot', value);
   if (snapshot.format !== SLO_SNAPSHOT_FORMAT) {
-    fail(owner, 'snapshot.format', `"${SLO_SNAPSHOT_FORMAT}"`, snapshot.format, typeof snapshot.format === 'string' ? RangeError : TypeError);
+    fail(
+      owner,
+      'snapshot.format',
+      `"${SLO_SNAPSHOT_FORMAT}"`,
+      snapshot.format,
+      typeof snapshot.format === 'string' ? RangeError : TypeError,
+    );
   }
-  const bounds = numbers(owner, 'snapshot.latencyBucketsMs', snapshot.latencyBucketsMs, (n) => n > 0, 'finite numbers > 0');
+  const bounds = numbers(
+    owner,
+    'snapshot.latencyBucketsMs',
+    snapshot.latencyBucketsMs,
+    (n) => n > 0,
+    'finite numbers > 0',
+  );
   integerAtLeast(owner, 'snapshot.windowSize', snapshot.windowSize, 1);
   finiteNumber(owner, 'snapshot.takenAtMs', snapshot.takenAtMs);
-  const registers = numbers(owner, 'snapshot.foldedNameRegisters', snapshot.foldedNameRegisters, isRegister, 'integers from 0 to 32');
-  if (registers.length !== 0 && registers.length !== 1024) fail(owner, 'snapshot.foldedNameRegisters', 'empty or 1024 long', registers.length);
+  const registers = numbers(
+    owner,
+    'snapshot.foldedNameRegisters',
+    snapshot.foldedNameRegisters,
+    isRegister,
+    'integers from 0 to 32',
+  );
+  if (registers.length !== 0 && registers.length !== 1024)
+    fail(owner, 'snapshot.foldedNameRegisters', 'empty or 1024 long', registers.length);
   const endpoints = array(owner, 'snapshot.endpoints', snapshot.endpoints);
   const names = new Set<string>();
   endpoints.forEach((endpoint, i) => {
@@ -149,24 +171,72 @@ export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
   return value as SloSnapshot;
 }
 
-function validateEndpoint(owner: string, name: string, value: unknown, histogramLength: number): string {
+function validateEndpoint(
+  owner: string,
+  name: string,
+  value: unknown,
+  histogramLength: number,
+): string {
   const endpoint = record(owner, name, value);
-  if (typeof endpoint.endpoint !== 'string' || endpoint.endpoint.length === 0) fail(owner, `${name}.endpoint`, 'a non-empty string', endpoint.endpoint, TypeError);
+  if (typeof endpoint.endpoint !== 'string' || endpoint.endpoint.length === 0)
+    fail(owner, `${name}.endpoint`, 'a non-empty string', endpoint.endpoint, TypeError);
   const count = integerAtLeast(owner, `${name}.count`, endpoint.count, 1);
-  if (integerAtLeast(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count) fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
-  for (const key of ['minLatencyMs', 'maxLatencyMs'] as const) checkNumber(owner, `${name}.${key}`, endpoint[key], LATENCY_RULE, isLatency);
-  checkNumber(owner, `${name}.sumLatencyMs`, endpoint.sumLatencyMs, `a finite number from 0 to count × ${MAX_LATENCY_MS}`, (n) => n >= 0 && n <= count * MAX_LATENCY_MS);
-  const window = numbers(owner, `${name}.windowLatenciesMs`, endpoint.windowLatenciesMs, isLatency, `numbers from 0 to ${MAX_LATENCY_MS}`);
-  const flags = numbers(owner, `${name}.windowErrorFlags`, endpoint.windowErrorFlags, (n) => n === 0 || n === 1, '0 or 1');
-  if (flags.length !== window.length) fail(owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
+  if (integerAtLeast(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count)
+    fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
+  for (const key of ['minLatencyMs', 'maxLatencyMs'] as const)
+    checkNumber(owner, `${name}.${key}`, endpoint[key], LATENCY_RULE, isLatency);
+  checkNumber(
+    owner,
+    `${name}.sumLatencyMs`,
+    endpoint.sumLatencyMs,
+    `a finite number from 0 to count × ${MAX_LATENCY_MS}`,
+    (n) => n >= 0 && n <= count * MAX_LATENCY_MS,
+  );
+  const window = numbers(
+    owner,
+    `${name}.windowLatenciesMs`,
+    endpoint.windowLatenciesMs,
+    isLatency,
+    `numbers from 0 to ${MAX_LATENCY_MS}`,
+  );
+  const flags = numbers(
+    owner,
+    `${name}.windowErrorFlags`,
+    endpoint.windowErrorFlags,
+    (n) => n === 0 || n === 1,
+    '0 or 1',
+  );
+  if (flags.length !== window.length)
+    fail(owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
   array(owner, `${name}.digestCentroids`, endpoint.digestCentroids).forEach((centroid, k) => {
-    const pair = numbers(owner, `${name}.digestCentroids[${k}]`, centroid, (n) => n >= 0, 'finite numbers >= 0');
-    if (pair.length !== 2 || pair[1] === 0) fail(owner, `${name}.digestCentroids[${k}]`, 'a [mean, weight > 0] pair', centroid);
+    const pair = numbers(
+      owner,
+      `${name}.digestCentroids[${k}]`,
+      centroid,
+      (n) => n >= 0,
+      'finite numbers >= 0',
+    );
+    if (pair.length !== 2 || pair[1] === 0)
+      fail(owner, `${name}.digestCentroids[${k}]`, 'a [mean, weight > 0] pair', centroid);
   });
-  const histogram = numbers(owner, `${name}.histogramCounts`, endpoint.histogramCounts, isCount, 'integers >= 0');
-  if (histogram.length !== histogramLength) fail(owner, `${name}.histogramCounts`, `${histogramLength} long`, histogram.length);
-  const thresholds = numbers(owner, `${name}.thresholdsMs`, endpoint.thresholdsMs, (n) => n > 0, 'finite numbers > 0');
-  for (const key of ['minuteBuckets', 'tenMinuteBuckets'] as const) validateRows(owner, `${name}.${key}`, endpoint[key], 5 + thresholds.length);
+  const histogram = numbers(
+    owner,
+    `${name}.histogramCounts`,
+    endpoint.histogramCounts,
+    isCount,
+    'integers >= 0',
+  );
+  if (histogram.length !== histogramLength)
+    fail(owner, `${name}.histogramCounts`, `${histogramLength} long`, histogram.length);
+  const thresholds = numbers(
+    owner,
+    `${name}.thresholdsMs`,
+    endpoint.thresholdsMs,
+    (n) => n > 0,
+    'finite numbers > 0',
+  );
+  for (const key of ['minuteBuckets', 'tenMinuteBuckets'] as const)
+    validateRows(owner, `${name}.${key}`, endpoint[key], 5 + thresholds.length);
   return endpoint.endpoint;
 }
 
@@ -174,8 +244,15 @@ function validateRows(owner: string, name: string, value: unknown, rowLength: nu
   array(owner, name, value).forEach((row, k) => {
     const cells = numbers(owner, `${name}[${k}]`, row, () => true, 'finite numbers');
     if (cells.length !== rowLength) fail(owner, `${name}[${k}]`, `${rowLength} long`, cells.length);
-    if (!Number.isSafeInteger(cells[0]) || !cells.slice(1).every((cell) => cell >= 0)) fail(owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
-    if (!(cells[3]! <= cells[1]! * MAX_LATENCY_MS && cells[4]! <= MAX_LATENCY_MS)) fail(owner, `${name}[${k}]`, `a latency sum of at most count × ${MAX_LATENCY_MS} and a maximum of at most ${MAX_LATENCY_MS}`, row);
+    if (!Number.isSafeInteger(cells[0]) || !cells.slice(1).every((cell) => cell >= 0))
+      fail(owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
+    if (!(cells[3]! <= cells[1]! * MAX_LATENCY_MS && cells[4]! <= MAX_LATENCY_MS))
+      fail(
+        owner,
+        `${name}[${k}]`,
+        `a latency sum of at most count × ${MAX_LATENCY_MS} and a maximum of at most ${MAX_LATENCY_MS}`,
+        row,
+      );
   });
 }
 
@@ -185,7 +262,8 @@ const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 const isRegister = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 32;
 
 function record(owner: string, name: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(owner, name, 'an object', value, TypeError);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(owner, name, 'an object', value, TypeError);
   return value as Record<string, unknown>;
 }
 
@@ -194,12 +272,24 @@ function array(owner: string, name: string, value: unknown): unknown[] {
   return value as unknown[];
 }
 
-function numbers(owner: string, name: string, value: unknown, valid: (n: number) => boolean, rule: string): number[] {
+function numbers(
+  owner: string,
+  name: string,
+  value: unknown,
+  valid: (n: number) => boolean,
+  rule: string,
+): number[] {
   const items = array(owner, name, value);
   items.forEach((item, i) => checkNumber(owner, `${name}[${i}]`, item, `one of ${rule}`, valid));
   return items as number[];
 }
 
-function fail(owner: string, name: string, rule: string, value: unknown, Kind: typeof TypeError | typeof RangeError = RangeError): never {
+function fail(
+  owner: string,
+  name: string,
+  rule: string,
+  value: unknown,
+  Kind: typeof TypeError | typeof RangeError = RangeError,
+): never {
   throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
 }

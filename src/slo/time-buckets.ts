@@ -78,7 +78,13 @@ export class EndpointTimeBuckets {
     const points: TimeSeriesPoint[] = [];
     ring.forEachRow(nowMs, (rows, base) => {
       const count = rows[base + 1]!;
-      points.push({ startMs: rows[base]! * ring.widthMs, count, errorCount: rows[base + 2]!, meanLatencyMs: rows[base + 3]! / count, maxLatencyMs: rows[base + 4]! });
+      points.push({
+        startMs: rows[base]! * ring.widthMs,
+        count,
+        errorCount: rows[base + 2]!,
+        meanLatencyMs: rows[base + 3]! / count,
+        maxLatencyMs: rows[base + 4]!,
+      });
     });
     return points;
   }
@@ -87,7 +93,11 @@ export class EndpointTimeBuckets {
    * Adds rows exported from another process's rings. `goodIndexes[t]` is the position, in the other
    * rows' good counts, of this endpoint's threshold t.
    */
-  addRows(resolution: TimeSeriesResolution, rows: readonly BucketRow[], goodIndexes: readonly number[]): void {
+  addRows(
+    resolution: TimeSeriesResolution,
+    rows: readonly BucketRow[],
+    goodIndexes: readonly number[],
+  ): void {
     const ring = resolution === 'minute' ? this.minute : this.tenMinutes;
     // Oldest first, so that the ring's newest bucket moves forward as rows arrive.
     const ordered = [...rows].sort((a, b) => a[0]! - b[0]!);

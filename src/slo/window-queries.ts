@@ -24,7 +24,8 @@ export class WindowQueries {
   /** The `percentile` (0..100) of the endpoint's window; the window must hold at least one sample. */
   percentile(state: EndpointState, percentile: number): number {
     const cacheSlot = CACHED_PERCENTILES.indexOf(percentile as 50 | 95 | 99);
-    if (cacheSlot >= 0 && state.cacheVersions[cacheSlot] === state.version) return state.cachedPercentiles[cacheSlot]!;
+    if (cacheSlot >= 0 && state.cacheVersions[cacheSlot] === state.version)
+      return state.cachedPercentiles[cacheSlot]!;
     const value = this.#order.percentile(this.#copyOf(state), state.window.size, percentile);
     if (cacheSlot >= 0) {
       state.cachedPercentiles[cacheSlot] = value;
@@ -43,7 +44,13 @@ export class WindowQueries {
   summary(state: EndpointState): WindowSummary {
     const window = state.window;
     const [minLatencyMs, maxLatencyMs] = extremes(window.latenciesMs.subarray(0, window.size));
-    return { ...this.#percentiles(state), errorCount: window.errorCount, errorRate: window.errorCount / window.size, minLatencyMs, maxLatencyMs };
+    return {
+      ...this.#percentiles(state),
+      errorCount: window.errorCount,
+      errorRate: window.errorCount / window.size,
+      minLatencyMs,
+      maxLatencyMs,
+    };
   }
 
   #percentiles(state: EndpointState): LatencySummary {
@@ -80,8 +87,19 @@ export function combinedWindowSummary(states: readonly EndpointState[]): WindowS
   }
   const [minLatencyMs, maxLatencyMs] = extremes(samples);
   const order = new PartialOrder();
-  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) => order.percentile(samples, total, p)) as [number, number, number];
-  return { sampleCount: total, p50Ms, p95Ms, p99Ms, errorCount, errorRate: errorCount / total, minLatencyMs, maxLatencyMs };
+  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) =>
+    order.percentile(samples, total, p),
+  ) as [number, number, number];
+  return {
+    sampleCount: total,
+    p50Ms,
+    p95Ms,
+    p99Ms,
+    errorCount,
+    errorRate: errorCount / total,
+    minLatencyMs,
+    maxLatencyMs,
+  };
 }
 
 function extremes(samples: Float64Array): [number, number] {

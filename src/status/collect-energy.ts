@@ -36,10 +36,15 @@ export function energyStatus(energy: EnergyMonitor): EnergyStatus {
     carbonIntensitySource: metrics.carbonIntensitySource,
     sciGPerRequest: metrics.sciGPerRequest,
     embodiedGPerHour: metrics.embodiedGPerHour,
-    powerByPartW: metrics.powerSources.flatMap(({ name, powerW }) => (powerW === undefined ? [] : [{ name, powerW }])),
+    powerByPartW: metrics.powerSources.flatMap(({ name, powerW }) =>
+      powerW === undefined ? [] : [{ name, powerW }],
+    ),
     powerThresholdW: metrics.powerThresholdW ?? null,
-    verdict: metrics.powerThresholdW === undefined ? 'unjudged' : metrics.overThreshold ? 'at-risk' : 'ok',
-    powerHistory: energy.powerHistory().map(({ endMs, durationMs, powerW }) => ({ endMs, durationMs, powerW })),
+    verdict:
+      metrics.powerThresholdW === undefined ? 'unjudged' : metrics.overThreshold ? 'at-risk' : 'ok',
+    powerHistory: energy
+      .powerHistory()
+      .map(({ endMs, durationMs, powerW }) => ({ endMs, durationMs, powerW })),
   };
 }
 

@@ -13,8 +13,24 @@ import type { SloObjective } from '../slo/objectives.js';
 import type { SLOTracker } from '../slo/slo-tracker.js';
 import { MINUTE_BUCKET_MS, type TimeSeriesPoint } from '../slo/time-buckets.js';
 import { formatBurnRate, formatMs, formatPercent } from './format.js';
-import type { BudgetFigure, BurnFigure, EndpointStatus, ErrorRateFigure, LatencyFigure } from './types.js';
-import { compareVerdictsWorstFirst, pageBurnThreshold, STATUS_BURN_WINDOWS, verdictOfBurnRate, verdictOfRatio, verdictOfValue, worseVerdict, type StatusBurnWindow, type Verdict } from './verdict.js';
+import type {
+  BudgetFigure,
+  BurnFigure,
+  EndpointStatus,
+  ErrorRateFigure,
+  LatencyFigure,
+} from './types.js';
+import {
+  compareVerdictsWorstFirst,
+  pageBurnThreshold,
+  STATUS_BURN_WINDOWS,
+  verdictOfBurnRate,
+  verdictOfRatio,
+  verdictOfValue,
+  worseVerdict,
+  type StatusBurnWindow,
+  type Verdict,
+} from './verdict.js';
 
 /** Settings the collection needs. */
 export interface SloCollectSettings {
@@ -29,7 +45,9 @@ interface CacheEntry {
   readonly status: EndpointStatus;
 }
 
-const PAGE_THRESHOLDS = /* @__PURE__ */ STATUS_BURN_WINDOWS.map((window) => pageBurnThreshold(window));
+const PAGE_THRESHOLDS = /* @__PURE__ */ STATUS_BURN_WINDOWS.map((window) =>
+  pageBurnThreshold(window),
+);
 
 /** Collects endpoint statuses, reusing those whose endpoint and minute have not changed. */
 export class SloCollector {
@@ -55,8 +73,14 @@ export class SloCollector {
       if (sameRecords && cached.minuteIndex === minuteIndex) entry = cached;
       else {
         // Trimming a kept series is exact only while time moves forward.
-        const series = sameRecords && minuteIndex > cached.minuteIndex ? cached.status.latencySeries : undefined;
-        entry = { count, sumMs, minuteIndex, status: endpointStatus(this.slo, endpoint, count, minuteIndex, this.settings, series) };
+        const series =
+          sameRecords && minuteIndex > cached.minuteIndex ? cached.status.latencySeries : undefined;
+        entry = {
+          count,
+          sumMs,
+          minuteIndex,
+          status: endpointStatus(this.slo, endpoint, count, minuteIndex, this.settings, series),
+        };
       }
       next.set(endpoint, entry);
       statuses.push(entry.status);
@@ -82,20 +106,47 @@ function endpointStatus(
   const p99 = latencyFigure(slo.p99(endpoint), objective?.p99Ms, warningRatio);
   const actualRatio = slo.errorRate(endpoint) ?? null;
   const targetRatio = objective?.errorRate ?? null;
-  const errorRate: ErrorRateFigure = { actualRatio, targetRatio, verdict: verdictOfValue(actualRatio, objective?.errorRate, warningRatio) };
+  const errorRate: ErrorRateFigure = {
+    actualRatio,
+    targetRatio,
+    verdict: verdictOfValue(actualRatio, objective?.errorRate, warningRatio),
+  };
   const judged = objective !== undefined && Object.keys(objective).length > 0;
   const errorBudgets = judged ? budgetFigures(slo.errorBudget(endpoint), warningRatio) : [];
   const burnReport = judged ? slo.burnRates(endpoint) : undefined;
   const burnRates = burnReport === undefined ? null : burnFigures(burnReport);
   const alerts = burnReport === undefined ? [] : firingAlerts(burnReport);
-  const latencySeries = recentPoints(knownSeries ?? slo.timeSeries(endpoint)?.points ?? [], minuteIndex, settings.chartWindowMs);
-  const partial = { endpoint, requestCount: count, p50, p95, p99, errorRate, errorBudgets, burnRates, alerts, latencySeries };
+  const latencySeries = recentPoints(
+    knownSeries ?? slo.timeSeries(endpoint)?.points ?? [],
+    minuteIndex,
+    settings.chartWindowMs,
+  );
+  const partial = {
+    endpoint,
+    requestCount: count,
+    p50,
+    p95,
+    p99,
+    errorRate,
+    errorBudgets,
+    burnRates,
+    alerts,
+    latencySeries,
+  };
   return { ...partial, ...judge(partial, judged) };
 }
 
-function latencyFigure(actual: number | undefined, target: number | undefined, warningRatio: number): LatencyFigure {
+function latencyFigure(
+  actual: number | undefined,
+  target: number | undefined,
+  warningRatio: number,
+): LatencyFigure {
   const actualMs = actual ?? null;
-  return { actualMs, targetMs: target ?? null, verdict: verdictOfValue(actualMs, target, warningRatio) };
+  return {
+    actualMs,
+    targetMs: target ?? null,
+    verdict: verdictOfValue(actualMs, target, warningRatio),
+  };
 }
 
 function budgetFigures(report: ErrorBudgetReport, warningRatio: number): BudgetFigure[] {
@@ -113,9 +164,15 @@ function burnFigures(report: BurnRateReport): Record<StatusBurnWindow, BurnFigur
   const figures = {} as Record<StatusBurnWindow, BurnFigure>;
   STATUS_BURN_WINDOWS.forEach((window, i) => {
     let fastest = report.objectives[0]!;
-    for (const objective of report.objectives) if (objective.windows[window].burnRate > fastest.windows[window].burnRate) fastest = objective;
+    for (const objective of report.objectives)
+      if (objective.windows[window].burnRate > fastest.windows[window].burnRate)
+        fastest = objective;
     const burnRate = fastest.windows[window].burnRate;
-    figures[window] = { burnRate, kind: fastest.kind, verdict: verdictOfBurnRate(burnRate, PAGE_THRESHOLDS[i]!) };
+    figures[window] = {
+      burnRate,
+      kind: fastest.kind,
+      verdict: verdictOfBurnRate(burnRate, PAGE_THRESHOLDS[i]!),
+    };
   });
   return figures;
 }
@@ -128,7 +185,9 @@ function firingAlerts(report: BurnRateReport): string[] {
       const long = objective.windows[rule.longWindow].burnRate;
       const short = objective.windows[rule.shortWindow].burnRate;
       if (long > rule.burnRateThreshold && short > rule.burnRateThreshold) {
-        alerts.push(`${rule.severity} alert: ${objective.kind} burning ${formatBurnRate(long)} over ${rule.longWindow} and ${formatBurnRate(short)} over ${rule.shortWindow}`);
+        alerts.push(
+          `${rule.severity} alert: ${objective.kind} burning ${formatBurnRate(long)} over ${rule.longWindow} and ${formatBurnRate(short)} over ${rule.shortWindow}`,
+        );
       }
     }
   }
@@ -136,7 +195,11 @@ function firingAlerts(report: BurnRateReport): string[] {
 }
 
 /** The buckets of the last `chartWindowMs`, the current minute included. */
-function recentPoints(points: readonly TimeSeriesPoint[], minuteIndex: number, chartWindowMs: number): TimeSeriesPoint[] {
+function recentPoints(
+  points: readonly TimeSeriesPoint[],
+  minuteIndex: number,
+  chartWindowMs: number,
+): TimeSeriesPoint[] {
   const fromMs = (minuteIndex + 1) * MINUTE_BUCKET_MS - chartWindowMs;
   let first = points.length;
   while (first > 0 && points[first - 1]!.startMs >= fromMs) first--;
@@ -154,18 +217,39 @@ function judge(status: Judged, judged: boolean): Pick<EndpointStatus, 'verdict' 
     verdict = worseVerdict(verdict, figureVerdict);
     if (figureVerdict === 'at-risk' || figureVerdict === 'breached') reasons.push(reason());
   };
-  for (const [kind, figure] of [['p50', status.p50], ['p95', status.p95], ['p99', status.p99]] as const) {
-    note(figure.verdict, () => `${kind} ${formatMs(figure.actualMs!)} ${figure.verdict === 'breached' ? 'over' : 'close to'} its ${formatMs(figure.targetMs!)} objective`);
+  for (const [kind, figure] of [
+    ['p50', status.p50],
+    ['p95', status.p95],
+    ['p99', status.p99],
+  ] as const) {
+    note(
+      figure.verdict,
+      () =>
+        `${kind} ${formatMs(figure.actualMs!)} ${figure.verdict === 'breached' ? 'over' : 'close to'} its ${formatMs(figure.targetMs!)} objective`,
+    );
   }
   const errorRate = status.errorRate;
-  note(errorRate.verdict, () => `error rate ${formatPercent(errorRate.actualRatio!)} ${errorRate.verdict === 'breached' ? 'over' : 'close to'} its ${formatPercent(errorRate.targetRatio!)} objective`);
+  note(
+    errorRate.verdict,
+    () =>
+      `error rate ${formatPercent(errorRate.actualRatio!)} ${errorRate.verdict === 'breached' ? 'over' : 'close to'} its ${formatPercent(errorRate.targetRatio!)} objective`,
+  );
   for (const budget of status.errorBudgets) {
-    note(budget.verdict, () => `${budget.kind} error budget ${budget.remainingRatio < 0 ? 'overspent' : `${formatPercent(Math.max(0, budget.remainingRatio))} left`}`);
+    note(
+      budget.verdict,
+      () =>
+        `${budget.kind} error budget ${budget.remainingRatio < 0 ? 'overspent' : `${formatPercent(Math.max(0, budget.remainingRatio))} left`}`,
+    );
   }
-  for (const alert of status.alerts) note(alert.startsWith('page') ? 'breached' : 'at-risk', () => alert);
+  for (const alert of status.alerts)
+    note(alert.startsWith('page') ? 'breached' : 'at-risk', () => alert);
   for (const window of STATUS_BURN_WINDOWS) {
     const burn = status.burnRates?.[window];
-    if (burn !== undefined) note(burn.verdict, () => `${burn.kind} burning ${formatBurnRate(burn.burnRate)} over ${window}`);
+    if (burn !== undefined)
+      note(
+        burn.verdict,
+        () => `${burn.kind} burning ${formatBurnRate(burn.burnRate)} over ${window}`,
+      );
   }
   return { verdict, reasons };
 }

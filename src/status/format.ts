@@ -33,7 +33,9 @@ function threeDigits(value: number): string {
   const whole = Math.floor(hundredths / 100);
   const decimals = hundredths - whole * 100;
   if (decimals === 0) return String(whole);
-  return decimals % 10 === 0 ? `${whole}.${decimals / 10}` : `${whole}.${decimals < 10 ? '0' : ''}${decimals}`;
+  return decimals % 10 === 0
+    ? `${whole}.${decimals / 10}`
+    : `${whole}.${decimals < 10 ? '0' : ''}${decimals}`;
 }
 
 function groupThousands(integer: string): string {
@@ -61,7 +63,8 @@ const PREFIXES = [
 /** A quantity with the SI prefix that puts it between 1 and 1000: `0.0000123` Wh as `12.3 µWh`. */
 export function formatWithPrefix(value: number, unit: string): string {
   if (value === 0 || !Number.isFinite(value)) return `${significant(value)}${NBSP}${unit}`;
-  const [scale, prefix] = PREFIXES.find(([scale]) => Math.abs(value) >= scale) ?? PREFIXES[PREFIXES.length - 1]!;
+  const [scale, prefix] =
+    PREFIXES.find(([scale]) => Math.abs(value) >= scale) ?? PREFIXES[PREFIXES.length - 1]!;
   return `${significant(value / scale)}${NBSP}${prefix}${unit}`;
 }
 

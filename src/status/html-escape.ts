@@ -5,7 +5,13 @@
 
 const SPECIAL = /[&<>"']/;
 const SPECIAL_GLOBAL = /[&<>"']/g;
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /**
  * Escapes `&`, `<`, `>`, `"` and `'`, so that the result is inert as HTML or SVG text and inside a
@@ -19,5 +25,7 @@ const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', 
  * ```
  */
 export function escapeHtml(text: string): string {
-  return SPECIAL.test(text) ? text.replace(SPECIAL_GLOBAL, (character) => ENTITIES[character]!) : text;
+  return SPECIAL.test(text)
+    ? text.replace(SPECIAL_GLOBAL, (character) => ENTITIES[character]!)
+    : text;
 }

@@ -14,7 +14,14 @@ export {
 } from './status-page.js';
 export { renderStatusHtml, STATUS_PAGE_CONTENT_SECURITY_POLICY } from './render-html.js';
 export type { StatusLowPowerSource } from './collect-energy.js';
-export { DEFAULT_STATUS_WARNING_RATIO, STATUS_BURN_WINDOWS, VERDICT_LABELS, type StatusBurnWindow, type Verdict, type VerdictLabel } from './verdict.js';
+export {
+  DEFAULT_STATUS_WARNING_RATIO,
+  STATUS_BURN_WINDOWS,
+  VERDICT_LABELS,
+  type StatusBurnWindow,
+  type Verdict,
+  type VerdictLabel,
+} from './verdict.js';
 export type {
   BudgetFigure,
   BurnFigure,

@@ -5,7 +5,10 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import type { EndpointDecisionCount, EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
+import type {
+  EndpointDecisionCount,
+  EndpointRateLimiter,
+} from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { RateLimitInterval, RateLimitRuleStatus, RateLimitsStatus } from './types.js';
 
@@ -43,7 +46,10 @@ export class RateLimitHistory {
     const atMs = newest === undefined ? nowMs : Math.max(nowMs, newest.atMs);
     const sample = { atMs, counts: this.#limits.decisionCounts() };
     const previous = samples[samples.length - 2];
-    const open = newest !== undefined && (atMs === newest.atMs || (previous !== undefined && newest.atMs - previous.atMs < this.#spacingMs));
+    const open =
+      newest !== undefined &&
+      (atMs === newest.atMs ||
+        (previous !== undefined && newest.atMs - previous.atMs < this.#spacingMs));
     if (open) samples[samples.length - 1] = sample;
     else samples.push(sample);
     // Keep one sample at or before the window's start, so the window is covered from its start.
@@ -63,7 +69,8 @@ export class RateLimitHistory {
     const newest = samples[samples.length - 1]!;
     const rules = newest.counts.map((count, ruleIndex): RateLimitRuleStatus => {
       const intervals: RateLimitInterval[] = [];
-      for (let i = 1; i < samples.length; i++) intervals.push(intervalOf(samples[i - 1]!, samples[i]!, ruleIndex));
+      for (let i = 1; i < samples.length; i++)
+        intervals.push(intervalOf(samples[i - 1]!, samples[i]!, ruleIndex));
       const base = oldest.counts[ruleIndex];
       return {
         rule: count.rule,
@@ -83,7 +90,10 @@ export class RateLimitHistory {
     let text = this.#limitTexts.get(rule);
     if (text === undefined) {
       const match = this.#limits.match(rule).rule;
-      text = match === 'unlimited' ? 'unlimited' : `${match.rate} per ${match.perSeconds}\u00A0s${match.burst === match.rate ? '' : `, burst ${match.burst}`}`;
+      text =
+        match === 'unlimited'
+          ? 'unlimited'
+          : `${match.rate} per ${match.perSeconds}\u00A0s${match.burst === match.rate ? '' : `, burst ${match.burst}`}`;
       this.#limitTexts.set(rule, text);
     }
     return text;

@@ -19,7 +19,8 @@ import { VERDICT_LABELS, type Verdict } from './verdict.js';
  *
  * @defaultValue `default-src 'none'; style-src 'sha256-…'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
  */
-export const STATUS_PAGE_CONTENT_SECURITY_POLICY = /* @__PURE__ */ contentSecurityPolicy(STATUS_PAGE_STYLE_HASH);
+export const STATUS_PAGE_CONTENT_SECURITY_POLICY =
+  /* @__PURE__ */ contentSecurityPolicy(STATUS_PAGE_STYLE_HASH);
 
 /** The policy for a style sheet of hash `styleHash`; a call marked pure, so that bundles without the status page drop it. */
 function contentSecurityPolicy(styleHash: string): string {
@@ -39,12 +40,16 @@ function overallLine(snapshot: StatusSnapshot): string {
   const counts = COUNT_WORDS.filter(([verdict]) => snapshot.verdictCounts[verdict] > 0)
     .map(([verdict, word]) => `${snapshot.verdictCounts[verdict]} ${word}`)
     .join(', ');
-  const detail = total === 0 ? 'no endpoints yet' : `${total} endpoint${total === 1 ? '' : 's'}: ${counts}`;
+  const detail =
+    total === 0 ? 'no endpoints yet' : `${total} endpoint${total === 1 ? '' : 's'}: ${counts}`;
   return `<p class="overall v-${snapshot.verdict}" role="status"><span aria-hidden="true">${characterReference(icon)}</span> ${text} \u00B7 ${detail}</p>`;
 }
 
 function head(snapshot: StatusSnapshot): string {
-  const refresh = snapshot.refreshSeconds > 0 ? `<meta http-equiv="refresh" content="${snapshot.refreshSeconds}">` : '';
+  const refresh =
+    snapshot.refreshSeconds > 0
+      ? `<meta http-equiv="refresh" content="${snapshot.refreshSeconds}">`
+      : '';
   const title = `${VERDICT_LABELS[snapshot.verdict].text} \u00B7 ${snapshot.title}`;
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
@@ -65,7 +70,8 @@ export function renderStatusHtml(snapshot: StatusSnapshot): string {
 
 /** The document, reusing rows of unchanged endpoints from `rows`. @internal */
 export function renderDocument(snapshot: StatusSnapshot, rows?: RowCache): string {
-  const refresh = snapshot.refreshSeconds > 0 ? ` \u00B7 refreshes every ${snapshot.refreshSeconds}\u00A0s` : '';
+  const refresh =
+    snapshot.refreshSeconds > 0 ? ` \u00B7 refreshes every ${snapshot.refreshSeconds}\u00A0s` : '';
   return (
     `${head(snapshot)}<body><header><h1>${escapeHtml(snapshot.title)}</h1>` +
     `<p class="meta">Updated <time datetime="${escapeHtml(snapshot.generatedAt)}">${formatUtc(snapshot.generatedAtMs)}</time>${refresh} \u00B7 <a href="?format=json">JSON</a></p>` +

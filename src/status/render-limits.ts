@@ -28,7 +28,12 @@ export function limitsSection(snapshot: StatusSnapshot): string {
   );
 }
 
-function ruleRow(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
+function ruleRow(
+  rule: RateLimitRuleStatus,
+  limits: RateLimitsStatus,
+  nowMs: number,
+  span: string,
+): string {
   const recentTotal = rule.recentAllowed + rule.recentLimited;
   const share = recentTotal === 0 ? '&#x2013;' : formatPercent(rule.recentLimited / recentTotal);
   return (
@@ -42,14 +47,24 @@ function ruleRow(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: num
 }
 
 /** Bars of checks per minute; an interval still open and shorter than the spacing counts as the spacing, so a burst seen early does not spike. */
-function ruleChart(rule: RateLimitRuleStatus, limits: RateLimitsStatus, nowMs: number, span: string): string {
+function ruleChart(
+  rule: RateLimitRuleStatus,
+  limits: RateLimitsStatus,
+  nowMs: number,
+  span: string,
+): string {
   if (rule.intervals.length === 0) return '<span class="note">after the next render</span>';
   if (rule.recentAllowed + rule.recentLimited === 0) return '<span class="note">no checks</span>';
   let busiest = 0;
   const bars = rule.intervals.map((interval) => {
     const minutes = Math.max(interval.endMs - interval.startMs, limits.sampleSpacingMs) / 60_000;
     busiest = Math.max(busiest, (interval.allowed + interval.limited) / minutes);
-    return { startMs: interval.startMs, endMs: interval.endMs, lower: interval.allowed / minutes, upper: interval.limited / minutes };
+    return {
+      startMs: interval.startMs,
+      endMs: interval.endMs,
+      lower: interval.allowed / minutes,
+      upper: interval.limited / minutes,
+    };
   });
   const label =
     `Checks per minute of rule ${rule.rule} over the last ${span}: ${rule.recentAllowed} allowed and ${rule.recentLimited} limited ` +

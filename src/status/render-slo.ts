@@ -7,7 +7,13 @@ import { MINUTE_BUCKET_MS, type TimeSeriesPoint } from '../slo/time-buckets.js';
 import { formatBurnRate, formatDuration, formatMs, formatPercent } from './format.js';
 import { escapeHtml } from './html-escape.js';
 import { budgetBar, lineChart } from './svg-chart.js';
-import type { BudgetFigure, EndpointStatus, ErrorRateFigure, LatencyFigure, StatusSnapshot } from './types.js';
+import type {
+  BudgetFigure,
+  EndpointStatus,
+  ErrorRateFigure,
+  LatencyFigure,
+  StatusSnapshot,
+} from './types.js';
 import { STATUS_BURN_WINDOWS, VERDICT_LABELS, type Verdict } from './verdict.js';
 
 /** A dash for figures that do not apply. */
@@ -26,7 +32,12 @@ export function characterReference(character: string): string {
 export const MARKS: Readonly<Record<Verdict, string>> = /* @__PURE__ */ Object.fromEntries(
   /* @__PURE__ */ (Object.keys(VERDICT_LABELS) as Verdict[]).map((verdict) => {
     const { text, icon } = VERDICT_LABELS[verdict];
-    return [verdict, verdict === 'unjudged' ? '' : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${characterReference(icon)}</span>`];
+    return [
+      verdict,
+      verdict === 'unjudged'
+        ? ''
+        : `<span class="mark v-${verdict}" role="img" aria-label="${text}" title="${text}">${characterReference(icon)}</span>`,
+    ];
   }),
 ) as Record<Verdict, string>;
 
@@ -53,7 +64,8 @@ export type RowCache = WeakMap<EndpointStatus, string>;
 export function sloSection(snapshot: StatusSnapshot, rows?: RowCache): string {
   const title = '<h2 id="slo-title">Latency objectives</h2>';
   if (snapshot.endpoints === null) return '';
-  if (snapshot.endpoints.length === 0) return `<section id="slo" aria-labelledby="slo-title">${title}<p class="note">No requests recorded yet.</p></section>`;
+  if (snapshot.endpoints.length === 0)
+    return `<section id="slo" aria-labelledby="slo-title">${title}<p class="note">No requests recorded yet.</p></section>`;
   const window = formatDuration(snapshot.chartWindowMs);
   const caption =
     `<caption>Percentiles of each endpoint&#39;s latest requests against its objective: ${MARKS.ok} meets it, ${MARKS['at-risk']} above ` +
@@ -88,7 +100,8 @@ function endpointRow(status: EndpointStatus, chartWindowMs: number, nowMs: numbe
 
 function reasonsOf(reasons: readonly string[]): string {
   if (reasons.length === 0) return '';
-  const more = reasons.length > SHOWN_REASONS ? `; ${reasons.length - SHOWN_REASONS} more in the JSON` : '';
+  const more =
+    reasons.length > SHOWN_REASONS ? `; ${reasons.length - SHOWN_REASONS} more in the JSON` : '';
   return `<span class="reasons">${escapeHtml(reasons.slice(0, SHOWN_REASONS).join('; '))}${more}</span>`;
 }
 
@@ -104,13 +117,19 @@ function burnCell(status: EndpointStatus): string {
 
 function latencyCell(label: string, figure: LatencyFigure): string {
   const value = figure.actualMs === null ? DASH : formatMs(figure.actualMs);
-  const target = figure.targetMs === null ? '' : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatMs(figure.targetMs)}</span>`;
+  const target =
+    figure.targetMs === null
+      ? ''
+      : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatMs(figure.targetMs)}</span>`;
   return `<td class="fig" data-label="${label}">${MARKS[figure.verdict]}${value}${target}</td>`;
 }
 
 function errorRateCell(figure: ErrorRateFigure): string {
   const value = figure.actualRatio === null ? DASH : formatPercent(figure.actualRatio);
-  const target = figure.targetRatio === null ? '' : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatPercent(figure.targetRatio)}</span>`;
+  const target =
+    figure.targetRatio === null
+      ? ''
+      : `<span class="target"><span class="sr">objective </span>&#x2264;\u00A0${formatPercent(figure.targetRatio)}</span>`;
   return `<td class="fig" data-label="Error rate">${MARKS[figure.verdict]}${value}${target}</td>`;
 }
 
@@ -118,12 +137,21 @@ function budgetCell(budgets: readonly BudgetFigure[]): string {
   if (budgets.length === 0) return `<td class="fig" data-label="Error budget">${DASH}</td>`;
   let worst = budgets[0]!;
   for (const budget of budgets) if (budget.remainingRatio < worst.remainingRatio) worst = budget;
-  const text = worst.remainingRatio < 0 ? `${formatPercent(1 - worst.remainingRatio)} used` : `${formatPercent(worst.remainingRatio)} left`;
+  const text =
+    worst.remainingRatio < 0
+      ? `${formatPercent(1 - worst.remainingRatio)} used`
+      : `${formatPercent(worst.remainingRatio)} left`;
   return `<td class="fig" data-label="Error budget">${budgetBar(worst.remainingRatio, worst.verdict)}${MARKS[worst.verdict]}${text}<span class="target">${worst.kind}, last 3\u00A0d</span></td>`;
 }
 
-const MEAN_LINE = { className: 'mean', value: (point: TimeSeriesPoint): number => point.meanLatencyMs };
-const MAX_LINE = { className: 'max', value: (point: TimeSeriesPoint): number => point.maxLatencyMs };
+const MEAN_LINE = {
+  className: 'mean',
+  value: (point: TimeSeriesPoint): number => point.meanLatencyMs,
+};
+const MAX_LINE = {
+  className: 'max',
+  value: (point: TimeSeriesPoint): number => point.maxLatencyMs,
+};
 const LATENCY_LINES = [MAX_LINE, MEAN_LINE];
 const startOf = (point: TimeSeriesPoint): number => point.startMs;
 
@@ -133,13 +161,29 @@ function latencyChart(status: EndpointStatus, chartWindowMs: number, nowMs: numb
   const startMs = (Math.floor(nowMs / MINUTE_BUCKET_MS) + 1) * MINUTE_BUCKET_MS - chartWindowMs;
   const endMs = startMs + chartWindowMs - MINUTE_BUCKET_MS;
   const label = latencyLabel(status, formatDuration(chartWindowMs), targetMs);
-  return lineChart({ className: 'spark', widthPx: 120, heightPx: 36, startMs, endMs, points, atMs: startOf, lines: LATENCY_LINES, reference: targetMs, label });
+  return lineChart({
+    className: 'spark',
+    widthPx: 120,
+    heightPx: 36,
+    startMs,
+    endMs,
+    points,
+    atMs: startOf,
+    lines: LATENCY_LINES,
+    reference: targetMs,
+    label,
+  });
 }
 
-function latencyLabel(status: EndpointStatus, window: string, targetMs: number | undefined): string {
+function latencyLabel(
+  status: EndpointStatus,
+  window: string,
+  targetMs: number | undefined,
+): string {
   const points = status.latencySeries;
   const objective = targetMs === undefined ? '' : `; objective ${formatMs(targetMs)}`;
-  if (points.length === 0) return `Latency per minute of ${status.endpoint} over the last ${window}: no requests${objective}.`;
+  if (points.length === 0)
+    return `Latency per minute of ${status.endpoint} over the last ${window}: no requests${objective}.`;
   let lowest = Infinity;
   let highest = 0;
   let slowest = 0;

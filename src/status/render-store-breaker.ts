@@ -24,8 +24,13 @@ export function storeBreakerSection(snapshot: StatusSnapshot): string {
  *
  * @throws TypeError when it returns anything but `'closed'`, `'open'` or `'half-open'`
  */
-export function readStoreBreaker(owner: string, source: () => unknown): NonNullable<StatusSnapshot['storeBreaker']> {
+export function readStoreBreaker(
+  owner: string,
+  source: () => unknown,
+): NonNullable<StatusSnapshot['storeBreaker']> {
   const state = source();
   if (state === 'closed' || state === 'open' || state === 'half-open') return state;
-  throw new TypeError(`${owner}: \`storeBreaker()\` must return 'closed', 'open' or 'half-open', got ${JSON.stringify(state) ?? String(state)}.`);
+  throw new TypeError(
+    `${owner}: \`storeBreaker()\` must return 'closed', 'open' or 'half-open', got ${JSON.stringify(state) ?? String(state)}.`,
+  );
 }

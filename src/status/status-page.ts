@@ -3,7 +3,17 @@
  * as JSON.
  */
 import { systemClock, type Clock } from '../core/clock.js';
-import { clockOption, clockReading, describeValue, integerAtLeast, nonEmptyString, numberInRange, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
+import {
+  clockOption,
+  clockReading,
+  describeValue,
+  integerAtLeast,
+  nonEmptyString,
+  numberInRange,
+  oneOf,
+  optionalFunction,
+  optionsObject,
+} from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type { EndpointRateLimiter } from '../rate-limit/endpoint-rate-limiter.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
@@ -110,10 +120,19 @@ const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
 });
 
-function sourceOption<T>(name: string, value: T | undefined, methods: readonly string[], expected: string): T | undefined {
+function sourceOption<T>(
+  name: string,
+  value: T | undefined,
+  methods: readonly string[],
+  expected: string,
+): T | undefined {
   if (value === undefined) return undefined;
   const record = value as Record<string, unknown> | null;
-  if (typeof record !== 'object' || record === null || methods.some((method) => typeof record[method] !== 'function')) {
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    methods.some((method) => typeof record[method] !== 'function')
+  ) {
     throw new TypeError(`${OWNER}: \`${name}\` must be ${expected}, got ${describeValue(value)}.`);
   }
   return value;
@@ -121,9 +140,18 @@ function sourceOption<T>(name: string, value: T | undefined, methods: readonly s
 
 function chartWindowOption(value: unknown): number {
   const rule = `whole minutes in milliseconds from ${2 * MINUTE_BUCKET_MS} to ${MAX_CHART_WINDOW_MS}`;
-  if (typeof value !== 'number') throw new TypeError(`${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`);
-  if (!(value >= 2 * MINUTE_BUCKET_MS && value <= MAX_CHART_WINDOW_MS && value % MINUTE_BUCKET_MS === 0)) {
-    throw new RangeError(`${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`);
+  if (typeof value !== 'number')
+    throw new TypeError(
+      `${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`,
+    );
+  if (!(
+    value >= 2 * MINUTE_BUCKET_MS &&
+    value <= MAX_CHART_WINDOW_MS &&
+    value % MINUTE_BUCKET_MS === 0
+  )) {
+    throw new RangeError(
+      `${OWNER}: \`chartWindowMs\` must be ${rule}, got ${describeValue(value)}.`,
+    );
   }
   return value;
 }
@@ -161,7 +189,10 @@ export function createStatusPage(options: StatusPageOptions = {}): StatusPage {
   const settings = resolveOptions(options);
   const { clock, slo, limits } = settings;
   const collector = slo === undefined ? undefined : new SloCollector(slo, settings);
-  const history = limits === undefined ? undefined : new RateLimitHistory(limits, settings.chartWindowMs, clockReading(OWNER, clock.nowMs()));
+  const history =
+    limits === undefined
+      ? undefined
+      : new RateLimitHistory(limits, settings.chartWindowMs, clockReading(OWNER, clock.nowMs()));
   const snapshot = (): StatusSnapshot => takeSnapshot(settings, collector, history);
   const rows: RowCache = new WeakMap();
   return {
@@ -169,7 +200,8 @@ export function createStatusPage(options: StatusPageOptions = {}): StatusPage {
     respond(format: StatusPageFormat = 'html'): HttpResult {
       const checked = oneOf(`${OWNER}.respond`, 'format', format, ['html', 'json']);
       const taken = snapshot();
-      if (checked === 'json') return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(taken) };
+      if (checked === 'json')
+        return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(taken) };
       return { status: 200, headers: HTML_HEADERS, body: renderDocument(taken, rows) };
     },
   };
@@ -189,24 +221,73 @@ interface Settings {
 }
 
 function resolveOptions(options: StatusPageOptions): Settings {
-  optionsObject(OWNER, options, ['slo', 'energy', 'limits', 'lowPower', 'storeBreaker', 'title', 'refreshSeconds', 'warningRatio', 'chartWindowMs', 'clock'], {
-    limiter: 'use `limits`, the name every options object gives the rate limiter',
-  });
+  optionsObject(
+    OWNER,
+    options,
+    [
+      'slo',
+      'energy',
+      'limits',
+      'lowPower',
+      'storeBreaker',
+      'title',
+      'refreshSeconds',
+      'warningRatio',
+      'chartWindowMs',
+      'clock',
+    ],
+    {
+      limiter: 'use `limits`, the name every options object gives the rate limiter',
+    },
+  );
   return {
     clock: clockOption(OWNER, options.clock ?? systemClock),
     title: nonEmptyString(OWNER, 'title', options.title ?? DEFAULT_STATUS_TITLE),
-    refreshSeconds: integerAtLeast(OWNER, 'refreshSeconds', options.refreshSeconds ?? DEFAULT_STATUS_REFRESH_SECONDS, 0),
-    warningRatio: numberInRange(OWNER, 'warningRatio', options.warningRatio ?? DEFAULT_STATUS_WARNING_RATIO, 0, 1),
+    refreshSeconds: integerAtLeast(
+      OWNER,
+      'refreshSeconds',
+      options.refreshSeconds ?? DEFAULT_STATUS_REFRESH_SECONDS,
+      0,
+    ),
+    warningRatio: numberInRange(
+      OWNER,
+      'warningRatio',
+      options.warningRatio ?? DEFAULT_STATUS_WARNING_RATIO,
+      0,
+      1,
+    ),
     chartWindowMs: chartWindowOption(options.chartWindowMs ?? DEFAULT_STATUS_CHART_WINDOW_MS),
-    slo: sourceOption('slo', options.slo, ['endpoints', 'percentile', 'errorRate', 'histogram', 'timeSeries', 'burnRates', 'errorBudget'], 'an SLOTracker'),
+    slo: sourceOption(
+      'slo',
+      options.slo,
+      [
+        'endpoints',
+        'percentile',
+        'errorRate',
+        'histogram',
+        'timeSeries',
+        'burnRates',
+        'errorBudget',
+      ],
+      'an SLOTracker',
+    ),
     energy: sourceOption('energy', options.energy, ['metrics', 'powerHistory'], 'an EnergyMonitor'),
-    limits: sourceOption('limits', options.limits, ['decisionCounts', 'match'], 'an EndpointRateLimiter'),
+    limits: sourceOption(
+      'limits',
+      options.limits,
+      ['decisionCounts', 'match'],
+      'an EndpointRateLimiter',
+    ),
     lowPower: sourceOption('lowPower', options.lowPower, ['measuredReduction'], 'a LowPowerMode'),
     storeBreaker: optionalFunction(OWNER, 'storeBreaker', options.storeBreaker),
   };
 }
 
-function takeSnapshot(settings: Settings, collector: SloCollector | undefined, history: RateLimitHistory | undefined): StatusSnapshot {
+function takeSnapshot(
+  settings: Settings,
+  collector: SloCollector | undefined,
+  history: RateLimitHistory | undefined,
+): StatusSnapshot {
   const nowMs = clockReading(OWNER, settings.clock.nowMs());
   history?.sample(nowMs);
   const endpoints = collector?.collect(nowMs) ?? null;
@@ -226,7 +307,8 @@ function takeSnapshot(settings: Settings, collector: SloCollector | undefined, h
     energy,
     lowPower: settings.lowPower === undefined ? null : lowPowerStatus(settings.lowPower),
     rateLimits: history?.status() ?? null,
-    storeBreaker: settings.storeBreaker === undefined ? null : readStoreBreaker(OWNER, settings.storeBreaker),
+    storeBreaker:
+      settings.storeBreaker === undefined ? null : readStoreBreaker(OWNER, settings.storeBreaker),
   };
 }
 

@@ -66,12 +66,16 @@ export function lineChart<T>(spec: LineChartSpec<T>): string {
   const height = spec.heightPx * SCALE;
   const count = points.length;
   let maxValue = spec.reference ?? 0;
-  for (const line of spec.lines) for (let i = 0; i < count; i++) maxValue = Math.max(maxValue, line.value(points[i]!));
+  for (const line of spec.lines)
+    for (let i = 0; i < count; i++) maxValue = Math.max(maxValue, line.value(points[i]!));
   const yScale = maxValue > 0 ? (height - 2 * PAD) / (maxValue * 1.05) : 0;
   const xScale = endMs > startMs ? (width - 2 * PAD) / (endMs - startMs) : 0;
   // Every line shares the points' x: compute each once.
   const xs = new Array<number>(count);
-  for (let i = 0; i < count; i++) xs[i] = Math.round(PAD + (Math.min(Math.max(atMs(points[i]!), startMs), endMs) - startMs) * xScale);
+  for (let i = 0; i < count; i++)
+    xs[i] = Math.round(
+      PAD + (Math.min(Math.max(atMs(points[i]!), startMs), endMs) - startMs) * xScale,
+    );
   let svg = openSvg(spec.className, spec.widthPx, spec.heightPx, spec.label);
   if (spec.reference !== undefined) {
     const ry = Math.round(height - PAD - spec.reference * yScale);
@@ -101,7 +105,12 @@ export interface StackedBar {
 }
 
 /** Stacked bars over a time axis: the lower part `allowed`, the upper part `limited`. */
-export function stackedBarChart(bars: readonly StackedBar[], startMs: number, endMs: number, label: string): string {
+export function stackedBarChart(
+  bars: readonly StackedBar[],
+  startMs: number,
+  endMs: number,
+  label: string,
+): string {
   const width = 160 * SCALE;
   const height = 32 * SCALE;
   let maxValue = 0;
@@ -114,8 +123,10 @@ export function stackedBarChart(bars: readonly StackedBar[], startMs: number, en
     const barWidth = Math.max(5, Math.round((bar.endMs - bar.startMs) * xScale) - 6);
     const lowerHeight = Math.round(bar.lower * yScale);
     const upperHeight = Math.round(bar.upper * yScale);
-    if (lowerHeight > 0) svg += `<rect class="allowed" x="${x}" y="${height - lowerHeight}" width="${barWidth}" height="${lowerHeight}"/>`;
-    if (upperHeight > 0) svg += `<rect class="limited" x="${x}" y="${height - lowerHeight - upperHeight}" width="${barWidth}" height="${upperHeight}"/>`;
+    if (lowerHeight > 0)
+      svg += `<rect class="allowed" x="${x}" y="${height - lowerHeight}" width="${barWidth}" height="${lowerHeight}"/>`;
+    if (upperHeight > 0)
+      svg += `<rect class="limited" x="${x}" y="${height - lowerHeight - upperHeight}" width="${barWidth}" height="${upperHeight}"/>`;
   }
   return `${svg}</svg>`;
 }

@@ -224,4 +224,3 @@ export interface StatusSnapshot {
   /** The rate-limit store's circuit-breaker state (a `RedisStore`'s `breakerState`); null without a `storeBreaker` source. */
   readonly storeBreaker: 'closed' | 'open' | 'half-open' | null;
 }
-

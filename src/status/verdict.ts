@@ -39,7 +39,12 @@ export const VERDICT_LABELS: Readonly<Record<Verdict, VerdictLabel>> = Object.fr
   unjudged: Object.freeze({ text: 'No objective', icon: '\u2013' }),
 });
 
-const SEVERITY: Readonly<Record<Verdict, number>> = { unjudged: 0, ok: 1, 'at-risk': 2, breached: 3 };
+const SEVERITY: Readonly<Record<Verdict, number>> = {
+  unjudged: 0,
+  ok: 1,
+  'at-risk': 2,
+  breached: 3,
+};
 
 /**
  * Judges a figure by its share of what the objective allows (`actual / allowed`).
@@ -61,7 +66,11 @@ export function verdictOfRatio(usedRatio: number, warningRatio: number): Verdict
  * @param target - the objective, in the same unit; undefined when there is none
  * @param warningRatio - the share of the target above which the value is at risk (0..1)
  */
-export function verdictOfValue(actual: number | null, target: number | undefined, warningRatio: number): Verdict {
+export function verdictOfValue(
+  actual: number | null,
+  target: number | undefined,
+  warningRatio: number,
+): Verdict {
   if (target === undefined) return 'unjudged';
   if (actual === null) return 'ok';
   if (target === 0) return actual === 0 ? 'ok' : 'breached';
@@ -72,7 +81,11 @@ export function verdictOfValue(actual: number | null, target: number | undefined
 export type StatusBurnWindow = Extract<BurnRateWindow, '5m' | '1h' | '6h'>;
 
 /** The burn-rate windows the status page shows, shortest first. */
-export const STATUS_BURN_WINDOWS: readonly StatusBurnWindow[] = Object.freeze(['5m', '1h', '6h'] as const);
+export const STATUS_BURN_WINDOWS: readonly StatusBurnWindow[] = Object.freeze([
+  '5m',
+  '1h',
+  '6h',
+] as const);
 
 /**
  * The burn rate above which each shown window counts as breached: the lowest threshold of the page
@@ -81,9 +94,10 @@ export const STATUS_BURN_WINDOWS: readonly StatusBurnWindow[] = Object.freeze(['
  * @internal
  */
 export function pageBurnThreshold(window: BurnRateWindow): number {
-  const thresholds = BURN_RATE_ALERT_RULES.filter((rule) => rule.severity === 'page' && (rule.longWindow === window || rule.shortWindow === window)).map(
-    (rule) => rule.burnRateThreshold,
-  );
+  const thresholds = BURN_RATE_ALERT_RULES.filter(
+    (rule) =>
+      rule.severity === 'page' && (rule.longWindow === window || rule.shortWindow === window),
+  ).map((rule) => rule.burnRateThreshold);
   return thresholds.length === 0 ? Infinity : Math.min(...thresholds);
 }
 

@@ -1,5 +1,11 @@
 import type { Clock } from '../core/clock.js';
-import { clockOption, finiteNumber, nonEmptyString, nonNegativeNumber, optionsObject } from '../core/validate.js';
+import {
+  clockOption,
+  finiteNumber,
+  nonEmptyString,
+  nonNegativeNumber,
+  optionsObject,
+} from '../core/validate.js';
 import type { PowerSource } from '../energy/power-source.js';
 
 /** Options of {@link ManualPowerSource}. */

@@ -5,8 +5,12 @@ import { ManualClock } from '../../src/testing/manual-clock.js';
 
 describe('greenslo/fetch guard', () => {
   it('requires a clientKey when limits are set, at guard() time', () => {
-    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter() })).toThrow(TypeError);
-    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter(), clientKey: () => 'a' })).not.toThrow();
+    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter() })).toThrow(
+      TypeError,
+    );
+    expect(() =>
+      guard(() => new Response('ok'), { limits: new EndpointRateLimiter(), clientKey: () => 'a' }),
+    ).not.toThrow();
     expect(() => guard(() => new Response('ok'), { slo: new SLOTracker() })).not.toThrow();
   });
 
@@ -30,11 +34,15 @@ describe('greenslo/fetch guard', () => {
     const answer = synchronous(new Request('http://localhost/sync'));
     expect(answer).toBeInstanceOf(Response);
     expect(await (answer as Response).text()).toBe('now');
-    const later = guard(() => Promise.resolve(new Response('later')), { slo })(new Request('http://localhost/async'));
+    const later = guard(() => Promise.resolve(new Response('later')), { slo })(
+      new Request('http://localhost/async'),
+    );
     expect(later).toBeInstanceOf(Promise);
     expect(await (await later).text()).toBe('later');
     const failure = new Error('async failure');
-    await expect(guard(() => Promise.reject(failure), { slo })(new Request('http://localhost/async'))).rejects.toBe(failure);
+    await expect(
+      guard(() => Promise.reject(failure), { slo })(new Request('http://localhost/async')),
+    ).rejects.toBe(failure);
     expect(slo.stats('/sync')).toMatchObject({ count: 1, errorCount: 0 });
     expect(slo.stats('/async')).toMatchObject({ count: 2, errorCount: 1 });
   });
@@ -67,8 +75,14 @@ describe('greenslo/fetch guard', () => {
     const clock = new ManualClock(0);
     const limits = new EndpointRateLimiter({ clock, rules: { '/x': { rate: 5, perSeconds: 60 } } });
     // Response.redirect() returns a Response whose headers are immutable.
-    const handler = guard(() => Response.redirect('http://localhost/y', 302), { limits, clientKey: () => 'client', clock });
-    expect(() => Response.redirect('http://localhost/y', 302).headers.set('a', 'b')).toThrow(TypeError);
+    const handler = guard(() => Response.redirect('http://localhost/y', 302), {
+      limits,
+      clientKey: () => 'client',
+      clock,
+    });
+    expect(() => Response.redirect('http://localhost/y', 302).headers.set('a', 'b')).toThrow(
+      TypeError,
+    );
     const response = await handler(new Request('http://localhost/x'));
     expect(response.status).toBe(302);
     expect(response.headers.get('Location')).toBe('http://localhost/y');
@@ -100,7 +114,11 @@ describe('greenslo/fetch guard', () => {
   it("lets the application's own header fields win over the guard's", async () => {
     const clock = new ManualClock(0);
     const limits = new EndpointRateLimiter({ clock, default: { rate: 5, perSeconds: 60 } });
-    const handler = guard(() => new Response('ok', { headers: { RateLimit: 'app' } }), { limits, clientKey: () => 'client', clock });
+    const handler = guard(() => new Response('ok', { headers: { RateLimit: 'app' } }), {
+      limits,
+      clientKey: () => 'client',
+      clock,
+    });
     const response = await handler(new Request('http://localhost/x'));
     expect(response.headers.get('RateLimit')).toBe('app');
     expect(response.headers.get('RateLimit-Policy')).toBe('"default";q=5;w=60');
@@ -110,8 +128,14 @@ describe('greenslo/fetch guard', () => {
     const clock = new ManualClock(0);
     const limits = new EndpointRateLimiter({ clock, default: { rate: 5, perSeconds: 60 } });
     const set: [string, string][] = [];
-    const outgoing = { headersSent: false, setHeader: (name: string, value: string) => set.push([name, value]) };
-    const handler = guard((_request: Request, _env: { outgoing: typeof outgoing }) => new Response('ok'), { limits, clientKey: () => 'client', clock });
+    const outgoing = {
+      headersSent: false,
+      setHeader: (name: string, value: string) => set.push([name, value]),
+    };
+    const handler = guard(
+      (_request: Request, _env: { outgoing: typeof outgoing }) => new Response('ok'),
+      { limits, clientKey: () => 'client', clock },
+    );
     const response = await handler(new Request('http://localhost/x'), { outgoing });
     expect(set).toEqual([
       ['X-RateLimit-Limit', '5'],
@@ -125,15 +149,22 @@ describe('greenslo/fetch guard', () => {
 
   it('states the sustained rate in the 429 message when the burst is larger', async () => {
     const clock = new ManualClock(0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/x': { rate: 10, perSeconds: 60, burst: 20 } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/x': { rate: 10, perSeconds: 60, burst: 20 } },
+    });
     const handler = guard(() => new Response('ok'), { limits, clientKey: () => 'client', clock });
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await handler(new Request('http://localhost/x'))).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await handler(new Request('http://localhost/x'))).status);
     const refused = await handler(new Request('http://localhost/x'));
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect(refused.status).toBe(429);
     const body = await refused.json();
-    expect(body.error).toMatchObject({ message: 'Rate limit exceeded for /x. Max 10 requests per minute.', limit: 10 });
+    expect(body.error).toMatchObject({
+      message: 'Rate limit exceeded for /x. Max 10 requests per minute.',
+      limit: 10,
+    });
     // 10 per 60 s: one token every 6 s.
     expect(body.retry_after).toBe(6);
     expect(refused.headers.get('RateLimit-Policy')).toBe('"/x";q=20;w=60');
@@ -142,9 +173,17 @@ describe('greenslo/fetch guard', () => {
   it("keeps the limiter's rule patterns in series of their own after 400 distinct raw paths", async () => {
     const clock = new ManualClock(0);
     const slo = new SLOTracker({ clock });
-    const limits = new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1000, perSeconds: 60 } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/embed/multimodal': { rate: 1000, perSeconds: 60 } },
+    });
     // No reported routes and no endpoint function: the guard keys raw paths, and every one answers 200.
-    const handler = guard(() => new Response('ok'), { slo, limits, clientKey: () => 'client', clock });
+    const handler = guard(() => new Response('ok'), {
+      slo,
+      limits,
+      clientKey: () => 'client',
+      clock,
+    });
     for (let i = 0; i < 400; i++) await handler(new Request(`http://localhost/junk/${i}`));
     await handler(new Request('http://localhost/health'));
     await handler(new Request('http://localhost/embed/multimodal'));
@@ -153,6 +192,11 @@ describe('greenslo/fetch guard', () => {
   });
 
   it('refuses unknown option keys before asking for a clientKey', () => {
-    expect(() => guard(() => new Response('ok'), { limits: new EndpointRateLimiter(), keyGenerator: () => 'k' } as never)).toThrow(/`keyGenerator` is not an option \(use `clientKey`\)/);
+    expect(() =>
+      guard(() => new Response('ok'), {
+        limits: new EndpointRateLimiter(),
+        keyGenerator: () => 'k',
+      } as never),
+    ).toThrow(/`keyGenerator` is not an option \(use `clientKey`\)/);
   });
 });

@@ -33,7 +33,10 @@ export async function startApiServer(): Promise<ApiServer> {
     const received = { path: req.url ?? '', headers: req.headers };
     requests.push(received);
     const configured = answers.get(received.path.replace(/\?.*$/, ''));
-    const answer = typeof configured === 'function' ? configured(received) : (configured ?? { status: 404, body: { error: 'not found' } });
+    const answer =
+      typeof configured === 'function'
+        ? configured(received)
+        : (configured ?? { status: 404, body: { error: 'not found' } });
     const send = () => {
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
       res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));

@@ -13,7 +13,9 @@ describe('greenslo/carbon in any Fetch runtime', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path));
+    const imports = Object.values(result.metafile.outputs).flatMap((output) =>
+      output.imports.map((entry) => entry.path),
+    );
     expect(imports).toEqual([]);
     expect(result.outputFiles[0]!.text).toContain('electricity-maps:');
   });

@@ -13,7 +13,9 @@ describe('GreensloError', () => {
   });
 
   it('is recognised by the type guard, also when made by another copy of the class', () => {
-    const fromAnotherCopy = Object.defineProperty(new Error('x'), Symbol.for('greenslo.error'), { value: true });
+    const fromAnotherCopy = Object.defineProperty(new Error('x'), Symbol.for('greenslo.error'), {
+      value: true,
+    });
     expect(isGreensloError(new GreensloError('a', 'b'))).toBe(true);
     expect(isGreensloError(fromAnotherCopy)).toBe(true);
     expect(isGreensloError(new Error('plain'))).toBe(false);

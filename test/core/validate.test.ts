@@ -33,18 +33,32 @@ describe('option validation', () => {
 
   it('throws a RangeError for infinite and out-of-range numbers', () => {
     expect(() => positiveNumber('A', 'rate', Infinity)).toThrow(RangeError);
-    expect(() => positiveNumber('A', 'rate', 0)).toThrow('A: `rate` must be a finite number > 0, got 0.');
-    expect(() => nonNegativeNumber('A', 'ms', -1)).toThrow('A: `ms` must be a finite number >= 0, got -1.');
-    expect(() => numberInRange('A', 'ratio', 1.5, 0, 1)).toThrow('A: `ratio` must be a finite number from 0 to 1, got 1.5.');
-    expect(() => integerAtLeast('A', 'windowSize', 2.5, 1)).toThrow('A: `windowSize` must be an integer >= 1, got 2.5.');
+    expect(() => positiveNumber('A', 'rate', 0)).toThrow(
+      'A: `rate` must be a finite number > 0, got 0.',
+    );
+    expect(() => nonNegativeNumber('A', 'ms', -1)).toThrow(
+      'A: `ms` must be a finite number >= 0, got -1.',
+    );
+    expect(() => numberInRange('A', 'ratio', 1.5, 0, 1)).toThrow(
+      'A: `ratio` must be a finite number from 0 to 1, got 1.5.',
+    );
+    expect(() => integerAtLeast('A', 'windowSize', 2.5, 1)).toThrow(
+      'A: `windowSize` must be an integer >= 1, got 2.5.',
+    );
     expect(() => finiteNumber('A', 'ms', -Infinity)).toThrow(RangeError);
   });
 
   it('throws a TypeError for values of the wrong type, showing them', () => {
-    expect(() => positiveNumber('A', 'rate', '60')).toThrow(new TypeError('A: `rate` must be a finite number > 0, got "60".'));
-    expect(() => nonEmptyString('A', 'clientId', '')).toThrow(new TypeError('A: `clientId` must be a non-empty string, got "".'));
+    expect(() => positiveNumber('A', 'rate', '60')).toThrow(
+      new TypeError('A: `rate` must be a finite number > 0, got "60".'),
+    );
+    expect(() => nonEmptyString('A', 'clientId', '')).toThrow(
+      new TypeError('A: `clientId` must be a non-empty string, got "".'),
+    );
     expect(() => nonEmptyString('A', 'clientId', 42)).toThrow(TypeError);
-    expect(() => oneOf('A', 'standard', 3, ['legacy'])).toThrow(new TypeError("A: `standard` must be one of 'legacy', got 3."));
+    expect(() => oneOf('A', 'standard', 3, ['legacy'])).toThrow(
+      new TypeError("A: `standard` must be one of 'legacy', got 3."),
+    );
   });
 
   it('rejects an unknown string choice with a RangeError listing the choices', () => {
@@ -68,26 +82,49 @@ describe('option validation', () => {
 
 describe('rejectUnknownKeys', () => {
   it('names a foreign option with the hint for it', () => {
-    expect(() => rejectUnknownKeys('RateLimiter', { windowMs: 60000, rate: 1 }, ['rate', 'perSeconds'], RATE_LIMIT_OPTION_HINTS)).toThrow(
-      /RateLimiter: `windowMs` is not an option \(use `perSeconds`/,
-    );
+    expect(() =>
+      rejectUnknownKeys(
+        'RateLimiter',
+        { windowMs: 60000, rate: 1 },
+        ['rate', 'perSeconds'],
+        RATE_LIMIT_OPTION_HINTS,
+      ),
+    ).toThrow(/RateLimiter: `windowMs` is not an option \(use `perSeconds`/);
   });
 
   it('suggests the closest known key for a misspelling', () => {
-    expect(() => rejectUnknownKeys('SLOTracker', { objectivs: {} }, ['clock', 'windowSize', 'objectives', 'maxEndpoints'])).toThrow(
-      new TypeError('SLOTracker: `objectivs` is not an option (did you mean `objectives`?); known options are `clock`, `windowSize`, `objectives`, `maxEndpoints`.'),
+    expect(() =>
+      rejectUnknownKeys('SLOTracker', { objectivs: {} }, [
+        'clock',
+        'windowSize',
+        'objectives',
+        'maxEndpoints',
+      ]),
+    ).toThrow(
+      new TypeError(
+        'SLOTracker: `objectivs` is not an option (did you mean `objectives`?); known options are `clock`, `windowSize`, `objectives`, `maxEndpoints`.',
+      ),
     );
   });
 
   it('accepts known keys, and refuses unknown ones even when undefined', () => {
     expect(() => rejectUnknownKeys('X', { a: 1, b: undefined }, ['a', 'b'])).not.toThrow();
-    expect(() => rejectUnknownKeys('X', { zzzzzz: undefined }, ['a'])).toThrow(new TypeError('X: `zzzzzz` is not an option; known options are `a`.'));
+    expect(() => rejectUnknownKeys('X', { zzzzzz: undefined }, ['a'])).toThrow(
+      new TypeError('X: `zzzzzz` is not an option; known options are `a`.'),
+    );
   });
 });
 
 describe('rejectUnknownKeys with several unknown keys', () => {
   it('names every one of them, in order, each with its hint', () => {
-    expect(() => rejectUnknownKeys('RateLimiter', { windowMs: 60000, limit: 10 }, ['rate', 'perSeconds'], RATE_LIMIT_OPTION_HINTS)).toThrow(
+    expect(() =>
+      rejectUnknownKeys(
+        'RateLimiter',
+        { windowMs: 60000, limit: 10 },
+        ['rate', 'perSeconds'],
+        RATE_LIMIT_OPTION_HINTS,
+      ),
+    ).toThrow(
       new TypeError(
         'RateLimiter: `windowMs` is not an option (use `perSeconds`, the window in seconds); `limit` is not an option (use `rate`, requests per window); known options are `rate`, `perSeconds`.',
       ),
@@ -102,7 +139,10 @@ describe('optionsObject', () => {
   });
 
   it('refuses null, arrays and non-objects before looking at keys', () => {
-    for (const value of [null, [], 5, 'a']) expect(() => optionsObject('X', value as never, [])).toThrow(new TypeError(`X: options must be an object, got ${describeValue(value)}.`));
+    for (const value of [null, [], 5, 'a'])
+      expect(() => optionsObject('X', value as never, [])).toThrow(
+        new TypeError(`X: options must be an object, got ${describeValue(value)}.`),
+      );
   });
 });
 
@@ -112,8 +152,13 @@ describe('clockReading', () => {
     expect(clockReading('X', 8.64e15)).toBe(8.64e15);
   });
 
-  it.each([Number.NaN, Infinity, -Infinity, -1, 8.64e15 + 1])('refuses %s with a RangeError', (value) => {
-    expect(() => clockReading('SLOTracker.record', value)).toThrow(RangeError);
-    expect(() => clockReading('SLOTracker.record', value)).toThrow(/SLOTracker.record: `clock.nowMs\(\)` must return/);
-  });
+  it.each([Number.NaN, Infinity, -Infinity, -1, 8.64e15 + 1])(
+    'refuses %s with a RangeError',
+    (value) => {
+      expect(() => clockReading('SLOTracker.record', value)).toThrow(RangeError);
+      expect(() => clockReading('SLOTracker.record', value)).toThrow(
+        /SLOTracker.record: `clock.nowMs\(\)` must return/,
+      );
+    },
+  );
 });

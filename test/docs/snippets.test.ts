@@ -47,14 +47,32 @@ export function snippetsOf(file: string, text: string): { snippets: Snippet[]; f
   for (let i = 0; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)(.*)$/.exec(lines[i]!);
     if (open === null) continue;
-    const [, indent, fence, language, rest] = open as unknown as [string, string, string, string, string];
+    const [, indent, fence, language, rest] = open as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     let end = i + 1;
     while (end < lines.length && !lines[end]!.trimStart().startsWith(fence)) end++;
     const kind = LANGUAGES.get(language.toLowerCase());
     if (kind !== undefined) {
-      const skipped = /\bfragment\b/.test(rest) || lines[i - 1]?.trim() === SKIP_MARKER || lines[i - 2]?.trim() === SKIP_MARKER;
+      const skipped =
+        /\bfragment\b/.test(rest) ||
+        lines[i - 1]?.trim() === SKIP_MARKER ||
+        lines[i - 2]?.trim() === SKIP_MARKER;
       if (skipped) fragments++;
-      else snippets.push({ file, line: i + 1, language: kind as 'ts' | 'js', code: lines.slice(i + 1, end).map((line) => line.slice(indent.length)).join('\n') });
+      else
+        snippets.push({
+          file,
+          line: i + 1,
+          language: kind as 'ts' | 'js',
+          code: lines
+            .slice(i + 1, end)
+            .map((line) => line.slice(indent.length))
+            .join('\n'),
+        });
     }
     i = end;
   }
@@ -104,8 +122,14 @@ function typeCheck(dir: string, snippets: readonly Snippet[]): Map<number, strin
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const index = diagnostic.file === undefined ? -1 : files.indexOf(diagnostic.file.fileName);
     const snippet = snippets[index];
-    const where = diagnostic.file !== undefined && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line : 0;
-    const at = snippet === undefined ? '(project)' : `${relative(root, snippet.file)}:${snippet.line + 1 + where}`;
+    const where =
+      diagnostic.file !== undefined && diagnostic.start !== undefined
+        ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line
+        : 0;
+    const at =
+      snippet === undefined
+        ? '(project)'
+        : `${relative(root, snippet.file)}:${snippet.line + 1 + where}`;
     const message = `${at}: TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
     errors.set(index, [...(errors.get(index) ?? []), message]);
   }
@@ -113,7 +137,10 @@ function typeCheck(dir: string, snippets: readonly Snippet[]): Map<number, strin
 }
 
 describe('code blocks of README.md and docs/ type-check against the packed package', () => {
-  const found = markdownFiles().map((file) => ({ file, ...snippetsOf(file, readFileSync(file, 'utf8')) }));
+  const found = markdownFiles().map((file) => ({
+    file,
+    ...snippetsOf(file, readFileSync(file, 'utf8')),
+  }));
   const snippets = found.flatMap((entry) => entry.snippets);
   let errors = new Map<number, string[]>();
 
@@ -132,8 +159,13 @@ describe('code blocks of README.md and docs/ type-check against the packed packa
     expect(errors.get(-1) ?? []).toEqual([]);
   });
 
-  it.each(found.map((entry) => [relative(root, entry.file), entry.file] as const))('%s', (_name, file) => {
-    const messages = snippets.flatMap((snippet, index) => (snippet.file === file ? (errors.get(index) ?? []) : []));
-    expect(messages).toEqual([]);
-  });
+  it.each(found.map((entry) => [relative(root, entry.file), entry.file] as const))(
+    '%s',
+    (_name, file) => {
+      const messages = snippets.flatMap((snippet, index) =>
+        snippet.file === file ? (errors.get(index) ?? []) : [],
+      );
+      expect(messages).toEqual([]);
+    },
+  );
 });

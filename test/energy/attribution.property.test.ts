@@ -14,11 +14,33 @@ type Step =
   | { readonly kind: 'metrics' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0.001, max: 50, noNaN: true })) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      ms: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.double({ min: 0.001, max: 50, noNaN: true }),
+      ),
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.record({ kind: fc.constant('begin' as const) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat() }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('watts' as const), watts: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 500, noNaN: true })) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('burst' as const), joules: fc.double({ min: 0, max: 100, noNaN: true }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('watts' as const),
+      watts: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 500, noNaN: true })),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('burst' as const),
+      joules: fc.double({ min: 0, max: 100, noNaN: true }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('metrics' as const) }), weight: 1 },
 );
 
@@ -48,7 +70,8 @@ class ReferenceAttribution {
       this.unattributedJ += share;
       return;
     }
-    for (const id of this.inFlight) this.perRequestJ.set(id, (this.perRequestJ.get(id) ?? 0) + share / this.inFlight.size);
+    for (const id of this.inFlight)
+      this.perRequestJ.set(id, (this.perRequestJ.get(id) ?? 0) + share / this.inFlight.size);
   }
 }
 
@@ -107,22 +130,30 @@ function run(steps: readonly Step[], sampleIntervalMs: number) {
 describe('per-request attribution conserves energy', () => {
   it('sum of request energies + unattributed = source total, for any schedule and sampling interval (1000 runs)', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 120 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })), (steps, sampleIntervalMs) => {
-        const { metrics, ended, sourceTotalJ } = run(steps, sampleIntervalMs);
-        const totalJ = metrics.totalEnergyWh * WH;
-        const requestsJ = [...ended.values()].reduce((sum, joules) => sum + joules, 0);
-        const unattributedJ = metrics.unattributedWh * WH;
-        const correctionJ = metrics.estimateCorrectionWh * WH;
-        expect(close(totalJ, sourceTotalJ, sourceTotalJ)).toBe(true);
-        // Per-request figures as returned by end(), plus the settlement of their estimated tails.
-        expect(close(requestsJ + correctionJ + unattributedJ, sourceTotalJ, sourceTotalJ)).toBe(true);
-        // The settled attribution.
-        expect(close(metrics.attributedWh * WH + unattributedJ, sourceTotalJ, sourceTotalJ)).toBe(true);
-        expect(close(metrics.requestsEnergyWh * WH, requestsJ, sourceTotalJ)).toBe(true);
-        for (const joules of ended.values()) expect(joules).toBeGreaterThanOrEqual(0);
-        expect(unattributedJ).toBeGreaterThanOrEqual(0);
-        expect(metrics.attributedWh).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.array(step, { maxLength: 120 }),
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20_000 })),
+        (steps, sampleIntervalMs) => {
+          const { metrics, ended, sourceTotalJ } = run(steps, sampleIntervalMs);
+          const totalJ = metrics.totalEnergyWh * WH;
+          const requestsJ = [...ended.values()].reduce((sum, joules) => sum + joules, 0);
+          const unattributedJ = metrics.unattributedWh * WH;
+          const correctionJ = metrics.estimateCorrectionWh * WH;
+          expect(close(totalJ, sourceTotalJ, sourceTotalJ)).toBe(true);
+          // Per-request figures as returned by end(), plus the settlement of their estimated tails.
+          expect(close(requestsJ + correctionJ + unattributedJ, sourceTotalJ, sourceTotalJ)).toBe(
+            true,
+          );
+          // The settled attribution.
+          expect(close(metrics.attributedWh * WH + unattributedJ, sourceTotalJ, sourceTotalJ)).toBe(
+            true,
+          );
+          expect(close(metrics.requestsEnergyWh * WH, requestsJ, sourceTotalJ)).toBe(true);
+          for (const joules of ended.values()) expect(joules).toBeGreaterThanOrEqual(0);
+          expect(unattributedJ).toBeGreaterThanOrEqual(0);
+          expect(metrics.attributedWh).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -133,10 +164,15 @@ describe('per-request attribution conserves energy', () => {
         const { metrics, ended, reference, sourceTotalJ } = run(steps, 0);
         expect(close(metrics.estimateCorrectionWh * WH, 0, sourceTotalJ)).toBe(true);
         expect(close(reference.totalJ, sourceTotalJ, sourceTotalJ)).toBe(true);
-        expect(close(metrics.unattributedWh * WH, reference.unattributedJ, sourceTotalJ)).toBe(true);
-        for (const [id, joules] of ended) expect(close(joules, reference.perRequestJ.get(id) ?? 0, sourceTotalJ)).toBe(true);
+        expect(close(metrics.unattributedWh * WH, reference.unattributedJ, sourceTotalJ)).toBe(
+          true,
+        );
+        for (const [id, joules] of ended)
+          expect(close(joules, reference.perRequestJ.get(id) ?? 0, sourceTotalJ)).toBe(true);
         const requestsJ = [...ended.values()].reduce((sum, joules) => sum + joules, 0);
-        expect(close(requestsJ + metrics.unattributedWh * WH, sourceTotalJ, sourceTotalJ)).toBe(true);
+        expect(close(requestsJ + metrics.unattributedWh * WH, sourceTotalJ, sourceTotalJ)).toBe(
+          true,
+        );
       }),
       { numRuns: 600 },
     );

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EnergyMonitor, generateSustainabilityReport, LowPowerMode, powerFromWatts } from '../../src/energy/index.js';
+import {
+  constantPower,
+  EnergyMonitor,
+  generateSustainabilityReport,
+  LowPowerMode,
+  powerFromWatts,
+} from '../../src/energy/index.js';
 
-const BAD_READINGS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 8.64e15 + 1];
+const BAD_READINGS = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -1,
+  8.64e15 + 1,
+];
 
 /** A clock whose next reading the test chooses. */
 class SettableClock {
@@ -13,7 +25,11 @@ class SettableClock {
 
 function setup() {
   const clock = new SettableClock();
-  const monitor = new EnergyMonitor({ powerSource: constantPower(100), clock, sampleIntervalMs: 1000 });
+  const monitor = new EnergyMonitor({
+    powerSource: constantPower(100),
+    clock,
+    sampleIntervalMs: 1000,
+  });
   return { clock, monitor };
 }
 
@@ -23,7 +39,9 @@ describe('EnergyMonitor: clock readings are checked where they are read', () => 
       const { clock, monitor } = setup();
       clock.ms = bad;
       expect(() => monitor.startTracking()).toThrow(RangeError);
-      expect(() => monitor.startTracking()).toThrow(/EnergyMonitor\.startTracking: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/);
+      expect(() => monitor.startTracking()).toThrow(
+        /EnergyMonitor\.startTracking: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/,
+      );
       expect(monitor.tracking).toBe(false);
     });
 
@@ -49,7 +67,9 @@ describe('EnergyMonitor: clock readings are checked where they are read', () => 
 
     it(`beginRequest(nowMs) and end(nowMs) refuse ${bad} given by the caller`, () => {
       const { monitor } = setup();
-      expect(() => monitor.beginRequest(bad)).toThrow(/EnergyMonitor\.beginRequest: `nowMs` must be a finite number from 0 to 8640000000000000/);
+      expect(() => monitor.beginRequest(bad)).toThrow(
+        /EnergyMonitor\.beginRequest: `nowMs` must be a finite number from 0 to 8640000000000000/,
+      );
       expect(monitor.tracking).toBe(false);
       const handle = monitor.beginRequest(1_000_000);
       expect(() => handle.end(bad)).toThrow(RangeError);
@@ -88,24 +108,42 @@ describe('LowPowerMode: clock readings are checked where they are read', () => {
 describe('energy options: unknown keys are refused', () => {
   it('EnergyMonitor names the key, with a hint for CodeCarbon names and typos', () => {
     const powerSource = constantPower(1);
-    expect(() => new EnergyMonitor({ powerSource, measure_power_secs: 15 } as never)).toThrow(/EnergyMonitor: `measure_power_secs` is not an option \(use `sampleIntervalMs`, in milliseconds\)/);
-    expect(() => new EnergyMonitor({ powerSource, sampleIntervalMS: 15 } as never)).toThrow(/`sampleIntervalMS` is not an option \(did you mean `sampleIntervalMs`\?\)/);
+    expect(() => new EnergyMonitor({ powerSource, measure_power_secs: 15 } as never)).toThrow(
+      /EnergyMonitor: `measure_power_secs` is not an option \(use `sampleIntervalMs`, in milliseconds\)/,
+    );
+    expect(() => new EnergyMonitor({ powerSource, sampleIntervalMS: 15 } as never)).toThrow(
+      /`sampleIntervalMS` is not an option \(did you mean `sampleIntervalMs`\?\)/,
+    );
   });
 
   it('reports an unknown key before a missing power source', () => {
-    expect(() => new EnergyMonitor({ source: constantPower(1) } as never)).toThrow(/`source` is not an option \(use `powerSource`\)/);
+    expect(() => new EnergyMonitor({ source: constantPower(1) } as never)).toThrow(
+      /`source` is not an option \(use `powerSource`\)/,
+    );
   });
 
   it('LowPowerMode, its auto rule and evaluate() name the key', () => {
-    expect(() => new LowPowerMode({ targetReducton: 0.2 } as never)).toThrow(/LowPowerMode: `targetReducton` is not an option \(did you mean `targetReduction`\?\)/);
-    expect(() => new LowPowerMode({ auto: { maxPowerWatts: 5 } } as never)).toThrow(/LowPowerMode\.auto: `maxPowerWatts` is not an option/);
+    expect(() => new LowPowerMode({ targetReducton: 0.2 } as never)).toThrow(
+      /LowPowerMode: `targetReducton` is not an option \(did you mean `targetReduction`\?\)/,
+    );
+    expect(() => new LowPowerMode({ auto: { maxPowerWatts: 5 } } as never)).toThrow(
+      /LowPowerMode\.auto: `maxPowerWatts` is not an option/,
+    );
     const mode = new LowPowerMode({ auto: { maxPowerW: 5 } });
-    expect(() => mode.evaluate({ power: 3 } as never)).toThrow(/LowPowerMode\.evaluate: `power` is not an option/);
+    expect(() => mode.evaluate({ power: 3 } as never)).toThrow(
+      /LowPowerMode\.evaluate: `power` is not an option/,
+    );
   });
 
   it('the power source factories and the report name the key', () => {
-    expect(() => constantPower(5, { label: 'x' } as never)).toThrow(/constantPower: `label` is not an option/);
-    expect(() => powerFromWatts(() => 1, { nam: 'x' } as never)).toThrow(/powerFromWatts: `nam` is not an option \(did you mean `name`\?\)/);
-    expect(() => generateSustainabilityReport({ energy: 1 } as never)).toThrow(/generateSustainabilityReport: `energy` is not an option/);
+    expect(() => constantPower(5, { label: 'x' } as never)).toThrow(
+      /constantPower: `label` is not an option/,
+    );
+    expect(() => powerFromWatts(() => 1, { nam: 'x' } as never)).toThrow(
+      /powerFromWatts: `nam` is not an option \(did you mean `name`\?\)/,
+    );
+    expect(() => generateSustainabilityReport({ energy: 1 } as never)).toThrow(
+      /generateSustainabilityReport: `energy` is not an option/,
+    );
   });
 });

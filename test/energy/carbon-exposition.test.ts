@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EnergyMonitor, generateSustainabilityReport, type PowerSource } from '../../src/energy/index.js';
+import {
+  constantPower,
+  EnergyMonitor,
+  generateSustainabilityReport,
+  type PowerSource,
+} from '../../src/energy/index.js';
 import { sumPowerSources } from '../../src/node/index.js';
 import { renderPrometheus } from '../../src/prometheus/index.js';
 import { ManualClock } from '../../src/testing/index.js';
@@ -14,7 +19,12 @@ function gpuLike(watts: number): PowerSource {
 function monitorWithGpu() {
   const clock = new ManualClock(0);
   const powerSource = sumPowerSources(constantPower(50, { name: 'rapl' }), gpuLike(300));
-  const monitor = new EnergyMonitor({ powerSource, clock, carbonIntensityGPerKWh: 200, embodiedGPerHour: 72 });
+  const monitor = new EnergyMonitor({
+    powerSource,
+    clock,
+    carbonIntensityGPerKWh: 200,
+    embodiedGPerHour: 72,
+  });
   monitor.startTracking();
   for (let i = 0; i < 5; i++) {
     const handle = monitor.beginRequest();
@@ -40,11 +50,16 @@ describe('Software Carbon Intensity and GPU power in the figures', () => {
     const parsed = parseExposition(renderPrometheus({ energy: monitor }));
     expect(valueOf(parsed, 'greenslo_power_source_watts', { source: 'nvidia-gpu' })).toBe(300);
     expect(samplesOf(parsed, 'greenslo_power_source_watts', { source: 'rapl' })).toEqual([]);
-    expect(valueOf(parsed, 'greenslo_carbon_intensity_grams_per_kwh', { source: 'fixed' })).toBe(200);
+    expect(valueOf(parsed, 'greenslo_carbon_intensity_grams_per_kwh', { source: 'fixed' })).toBe(
+      200,
+    );
     const embodiedG = 72 * (5000 / 3_600_000);
     expect(valueOf(parsed, 'greenslo_embodied_emissions_grams_total')).toBeCloseTo(embodiedG, 12);
     const operationalG = ((350 * 5) / 3.6e6) * 200;
-    expect(valueOf(parsed, 'greenslo_sci_grams_per_request')).toBeCloseTo((operationalG + embodiedG) / 5, 12);
+    expect(valueOf(parsed, 'greenslo_sci_grams_per_request')).toBeCloseTo(
+      (operationalG + embodiedG) / 5,
+      12,
+    );
     expect(metrics.sciGPerRequest).toBeCloseTo((operationalG + embodiedG) / 5, 12);
   });
 
@@ -63,7 +78,12 @@ describe('status page', () => {
     const body = String(createStatusPage({ energy: monitor }).respond('html').body);
     expect(body).toContain('Power now, nvidia-gpu</dt><dd>300');
     expect(body).toContain('(fixed figure)');
-    expect(body).toMatch(/SCI per request<\/dt><dd>[^<]*g <span class="target">with 72\u00A0g\/h embodied<\/span>/);
-    expect(createStatusPage({ energy: monitor }).snapshot().energy?.sciGPerRequest).toBeCloseTo(monitor.metrics().sciGPerRequest, 12);
+    expect(body).toMatch(
+      /SCI per request<\/dt><dd>[^<]*g <span class="target">with 72\u00A0g\/h embodied<\/span>/,
+    );
+    expect(createStatusPage({ energy: monitor }).snapshot().energy?.sciGPerRequest).toBeCloseTo(
+      monitor.metrics().sciGPerRequest,
+      12,
+    );
   });
 });

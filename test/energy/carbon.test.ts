@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isGreensloError } from '../../src/core/errors.js';
-import { DEFAULT_CARBON_INTENSITY_G_PER_KWH, emissionsGrams, lookupCarbonIntensity } from '../../src/energy/index.js';
+import {
+  DEFAULT_CARBON_INTENSITY_G_PER_KWH,
+  emissionsGrams,
+  lookupCarbonIntensity,
+} from '../../src/energy/index.js';
 
 const table = (data: Record<string, unknown>) => ({ averageIntensity: { data } });
 

@@ -22,7 +22,11 @@ describe('the default monitor behind the module-level functions', () => {
 
   it('can be replaced, and then serves trackRequestEnergy and generateSustainabilityReport', async () => {
     const clock = new ManualClock(Date.UTC(2025, 0, 1));
-    const monitor = new EnergyMonitor({ powerSource: new ManualPowerSource({ clock, watts: 100 }), clock, sampleIntervalMs: 0 });
+    const monitor = new EnergyMonitor({
+      powerSource: new ManualPowerSource({ clock, watts: 100 }),
+      clock,
+      sampleIntervalMs: 0,
+    });
     setDefaultEnergyMonitor(monitor);
     expect(defaultEnergyMonitor()).toBe(monitor);
 

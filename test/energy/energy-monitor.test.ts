@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EnergyMonitor, POWER_HISTORY_SIZE, type EnergyFault, type EnergyWarning } from '../../src/energy/index.js';
+import {
+  constantPower,
+  EnergyMonitor,
+  POWER_HISTORY_SIZE,
+  type EnergyFault,
+  type EnergyWarning,
+} from '../../src/energy/index.js';
 import { ManualClock, ManualPowerSource } from '../../src/testing/index.js';
 
 const WH = 3600;
 
-function setup(options: { watts?: number; sampleIntervalMs?: number; powerThresholdW?: number; powerWindowMs?: number } = {}) {
+function setup(
+  options: {
+    watts?: number;
+    sampleIntervalMs?: number;
+    powerThresholdW?: number;
+    powerWindowMs?: number;
+  } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const { watts = 100, ...monitorOptions } = options;
   const source = new ManualPowerSource({ clock, watts });
@@ -71,12 +84,17 @@ describe('EnergyMonitor: exact figures', () => {
 
   it('applies PUE and intensity to emissions only', () => {
     const clock = new ManualClock(0);
-    const monitor = new EnergyMonitor({ powerSource: constantPower(100), clock, carbonIntensityGPerKWh: 200, pue: 1.5 });
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(100),
+      clock,
+      carbonIntensityGPerKWh: 200,
+      pue: 1.5,
+    });
     monitor.startTracking();
     clock.advanceMs(36_000);
     const summary = monitor.stopTracking();
     expect(summary.energyWh).toBeCloseTo(1, 12);
-    expect(summary.emissionsG).toBeCloseTo(1 * 1.5 * 200 / 1000, 12);
+    expect(summary.emissionsG).toBeCloseTo((1 * 1.5 * 200) / 1000, 12);
     expect(summary.averagePowerW).toBeCloseTo(100, 9);
     expect(summary.durationMs).toBe(36_000);
     expect(summary.startedAtMs).toBe(0);
@@ -112,13 +130,19 @@ describe('EnergyMonitor: sampling', () => {
     expect(metrics.estimateCorrectionWh * WH).toBeCloseTo(40 * 2 - 100 * 2, 9);
     expect(metrics.unattributedWh * WH).toBeCloseTo(100 * 10 + 40 * 8, 9);
     expect(metrics.attributedWh + metrics.unattributedWh).toBeCloseTo(metrics.totalEnergyWh, 12);
-    expect(metrics.requestsEnergyWh + metrics.estimateCorrectionWh + metrics.inFlightEnergyWh).toBeCloseTo(metrics.attributedWh, 12);
+    expect(
+      metrics.requestsEnergyWh + metrics.estimateCorrectionWh + metrics.inFlightEnergyWh,
+    ).toBeCloseTo(metrics.attributedWh, 12);
   });
 
   it('accepts the time from the caller instead of reading its clock', () => {
     let clockReads = 0;
     const clock = { nowMs: () => (clockReads++, 0) };
-    const monitor = new EnergyMonitor({ powerSource: constantPower(36), clock, sampleIntervalMs: 0 });
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(36),
+      clock,
+      sampleIntervalMs: 0,
+    });
     monitor.startTracking();
     const readsBefore = clockReads;
     const handle = monitor.beginRequest(1000);
@@ -126,7 +150,11 @@ describe('EnergyMonitor: sampling', () => {
     expect(clockReads).toBe(readsBefore);
     expect(energy.durationMs).toBe(2000);
     expect(energy.energyWh * WH).toBeCloseTo(36 * 2, 9);
-    expect(() => monitor.beginRequest(Number.NaN)).toThrow(new RangeError('EnergyMonitor.beginRequest: `nowMs` must be a finite number from 0 to 8640000000000000, got NaN.'));
+    expect(() => monitor.beginRequest(Number.NaN)).toThrow(
+      new RangeError(
+        'EnergyMonitor.beginRequest: `nowMs` must be a finite number from 0 to 8640000000000000, got NaN.',
+      ),
+    );
   });
 
   it('returns the same figures when end() is called twice', () => {
@@ -149,7 +177,7 @@ describe('EnergyMonitor: tracking sessions', () => {
     const handle = monitor.beginRequest();
     expect(monitor.tracking).toBe(true);
     clock.advanceMs(3600);
-    expect(handle.end().energyWh).toBeCloseTo(10 / 1000 * 3600 / WH, 12);
+    expect(handle.end().energyWh).toBeCloseTo(((10 / 1000) * 3600) / WH, 12);
     expect(monitor.metrics().totalEnergyWh * WH).toBeCloseTo(36, 9);
   });
 
@@ -182,7 +210,13 @@ describe('EnergyMonitor: tracking sessions', () => {
 
   it('returns an empty summary when it never tracked', () => {
     const { monitor } = setup();
-    expect(monitor.stopTracking()).toEqual({ startedAtMs: undefined, durationMs: 0, energyWh: 0, emissionsG: 0, averagePowerW: 0 });
+    expect(monitor.stopTracking()).toEqual({
+      startedAtMs: undefined,
+      durationMs: 0,
+      energyWh: 0,
+      emissionsG: 0,
+      averagePowerW: 0,
+    });
   });
 });
 
@@ -240,7 +274,12 @@ describe('EnergyMonitor: trackRequestEnergy', () => {
 
 describe('EnergyMonitor: power threshold', () => {
   function thresholdSetup() {
-    const context = setup({ watts: 100, powerThresholdW: 150, powerWindowMs: 10_000, sampleIntervalMs: 1000 });
+    const context = setup({
+      watts: 100,
+      powerThresholdW: 150,
+      powerWindowMs: 10_000,
+      sampleIntervalMs: 1000,
+    });
     const warnings: EnergyWarning[] = [];
     const unsubscribe = context.monitor.onWarning((warning) => warnings.push(warning));
     context.monitor.startTracking();
@@ -300,7 +339,9 @@ describe('EnergyMonitor: power threshold', () => {
     }
     const history = monitor.powerHistory();
     expect(history).toHaveLength(POWER_HISTORY_SIZE);
-    expect(history.map((window) => Math.round(window.powerW))).toEqual(Array.from({ length: 60 }, (_, i) => i + 6));
+    expect(history.map((window) => Math.round(window.powerW))).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 6),
+    );
     expect(history.at(-1)!.endMs).toBe(clock.nowMs());
   });
 
@@ -361,7 +402,12 @@ describe('EnergyMonitor: faults', () => {
     mode = 'ok';
     clock.advanceMs(1000);
     const metrics = monitor.metrics();
-    expect(codes).toEqual(['power_source_failed', 'power_source_failed', 'invalid_power_reading', 'invalid_power_reading']);
+    expect(codes).toEqual([
+      'power_source_failed',
+      'power_source_failed',
+      'invalid_power_reading',
+      'invalid_power_reading',
+    ]);
     expect(metrics.totalEnergyWh * WH).toBeCloseTo(300, 9); // 100 J/s over the 3 s, settled by the good reading
     expect(metrics.lastFault?.message).toContain('flaky');
   });
@@ -382,21 +428,36 @@ describe('EnergyMonitor: options', () => {
   const powerSource = constantPower(10);
 
   it('rejects bad options at construction, naming class, option and value', () => {
-    expect(() => new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: -1 })).toThrow(new RangeError('EnergyMonitor: `carbonIntensityGPerKWh` must be a finite number >= 0, got -1.'));
-    expect(() => new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: Number.NaN })).toThrow(RangeError);
-    expect(() => new EnergyMonitor({ powerSource, pue: 0.9 })).toThrow(new RangeError('EnergyMonitor: `pue` must be a finite number >= 1, got 0.9.'));
+    expect(() => new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: -1 })).toThrow(
+      new RangeError(
+        'EnergyMonitor: `carbonIntensityGPerKWh` must be a finite number >= 0, got -1.',
+      ),
+    );
+    expect(() => new EnergyMonitor({ powerSource, carbonIntensityGPerKWh: Number.NaN })).toThrow(
+      RangeError,
+    );
+    expect(() => new EnergyMonitor({ powerSource, pue: 0.9 })).toThrow(
+      new RangeError('EnergyMonitor: `pue` must be a finite number >= 1, got 0.9.'),
+    );
     expect(() => new EnergyMonitor({ powerSource, pue: Infinity })).toThrow(RangeError);
     expect(() => new EnergyMonitor({ powerSource, powerThresholdW: 0 })).toThrow(RangeError);
     expect(() => new EnergyMonitor({ powerSource, sampleIntervalMs: -5 })).toThrow(RangeError);
     expect(() => new EnergyMonitor({ powerSource, powerWindowMs: 0 })).toThrow(RangeError);
     expect(() => new EnergyMonitor({ powerSource, warningHysteresisRatio: 2 })).toThrow(RangeError);
-    expect(() => new EnergyMonitor({ powerSource, pue: '1' as unknown as number })).toThrow(TypeError);
+    expect(() => new EnergyMonitor({ powerSource, pue: '1' as unknown as number })).toThrow(
+      TypeError,
+    );
     expect(() => new EnergyMonitor({ powerSource: { name: 'x' } as never })).toThrow(TypeError);
     expect(() => new EnergyMonitor({ powerSource, clock: {} as never })).toThrow(TypeError);
   });
 
   it('uses 475 g/kWh, PUE 1 and a 1 s sampling interval by default', () => {
     const monitor = new EnergyMonitor({ powerSource });
-    expect([monitor.carbonIntensityGPerKWh, monitor.pue, monitor.sampleIntervalMs, monitor.powerThresholdW]).toEqual([475, 1, 1000, undefined]);
+    expect([
+      monitor.carbonIntensityGPerKWh,
+      monitor.pue,
+      monitor.sampleIntervalMs,
+      monitor.powerThresholdW,
+    ]).toEqual([475, 1, 1000, undefined]);
   });
 });

@@ -23,7 +23,11 @@ describe('EnergyMonitor: exact energy from the first request', () => {
 
   it('adds up on a 5 s schedule: requests plus unattributed energy equal the total, with no correction', () => {
     const clock = new ManualClock(0);
-    const monitor = new EnergyMonitor({ powerSource: constantPower(60), clock, sampleIntervalMs: 5000 });
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(60),
+      clock,
+      sampleIntervalMs: 5000,
+    });
     monitor.startTracking();
     let endedWh = 0;
     for (let i = 0; i < 40; i++) {
@@ -35,15 +39,28 @@ describe('EnergyMonitor: exact energy from the first request', () => {
     const metrics = monitor.metrics();
     relativelyClose(metrics.totalEnergyWh, (60 * 4) / WH);
     relativelyClose(endedWh, (60 * 40 * 0.07) / WH);
-    relativelyClose(endedWh + metrics.inFlightEnergyWh + metrics.unattributedWh, metrics.totalEnergyWh);
+    relativelyClose(
+      endedWh + metrics.inFlightEnergyWh + metrics.unattributedWh,
+      metrics.totalEnergyWh,
+    );
   });
 });
 
-type Step = { readonly kind: 'advance'; readonly ms: number } | { readonly kind: 'begin' } | { readonly kind: 'end'; readonly pick: number } | { readonly kind: 'metrics' };
+type Step =
+  | { readonly kind: 'advance'; readonly ms: number }
+  | { readonly kind: 'begin' }
+  | { readonly kind: 'end'; readonly pick: number }
+  | { readonly kind: 'metrics' };
 
 const steps = fc.array(
   fc.oneof(
-    { arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 1, max: 7000 }), fc.integer({ min: 1, max: 50 })) }), weight: 4 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('advance' as const),
+        ms: fc.oneof(fc.integer({ min: 1, max: 7000 }), fc.integer({ min: 1, max: 50 })),
+      }),
+      weight: 4,
+    },
     { arbitrary: fc.record({ kind: fc.constant('begin' as const) }), weight: 3 },
     { arbitrary: fc.record({ kind: fc.constant('end' as const), pick: fc.nat() }), weight: 3 },
     { arbitrary: fc.record({ kind: fc.constant('metrics' as const) }), weight: 1 },
@@ -73,7 +90,10 @@ function check(sequence: readonly Step[], watts: number, sampleIntervalMs: numbe
   let nextId = 0;
   const balance = () => {
     const metrics = monitor.metrics();
-    relativelyClose(endedWh + metrics.inFlightEnergyWh + metrics.unattributedWh, metrics.totalEnergyWh);
+    relativelyClose(
+      endedWh + metrics.inFlightEnergyWh + metrics.unattributedWh,
+      metrics.totalEnergyWh,
+    );
   };
   for (const step of sequence) {
     if (step.kind === 'advance') {
@@ -97,9 +117,14 @@ function check(sequence: readonly Step[], watts: number, sampleIntervalMs: numbe
 describe('EnergyMonitor: per-request energy adds up on any sampling schedule', () => {
   it('each request gets its even share of a constant power, and requests + in flight + unattributed = total at every reading', () => {
     fc.assert(
-      fc.property(steps, fc.integer({ min: 1, max: 400 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000 })), (sequence, watts, sampleIntervalMs) => {
-        check(sequence, watts, sampleIntervalMs);
-      }),
+      fc.property(
+        steps,
+        fc.integer({ min: 1, max: 400 }),
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000 })),
+        (sequence, watts, sampleIntervalMs) => {
+          check(sequence, watts, sampleIntervalMs);
+        },
+      ),
       { numRuns: 300 },
     );
   });

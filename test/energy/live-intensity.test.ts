@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EnergyMonitor, LowPowerMode, type CarbonIntensityProvider } from '../../src/energy/index.js';
+import {
+  constantPower,
+  EnergyMonitor,
+  LowPowerMode,
+  type CarbonIntensityProvider,
+} from '../../src/energy/index.js';
 import { ManualClock, ManualPowerSource } from '../../src/testing/index.js';
 
 /** Lets pending promise callbacks run (the provider's answers arrive as resolved promises). */
@@ -24,7 +29,13 @@ describe('EnergyMonitor with a carbon intensity provider', () => {
     const clock = new ManualClock(0);
     const source = new ManualPowerSource({ clock, watts: 100 });
     const grid = new SetIntensity(200, 999);
-    const monitor = new EnergyMonitor({ powerSource: source, clock, carbonIntensityGPerKWh: grid, carbonIntensityRefreshMs: 0, pue: 1.2 });
+    const monitor = new EnergyMonitor({
+      powerSource: source,
+      clock,
+      carbonIntensityGPerKWh: grid,
+      carbonIntensityRefreshMs: 0,
+      pue: 1.2,
+    });
     monitor.startTracking();
     expect(monitor.carbonIntensityGPerKWh).toBe(999);
     await settle();
@@ -58,8 +69,18 @@ describe('EnergyMonitor with a carbon intensity provider', () => {
   it('never awaits the provider on a request: begin and end return at once, and a slow answer applies only to its interval', async () => {
     const clock = new ManualClock(0);
     let answer: (value: number) => void = () => {};
-    const slow: CarbonIntensityProvider = { name: 'slow', fallbackGPerKWh: 100, intensityGPerKWh: () => new Promise<number>((resolve) => (answer = resolve)) };
-    const monitor = new EnergyMonitor({ powerSource: constantPower(3600), clock, carbonIntensityGPerKWh: slow, sampleIntervalMs: 1000, carbonIntensityRefreshMs: 0 });
+    const slow: CarbonIntensityProvider = {
+      name: 'slow',
+      fallbackGPerKWh: 100,
+      intensityGPerKWh: () => new Promise<number>((resolve) => (answer = resolve)),
+    };
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(3600),
+      clock,
+      carbonIntensityGPerKWh: slow,
+      sampleIntervalMs: 1000,
+      carbonIntensityRefreshMs: 0,
+    });
     const handle = monitor.beginRequest();
     clock.advanceMs(1000);
     const energy = handle.end(); // 1 Wh at the fallback 100 g/kWh: the provider has not answered
@@ -75,9 +96,20 @@ describe('EnergyMonitor with a carbon intensity provider', () => {
 
   it('reports a provider that rejects or answers NaN as a fault and keeps the figure in force', async () => {
     const clock = new ManualClock(0);
-    const answers: (() => Promise<number>)[] = [() => Promise.reject(new Error('down')), () => Promise.resolve(Number.NaN)];
-    const flaky: CarbonIntensityProvider = { name: 'flaky', intensityGPerKWh: () => answers.shift()!() };
-    const monitor = new EnergyMonitor({ powerSource: constantPower(10), clock, carbonIntensityGPerKWh: flaky, carbonIntensityRefreshMs: 0 });
+    const answers: (() => Promise<number>)[] = [
+      () => Promise.reject(new Error('down')),
+      () => Promise.resolve(Number.NaN),
+    ];
+    const flaky: CarbonIntensityProvider = {
+      name: 'flaky',
+      intensityGPerKWh: () => answers.shift()!(),
+    };
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(10),
+      clock,
+      carbonIntensityGPerKWh: flaky,
+      carbonIntensityRefreshMs: 0,
+    });
     const faults: string[] = [];
     monitor.onFault((fault) => faults.push(`${fault.code}: ${fault.message}`));
     monitor.startTracking();
@@ -94,14 +126,26 @@ describe('EnergyMonitor with a carbon intensity provider', () => {
   });
 
   it('refuses an intensity that is neither a number nor a provider', () => {
-    expect(() => new EnergyMonitor({ powerSource: constantPower(1), carbonIntensityGPerKWh: { name: 'x' } as never })).toThrow(/`carbonIntensityGPerKWh` must be a finite number >= 0 or a CarbonIntensityProvider/);
+    expect(
+      () =>
+        new EnergyMonitor({
+          powerSource: constantPower(1),
+          carbonIntensityGPerKWh: { name: 'x' } as never,
+        }),
+    ).toThrow(/`carbonIntensityGPerKWh` must be a finite number >= 0 or a CarbonIntensityProvider/);
   });
 });
 
 describe('EnergyMonitor: Software Carbon Intensity per request', () => {
   it('is (E x I + M) / R over the time tracked', () => {
     const clock = new ManualClock(0);
-    const monitor = new EnergyMonitor({ powerSource: constantPower(200), clock, carbonIntensityGPerKWh: 300, embodiedGPerHour: 36, pue: 1.5 });
+    const monitor = new EnergyMonitor({
+      powerSource: constantPower(200),
+      clock,
+      carbonIntensityGPerKWh: 300,
+      embodiedGPerHour: 36,
+      pue: 1.5,
+    });
     monitor.startTracking();
     expect(monitor.metrics().sciGPerRequest).toBe(0);
     for (let i = 0; i < 4; i++) {
@@ -123,7 +167,15 @@ describe('LowPowerMode with a carbon intensity provider', () => {
   it('switches on the answers as they arrive, asked in the background on evaluate()', async () => {
     const clock = new ManualClock(0);
     const grid = new SetIntensity(100);
-    const mode = new LowPowerMode({ clock, auto: { maxCarbonIntensityGPerKWh: 300, minDwellMs: 0, carbonIntensityGPerKWh: grid, carbonIntensityRefreshMs: 0 } });
+    const mode = new LowPowerMode({
+      clock,
+      auto: {
+        maxCarbonIntensityGPerKWh: 300,
+        minDwellMs: 0,
+        carbonIntensityGPerKWh: grid,
+        carbonIntensityRefreshMs: 0,
+      },
+    });
     expect(mode.evaluate()).toBe(false); // no figure before the first answer: no switch on a fallback
     await settle();
     expect(mode.enabled).toBe(false);
@@ -143,8 +195,18 @@ describe('LowPowerMode with a carbon intensity provider', () => {
   it('follows the monitor whose intensity comes from a provider when auto has none', async () => {
     const clock = new ManualClock(0);
     const grid = new SetIntensity(500, 100);
-    const energy = new EnergyMonitor({ powerSource: constantPower(10), clock, carbonIntensityGPerKWh: grid, powerWindowMs: 1000, sampleIntervalMs: 1000 });
-    const mode = new LowPowerMode({ clock, energy, auto: { maxCarbonIntensityGPerKWh: 300, minDwellMs: 0 } });
+    const energy = new EnergyMonitor({
+      powerSource: constantPower(10),
+      clock,
+      carbonIntensityGPerKWh: grid,
+      powerWindowMs: 1000,
+      sampleIntervalMs: 1000,
+    });
+    const mode = new LowPowerMode({
+      clock,
+      energy,
+      auto: { maxCarbonIntensityGPerKWh: 300, minDwellMs: 0 },
+    });
     energy.startTracking();
     await settle();
     clock.advanceMs(1000);

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOW_POWER_PROFILE, DEFAULT_NORMAL_PROFILE, EnergyMonitor, LowPowerMode, type LowPowerChange, type PowerProfile } from '../../src/energy/index.js';
+import {
+  DEFAULT_LOW_POWER_PROFILE,
+  DEFAULT_NORMAL_PROFILE,
+  EnergyMonitor,
+  LowPowerMode,
+  type LowPowerChange,
+  type PowerProfile,
+} from '../../src/energy/index.js';
 import { ManualClock, ManualPowerSource } from '../../src/testing/index.js';
 
 function monitored(watts: number, powerWindowMs = 10_000) {
   const clock = new ManualClock(0);
   const source = new ManualPowerSource({ clock, watts });
-  const monitor = new EnergyMonitor({ powerSource: source, clock, powerWindowMs, sampleIntervalMs: 1000 });
+  const monitor = new EnergyMonitor({
+    powerSource: source,
+    clock,
+    powerWindowMs,
+    sampleIntervalMs: 1000,
+  });
   monitor.startTracking();
   /** Runs `seconds` of traffic at `watts`, one request per second, so samples and windows complete. */
   const runFor = (seconds: number, atWatts = source.watts) => {
@@ -35,7 +47,11 @@ describe('LowPowerMode: profiles', () => {
       lowPower: { precision: 'int8', model: 'small' },
     });
     expect(mode.normal).toEqual({ ...DEFAULT_NORMAL_PROFILE, batchSize: 64, model: 'large' });
-    expect(mode.lowPower).toEqual({ ...DEFAULT_LOW_POWER_PROFILE, precision: 'int8', model: 'small' });
+    expect(mode.lowPower).toEqual({
+      ...DEFAULT_LOW_POWER_PROFILE,
+      precision: 'int8',
+      model: 'small',
+    });
     mode.enable();
     const model: string = mode.settings.model;
     expect(model).toBe('small');
@@ -43,7 +59,11 @@ describe('LowPowerMode: profiles', () => {
   });
 
   it('stays a LowPowerMode with extra fields, so adapters and reports accept it', () => {
-    const mode = new LowPowerMode({ clock: new ManualClock(), normal: { model: 'large' }, lowPower: { model: 'small' } });
+    const mode = new LowPowerMode({
+      clock: new ManualClock(),
+      normal: { model: 'large' },
+      lowPower: { model: 'small' },
+    });
     const seen: string[] = [];
     mode.onChange((change) => seen.push(change.settings.model));
     const base: LowPowerMode = mode; // checked by the type checker
@@ -53,20 +73,36 @@ describe('LowPowerMode: profiles', () => {
   });
 
   it('gives the low-power profile the extra fields of the normal one it does not set', () => {
-    const mode = new LowPowerMode({ clock: new ManualClock(), normal: { model: 'large', region: 'eu' }, lowPower: { model: 'small' } });
+    const mode = new LowPowerMode({
+      clock: new ManualClock(),
+      normal: { model: 'large', region: 'eu' },
+      lowPower: { model: 'small' },
+    });
     expect(mode.lowPower).toEqual({ ...DEFAULT_LOW_POWER_PROFILE, model: 'small', region: 'eu' });
   });
 
   it('rejects bad profiles and options', () => {
     const clock = new ManualClock();
-    expect(() => new LowPowerMode({ clock, lowPower: { batchSize: 0 } })).toThrow(new RangeError('LowPowerMode: `lowPower.batchSize` must be an integer >= 1, got 0.'));
-    expect(() => new LowPowerMode({ clock, normal: { precision: 'fp8' as PowerProfile['precision'] } })).toThrow(RangeError);
-    expect(() => new LowPowerMode({ clock, normal: { quantize: 'yes' as unknown as boolean } })).toThrow(TypeError);
+    expect(() => new LowPowerMode({ clock, lowPower: { batchSize: 0 } })).toThrow(
+      new RangeError('LowPowerMode: `lowPower.batchSize` must be an integer >= 1, got 0.'),
+    );
+    expect(
+      () => new LowPowerMode({ clock, normal: { precision: 'fp8' as PowerProfile['precision'] } }),
+    ).toThrow(RangeError);
+    expect(
+      () => new LowPowerMode({ clock, normal: { quantize: 'yes' as unknown as boolean } }),
+    ).toThrow(TypeError);
     expect(() => new LowPowerMode({ clock, normal: { cacheTtlMs: -1 } })).toThrow(RangeError);
-    expect(() => new LowPowerMode({ clock, targetReduction: 30 })).toThrow(new RangeError('LowPowerMode: `targetReduction` must be a finite number from 0 to 1, got 30.'));
+    expect(() => new LowPowerMode({ clock, targetReduction: 30 })).toThrow(
+      new RangeError(
+        'LowPowerMode: `targetReduction` must be a finite number from 0 to 1, got 30.',
+      ),
+    );
     expect(() => new LowPowerMode({ clock, auto: {} })).toThrow(TypeError);
     expect(() => new LowPowerMode({ clock, auto: { maxPowerW: -5 } })).toThrow(RangeError);
-    expect(() => new LowPowerMode({ clock, auto: { maxPowerW: 5, minDwellMs: Number.NaN } })).toThrow(RangeError);
+    expect(
+      () => new LowPowerMode({ clock, auto: { maxPowerW: 5, minDwellMs: Number.NaN } }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -80,7 +116,9 @@ describe('LowPowerMode: switching by hand', () => {
     expect(mode.enable('again')).toBe(false);
     expect(mode.settings).toBe(mode.lowPower);
     expect(mode.reason).toBe('battery');
-    expect(changes).toEqual([{ enabled: true, settings: mode.lowPower, reason: 'battery', automatic: false, atMs: 500 }]);
+    expect(changes).toEqual([
+      { enabled: true, settings: mode.lowPower, reason: 'battery', automatic: false, atMs: 500 },
+    ]);
     unsubscribe();
     expect(mode.disable()).toBe(true);
     expect(changes).toHaveLength(1);
@@ -103,7 +141,10 @@ describe('LowPowerMode: switching by hand', () => {
 describe('LowPowerMode: automatic switching', () => {
   it('switches on above maxPowerW and off only below the hysteresis level', () => {
     const clock = new ManualClock(0);
-    const mode = new LowPowerMode({ clock, auto: { maxPowerW: 100, minDwellMs: 0, hysteresisRatio: 0.2 } });
+    const mode = new LowPowerMode({
+      clock,
+      auto: { maxPowerW: 100, minDwellMs: 0, hysteresisRatio: 0.2 },
+    });
     expect(mode.evaluate({ powerW: 100 })).toBe(false);
     expect(mode.evaluate({ powerW: 101 })).toBe(true);
     expect(mode.reason).toBe('power 101 W above 100 W');
@@ -122,12 +163,16 @@ describe('LowPowerMode: automatic switching', () => {
       clock.advanceMs(1000);
     }
     expect(switches.length).toBeGreaterThan(1);
-    for (let i = 1; i < switches.length; i++) expect(switches[i]! - switches[i - 1]!).toBeGreaterThanOrEqual(60_000);
+    for (let i = 1; i < switches.length; i++)
+      expect(switches[i]! - switches[i - 1]!).toBeGreaterThanOrEqual(60_000);
   });
 
   it('switches on carbon intensity fed in by the caller', () => {
     const clock = new ManualClock(0);
-    const mode = new LowPowerMode({ clock, auto: { maxCarbonIntensityGPerKWh: 400, minDwellMs: 0 } });
+    const mode = new LowPowerMode({
+      clock,
+      auto: { maxCarbonIntensityGPerKWh: 400, minDwellMs: 0 },
+    });
     expect(mode.evaluate({ carbonIntensityGPerKWh: 450 })).toBe(true);
     expect(mode.evaluate({ carbonIntensityGPerKWh: 350 })).toBe(false);
     expect(mode.reason).toBe('carbon intensity 350 gCO2e/kWh at or below 360 gCO2e/kWh');
@@ -135,7 +180,10 @@ describe('LowPowerMode: automatic switching', () => {
   });
 
   it('does nothing when no signal is known, or without auto', () => {
-    const mode = new LowPowerMode({ clock: new ManualClock(), auto: { maxPowerW: 100, minDwellMs: 0 } });
+    const mode = new LowPowerMode({
+      clock: new ManualClock(),
+      auto: { maxPowerW: 100, minDwellMs: 0 },
+    });
     expect(mode.evaluate()).toBe(false);
     const manual = new LowPowerMode({ clock: new ManualClock() });
     expect(manual.evaluate({ powerW: 1e6 })).toBe(false);
@@ -143,7 +191,10 @@ describe('LowPowerMode: automatic switching', () => {
 
   it("switches by itself on the monitor's power windows, with no timer", () => {
     const { monitor, runFor, clock } = monitored(50);
-    const mode = new LowPowerMode({ energy: monitor, auto: { maxPowerW: 120, minDwellMs: 30_000 } });
+    const mode = new LowPowerMode({
+      energy: monitor,
+      auto: { maxPowerW: 120, minDwellMs: 30_000 },
+    });
     const changes: LowPowerChange<PowerProfile>[] = [];
     mode.onChange((change) => changes.push(change));
     runFor(10);
@@ -212,6 +263,12 @@ describe('LowPowerMode: measured reduction', () => {
   it('has nothing to measure without a monitor', () => {
     const mode = new LowPowerMode({ clock: new ManualClock() });
     mode.enable();
-    expect(mode.measuredReduction()).toMatchObject({ enabledMs: 0, disabledMs: 0, reduction: undefined, enoughData: false, targetMet: undefined });
+    expect(mode.measuredReduction()).toMatchObject({
+      enabledMs: 0,
+      disabledMs: 0,
+      reduction: undefined,
+      enoughData: false,
+      targetMet: undefined,
+    });
   });
 });

@@ -19,7 +19,9 @@ describe('constantPower', () => {
   });
 
   it('rejects negative or non-finite watts', () => {
-    expect(() => constantPower(-1)).toThrow(new RangeError('constantPower: `watts` must be a finite number >= 0, got -1.'));
+    expect(() => constantPower(-1)).toThrow(
+      new RangeError('constantPower: `watts` must be a finite number >= 0, got -1.'),
+    );
     expect(() => constantPower(Number.NaN)).toThrow(RangeError);
     expect(() => constantPower(Infinity)).toThrow(RangeError);
     expect(() => constantPower('5' as unknown as number)).toThrow(TypeError);

@@ -14,10 +14,15 @@ interface Run {
 /** Runs `examples/demo.ts` as `npm run demo` does (tsx), bounded in time. */
 function runDemo(args: readonly string[], timeoutMs = 80_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'examples/demo.ts', ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'examples/demo.ts', ...args],
+      { cwd: root, timeout: timeoutMs, maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -38,20 +43,37 @@ describe('npm run demo -- --duration 6 --json', () => {
 
   it('exits 0 exactly when every endpoint with objectives passed them all', () => {
     const judged = report.endpoints.filter((line) => line.objectives.length > 0);
-    expect(judged.map((line) => line.endpoint).sort()).toEqual(['/health', '/health/live', '/health/ready', '/metrics']);
-    for (const line of judged) expect(line.verdict).toBe(line.objectives.every((objective) => objective.passed) ? 'PASS' : 'FAIL');
+    expect(judged.map((line) => line.endpoint).sort()).toEqual([
+      '/health',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+    ]);
+    for (const line of judged)
+      expect(line.verdict).toBe(
+        line.objectives.every((objective) => objective.passed) ? 'PASS' : 'FAIL',
+      );
     const passed = judged.every((line) => line.verdict === 'PASS');
     expect(report.sloPassed).toBe(passed);
     expect(run.code).toBe(passed ? 0 : 1);
   });
 
   it('reports requests, success rate and per-endpoint percentiles', () => {
-    const counted = Object.values(report.totals.statusCounts).reduce((sum, count) => sum + count, 0);
+    const counted = Object.values(report.totals.statusCounts).reduce(
+      (sum, count) => sum + count,
+      0,
+    );
     expect(report.totals.responses).toBe(counted);
     expect(report.totals.responses).toBeGreaterThan(500);
     expect(report.totals.successRate).toBeGreaterThan(0);
     expect(report.totals.successRate).toBeLessThanOrEqual(1);
-    expect(report.load.phases.map((phase) => phase.name)).toEqual(['ramp 1/1', 'steady', 'spike', 'embed, normal mode', 'embed, low-power mode']);
+    expect(report.load.phases.map((phase) => phase.name)).toEqual([
+      'ramp 1/1',
+      'steady',
+      'spike',
+      'embed, normal mode',
+      'embed, low-power mode',
+    ]);
     for (const line of report.endpoints) {
       expect(line.requests).toBeGreaterThan(0);
       expect(line.p50Ms).toBeLessThanOrEqual(line.p95Ms);
@@ -68,7 +90,9 @@ describe('npm run demo -- --duration 6 --json', () => {
     expect(served?.requests).toBe(embed?.allowed);
     const sample = report.rateLimits.sample429!;
     expect(sample.status).toBe(429);
-    expect(sample.body).toMatchObject({ error: { code: 'rate_limit_exceeded', endpoint: '/embed/multimodal', limit: 60 } });
+    expect(sample.body).toMatchObject({
+      error: { code: 'rate_limit_exceeded', endpoint: '/embed/multimodal', limit: 60 },
+    });
     // The policy is named after its rule's pattern; the seed's legacy fields come with it by default.
     expect(sample.headers['RateLimit-Policy']).toBe('"/embed/multimodal";q=60;w=60');
     expect(sample.headers['X-RateLimit-Limit']).toBe('60');
@@ -84,7 +108,10 @@ describe('npm run demo -- --duration 6 --json', () => {
     expect(energy.requestsPerWh * energy.energyPerRequestWh).toBeCloseTo(1, 6);
     const lowPower = energy.lowPower!;
     expect(lowPower.embeddingRounds).toEqual({ normal: 1024, lowPower: 64 });
-    expect(lowPower.powerReduction).toBeCloseTo(1 - lowPower.lowPower.averagePowerW / lowPower.normal.averagePowerW, 9);
+    expect(lowPower.powerReduction).toBeCloseTo(
+      1 - lowPower.lowPower.averagePowerW / lowPower.normal.averagePowerW,
+      9,
+    );
     expect(lowPower.normal.requests).toBeGreaterThan(0);
     expect(lowPower.lowPower.requests).toBeGreaterThan(0);
   });
@@ -93,7 +120,11 @@ describe('npm run demo -- --duration 6 --json', () => {
     const { energy } = report;
     expect(energy.powerSource.reason).toMatch(/NVIDIA GPU/);
     expect(energy.carbonIntensitySource).toBe('fixed');
-    expect(energy.sciGPerRequest).toBeCloseTo((energy.totalEmissionsG + (energy.embodiedGPerHour * energy.durationS) / 3600) / energy.requests, 9);
+    expect(energy.sciGPerRequest).toBeCloseTo(
+      (energy.totalEmissionsG + (energy.embodiedGPerHour * energy.durationS) / 3600) /
+        energy.requests,
+      9,
+    );
   });
 });
 

@@ -18,7 +18,9 @@ describe('the demo load plan', () => {
     ]);
     expect(plan.durationS).toBe(20);
     expect(plan.sendingS).toBe(20 - 8 * 0.3);
-    expect(plan.phases.filter((phase) => phase.lowPower).map((phase) => phase.kind)).toEqual(['low-power']);
+    expect(plan.phases.filter((phase) => phase.lowPower).map((phase) => phase.kind)).toEqual([
+      'low-power',
+    ]);
   });
 
   it('gives a third of the connections to probes and one address to each API client', () => {
@@ -31,9 +33,15 @@ describe('the demo load plan', () => {
 
   it('sends each API client past the 60 per minute embedding burst within a short run', () => {
     const plan = planLoad(5, 2);
-    const client = (kind: string) => plan.phases.filter((phase) => phase.kind === kind).flatMap((phase) => phase.clients.map((c) => c.ratePerSecond * phase.durationS));
+    const client = (kind: string) =>
+      plan.phases
+        .filter((phase) => phase.kind === kind)
+        .flatMap((phase) => phase.clients.map((c) => c.ratePerSecond * phase.durationS));
     // Four of every six requests of the API mix are embeddings.
-    const embeddingsSent = [...client('ramp'), ...client('steady'), ...client('spike')].reduce((sum, requests) => sum + (requests * 4) / 6, 0);
+    const embeddingsSent = [...client('ramp'), ...client('steady'), ...client('spike')].reduce(
+      (sum, requests) => sum + (requests * 4) / 6,
+      0,
+    );
     const rule = DEFAULT_RATE_LIMITS['/embed/multimodal'] as { rate: number; perSeconds: number };
     const admittedAtMost = rule.rate + (rule.rate / rule.perSeconds) * plan.durationS;
     expect(embeddingsSent).toBeGreaterThan(admittedAtMost);
@@ -42,19 +50,29 @@ describe('the demo load plan', () => {
   it('keeps the energy phases equal and within the burst of fresh clients, so that both do the same work', () => {
     const plan = planLoad(20, 6);
     const [normal, lowPower] = [plan.phases.at(-2)!, plan.phases.at(-1)!];
-    expect({ ...normal, name: '', kind: '', lowPower: false, clients: normal.clients.map((c) => c.ratePerSecond) }).toEqual({
+    expect({
+      ...normal,
+      name: '',
+      kind: '',
+      lowPower: false,
+      clients: normal.clients.map((c) => c.ratePerSecond),
+    }).toEqual({
       ...lowPower,
       name: '',
       kind: '',
       lowPower: false,
       clients: lowPower.clients.map((c) => c.ratePerSecond),
     });
-    const earlier = new Set(plan.phases.slice(0, -2).flatMap((phase) => phase.clients.map((c) => c.address)));
+    const earlier = new Set(
+      plan.phases.slice(0, -2).flatMap((phase) => phase.clients.map((c) => c.address)),
+    );
     for (const client of [...normal.clients, ...lowPower.clients]) {
       expect(earlier.has(client.address)).toBe(false);
       expect(client.ratePerSecond * normal.durationS).toBeLessThanOrEqual(60);
     }
-    expect(new Set([...normal.clients, ...lowPower.clients].map((c) => c.address)).size).toBe(normal.clients.length * 2);
+    expect(new Set([...normal.clients, ...lowPower.clients].map((c) => c.address)).size).toBe(
+      normal.clients.length * 2,
+    );
   });
 
   it('refuses a duration or connection count out of range', () => {

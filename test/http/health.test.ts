@@ -26,10 +26,15 @@ describe('health endpoints', () => {
   });
 
   it('is ready when every check passes, sync or async', async () => {
-    const endpoints = createHealthEndpoints({ checks: { cache: () => true, database: () => Promise.resolve('ok') } });
+    const endpoints = createHealthEndpoints({
+      checks: { cache: () => true, database: () => Promise.resolve('ok') },
+    });
     const result = await endpoints.ready();
     expect(result.status).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({ status: 'ready', checks: { cache: 'ok', database: 'ok' } });
+    expect(JSON.parse(result.body)).toEqual({
+      status: 'ready',
+      checks: { cache: 'ok', database: 'ok' },
+    });
   });
 
   it('answers 503 naming the checks that threw, rejected or timed out, with the low-power state', async () => {
@@ -59,14 +64,23 @@ describe('health endpoints', () => {
     expect(result.status).toBe(503);
     expect(JSON.parse(result.body)).toEqual({
       status: 'not_ready',
-      checks: { cache: 'ok', queue: 'queue unreachable', database: 'connection refused', search: 'timed out after 20 ms' },
+      checks: {
+        cache: 'ok',
+        queue: 'queue unreachable',
+        database: 'connection refused',
+        search: 'timed out after 20 ms',
+      },
       failing: ['queue', 'database', 'search'],
       lowPower: { enabled: true, reason: 'carbon intensity high' },
     });
   });
 
   it('rejects bad options at once', () => {
-    expect(() => createHealthEndpoints({ timeoutMs: 0 })).toThrow('healthHandlers: `timeoutMs` must be a finite number > 0, got 0.');
-    expect(() => createHealthEndpoints({ checks: { db: 'select 1' as never } })).toThrow('healthHandlers: `checks.db` must be a function, got "select 1".');
+    expect(() => createHealthEndpoints({ timeoutMs: 0 })).toThrow(
+      'healthHandlers: `timeoutMs` must be a finite number > 0, got 0.',
+    );
+    expect(() => createHealthEndpoints({ checks: { db: 'select 1' as never } })).toThrow(
+      'healthHandlers: `checks.db` must be a function, got "select 1".',
+    );
   });
 });

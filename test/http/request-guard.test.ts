@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { constantPower, EndpointRateLimiter, EnergyMonitor, OVERFLOW_ENDPOINT, SLOTracker, type RateLimitDecision, type RateLimitStore } from '../../src/index.js';
-import { RequestGuard, type GuardFailureKind, type GuardStart, type GuardTicket } from '../../src/http/index.js';
+import {
+  constantPower,
+  EndpointRateLimiter,
+  EnergyMonitor,
+  OVERFLOW_ENDPOINT,
+  SLOTracker,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from '../../src/index.js';
+import {
+  RequestGuard,
+  type GuardFailureKind,
+  type GuardStart,
+  type GuardTicket,
+} from '../../src/http/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 const T0 = 1_700_000_000_000;
@@ -19,13 +32,25 @@ function admitted(guard: RequestGuard<unknown>, path: string, address = '192.0.2
 
 /** A synchronous store answering whatever decision it is given. */
 function storeAnswering(decision: RateLimitDecision): RateLimitStore {
-  return { synchronous: true, consume: () => decision, remaining: () => decision.remaining, reset: () => undefined, clear: () => undefined };
+  return {
+    synchronous: true,
+    consume: () => decision,
+    remaining: () => decision.remaining,
+    reset: () => undefined,
+    clear: () => undefined,
+  };
 }
 
 describe('RequestGuard rate-limit header fields', () => {
   it("writes both header sets by default, of the rule each path resolves to, named after the rule; the draft ones alone with 'draft'", () => {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/a': { rate: 60, perSeconds: 60 }, '/b': { rate: 10, perSeconds: 3600, burst: 4, name: 'b' } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: {
+        '/a': { rate: 60, perSeconds: 60 },
+        '/b': { rate: 10, perSeconds: 3600, burst: 4, name: 'b' },
+      },
+    });
     const guard = new RequestGuard('test guard', { limits, clock });
     expect(admitted(guard, '/a').headers).toEqual({
       'X-RateLimit-Limit': '60',
@@ -36,14 +61,25 @@ describe('RequestGuard rate-limit header fields', () => {
     });
     const draft = new RequestGuard('test guard', { limits, clock, headers: 'draft' });
     // Alternating paths: each response carries its own rule's policy.
-    expect(admitted(draft, '/b').headers).toEqual({ RateLimit: '"b";r=3;t=360', 'RateLimit-Policy': '"b";q=4;w=3600' });
-    expect(admitted(draft, '/a').headers).toEqual({ RateLimit: '"/a";r=58;t=2', 'RateLimit-Policy': '"/a";q=60;w=60' });
-    expect(admitted(new RequestGuard('g', { limits, clock, headers: 'none' }), '/a').headers).toEqual({});
+    expect(admitted(draft, '/b').headers).toEqual({
+      RateLimit: '"b";r=3;t=360',
+      'RateLimit-Policy': '"b";q=4;w=3600',
+    });
+    expect(admitted(draft, '/a').headers).toEqual({
+      RateLimit: '"/a";r=58;t=2',
+      'RateLimit-Policy': '"/a";q=60;w=60',
+    });
+    expect(
+      admitted(new RequestGuard('g', { limits, clock, headers: 'none' }), '/a').headers,
+    ).toEqual({});
   });
 
   it('answers a refused request with the seed 429: JSON body, Retry-After, both header sets', () => {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1, perSeconds: 60 } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/embed/multimodal': { rate: 1, perSeconds: 60 } },
+    });
     const guard = new RequestGuard('g', { limits, clock, brand: 'brAInwav' });
     admitted(guard, '/embed/multimodal');
     const refused = begun(guard, '/embed/multimodal');
@@ -68,12 +104,32 @@ describe('RequestGuard rate-limit header fields', () => {
     const clock = new ManualClock(T0);
     for (const decision of [
       { allowed: true, limit: 5, remaining: Number.NaN, resetAtMs: T0, retryAfterMs: 0 },
-      { allowed: true, limit: 5, remaining: 3, resetAtMs: Number.POSITIVE_INFINITY, retryAfterMs: 0 },
+      {
+        allowed: true,
+        limit: 5,
+        remaining: 3,
+        resetAtMs: Number.POSITIVE_INFINITY,
+        retryAfterMs: 0,
+      },
       { allowed: true, limit: -2, remaining: 3, resetAtMs: T0, retryAfterMs: 0 },
-      { allowed: false, limit: 5, remaining: 0, resetAtMs: T0, retryAfterMs: Number.POSITIVE_INFINITY },
+      {
+        allowed: false,
+        limit: 5,
+        remaining: 0,
+        resetAtMs: T0,
+        retryAfterMs: Number.POSITIVE_INFINITY,
+      },
     ]) {
-      const limits = new EndpointRateLimiter({ clock, default: { rate: 5, perSeconds: 60 }, store: storeAnswering(decision) });
-      const guard = new RequestGuard('test guard', { limits, clock, onError: (error, kind) => failures.push([error, kind]) });
+      const limits = new EndpointRateLimiter({
+        clock,
+        default: { rate: 5, perSeconds: 60 },
+        store: storeAnswering(decision),
+      });
+      const guard = new RequestGuard('test guard', {
+        limits,
+        clock,
+        onError: (error, kind) => failures.push([error, kind]),
+      });
       expect(admitted(guard, '/x').headers).toEqual({});
     }
     expect(failures.map(([error, kind]) => [kind, (error as Error).name])).toEqual([
@@ -108,16 +164,25 @@ describe('RequestGuard rate-limit header fields', () => {
 });
 
 describe('RequestGuard: one pass per request', () => {
-  it("reads only its own clock, once at each end, and gives those times to the limiter, the tracker and the energy monitor", () => {
+  it('reads only its own clock, once at each end, and gives those times to the limiter, the tracker and the energy monitor', () => {
     const clock = new ManualClock(T0);
     let reads = 0;
     const counted = { nowMs: () => (reads++, clock.nowMs()) };
     const refuse = { nowMs: (): number => Number.NaN };
     const slo = new SLOTracker({ clock: refuse });
-    const limits = new EndpointRateLimiter({ clock: refuse, rules: { '/a': { rate: 60, perSeconds: 60 } } });
+    const limits = new EndpointRateLimiter({
+      clock: refuse,
+      rules: { '/a': { rate: 60, perSeconds: 60 } },
+    });
     const energy = new EnergyMonitor({ clock: refuse, powerSource: constantPower(100) });
     const failures: GuardFailureKind[] = [];
-    const guard = new RequestGuard('g', { slo, limits, energy, clock: counted, onError: (_error, kind) => failures.push(kind) });
+    const guard = new RequestGuard('g', {
+      slo,
+      limits,
+      energy,
+      clock: counted,
+      onError: (_error, kind) => failures.push(kind),
+    });
     const ticket = admitted(guard, '/a');
     clock.advanceMs(40);
     ticket.finish(200);
@@ -132,7 +197,11 @@ describe('RequestGuard: one pass per request', () => {
     const clock = new ManualClock(T0);
     const slo = new SLOTracker({ clock });
     const statuses: number[] = [];
-    const guard = new RequestGuard('g', { slo, clock, isError: (status) => statuses.push(status) > 0 && status === 499 });
+    const guard = new RequestGuard('g', {
+      slo,
+      clock,
+      isError: (status) => statuses.push(status) > 0 && status === 499,
+    });
     const ticket = admitted(guard, '/slow');
     clock.advanceMs(40);
     ticket.finish(499, '/slow');
@@ -146,7 +215,10 @@ describe('RequestGuard: one pass per request', () => {
   it("keeps the limiter's exact patterns out of the overflow, however many raw paths come first", () => {
     const clock = new ManualClock(T0);
     const slo = new SLOTracker({ clock });
-    const limits = new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { rate: 1000, perSeconds: 60 }, '/files/*': 'unlimited' } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/embed/multimodal': { rate: 1000, perSeconds: 60 }, '/files/*': 'unlimited' },
+    });
     const guard = new RequestGuard('g', { slo, limits, clock });
     for (let i = 0; i < 400; i++) admitted(guard, `/junk/${i}`).finish(200);
     admitted(guard, '/health').finish(200);
@@ -157,10 +229,18 @@ describe('RequestGuard: one pass per request', () => {
   });
 
   it('refuses unknown option keys, naming the option other rate limiters call it', () => {
-    expect(() => new RequestGuard('g', { keyGenerator: () => 'k' } as never)).toThrow(/`keyGenerator` is not an option \(use `clientKey`\)/);
-    expect(() => new RequestGuard('g', { standardHeaders: true, legacyHeaders: true } as never)).toThrow(/`standardHeaders` is not an option.*`legacyHeaders` is not an option/);
-    expect(() => new RequestGuard('g', { max: 5, windowMs: 60_000 } as never)).toThrow(/`max` is not an option.*`windowMs` is not an option/);
-    expect(() => new RequestGuard('g', { slos: new SLOTracker() } as never)).toThrow(/did you mean `slo`/);
+    expect(() => new RequestGuard('g', { keyGenerator: () => 'k' } as never)).toThrow(
+      /`keyGenerator` is not an option \(use `clientKey`\)/,
+    );
+    expect(
+      () => new RequestGuard('g', { standardHeaders: true, legacyHeaders: true } as never),
+    ).toThrow(/`standardHeaders` is not an option.*`legacyHeaders` is not an option/);
+    expect(() => new RequestGuard('g', { max: 5, windowMs: 60_000 } as never)).toThrow(
+      /`max` is not an option.*`windowMs` is not an option/,
+    );
+    expect(() => new RequestGuard('g', { slos: new SLOTracker() } as never)).toThrow(
+      /did you mean `slo`/,
+    );
     expect(() => new RequestGuard('g', { skip: true } as never)).toThrow(TypeError);
   });
 });
@@ -170,7 +250,12 @@ describe('RequestGuard hooks', () => {
     const clock = new ManualClock(T0);
     const slo = new SLOTracker({ clock });
     const limits = new EndpointRateLimiter({ clock, rules: { '/a': { rate: 1, perSeconds: 60 } } });
-    const guard = new RequestGuard<string>('g', { slo, limits, clock, skip: (request) => request === 'internal' });
+    const guard = new RequestGuard<string>('g', {
+      slo,
+      limits,
+      clock,
+      skip: (request) => request === 'internal',
+    });
     for (let i = 0; i < 3; i++) {
       const ticket = guard.begin('internal', '/a', '192.0.2.1') as GuardTicket;
       expect(ticket.headers).toEqual({});
@@ -183,31 +268,64 @@ describe('RequestGuard hooks', () => {
 
   it('cost and refund: charges the named tokens, gives them back when the hook says so before the next request', () => {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/login': { rate: 3, perSeconds: 60 } } });
-    const guard = new RequestGuard<number>('g', { limits, clock, headers: 'legacy', clientKey: () => 'a', cost: (tokens) => tokens, refund: (status) => status < 400 });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/login': { rate: 3, perSeconds: 60 } },
+    });
+    const guard = new RequestGuard<number>('g', {
+      limits,
+      clock,
+      headers: 'legacy',
+      clientKey: () => 'a',
+      cost: (tokens) => tokens,
+      refund: (status) => status < 400,
+    });
     const first = guard.begin(2, '/login', 'a') as GuardTicket;
     expect(first.headers['X-RateLimit-Remaining']).toBe('1');
     first.finish(200);
     const second = guard.begin(1, '/login', 'a') as GuardTicket;
     expect(second.headers['X-RateLimit-Remaining']).toBe('2');
     second.finish(401);
-    expect((guard.begin(1, '/login', 'a') as GuardTicket).headers['X-RateLimit-Remaining']).toBe('1');
+    expect((guard.begin(1, '/login', 'a') as GuardTicket).headers['X-RateLimit-Remaining']).toBe(
+      '1',
+    );
   });
 
   it('limitedResponse: its status, headers and plain-text body, with Retry-After kept; a throwing hook falls back to the seed 429', () => {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/a': { rate: 1, perSeconds: 60, name: 'a' } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/a': { rate: 1, perSeconds: 60, name: 'a' } },
+    });
     const failures: GuardFailureKind[] = [];
     const guard = new RequestGuard('g', {
       limits,
       clock,
       headers: 'none',
-      limitedResponse: (info) => ({ status: 503, headers: { 'retry-after': '1', 'Content-Type': 'text/x-slow' }, body: `slow down, ${info.clientKey} (${info.rule.name})` }),
+      limitedResponse: (info) => ({
+        status: 503,
+        headers: { 'retry-after': '1', 'Content-Type': 'text/x-slow' },
+        body: `slow down, ${info.clientKey} (${info.rule.name})`,
+      }),
     });
     admitted(guard, '/a', '192.0.2.9');
-    expect(begun(guard, '/a', '192.0.2.9')).toEqual({ allowed: false, status: 503, headers: { 'Content-Type': 'text/x-slow', 'Retry-After': '60' }, body: 'slow down, 192.0.2.9 (a)' });
-    const failing = new RequestGuard('g', { limits, clock, headers: 'none', onError: (_error, kind) => failures.push(kind), limitedResponse: () => ({ status: 42, body: '' }) });
-    expect(begun(failing, '/a', '192.0.2.9')).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
+    expect(begun(guard, '/a', '192.0.2.9')).toEqual({
+      allowed: false,
+      status: 503,
+      headers: { 'Content-Type': 'text/x-slow', 'Retry-After': '60' },
+      body: 'slow down, 192.0.2.9 (a)',
+    });
+    const failing = new RequestGuard('g', {
+      limits,
+      clock,
+      headers: 'none',
+      onError: (_error, kind) => failures.push(kind),
+      limitedResponse: () => ({ status: 42, body: '' }),
+    });
+    expect(begun(failing, '/a', '192.0.2.9')).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '60' },
+    });
     expect(failures).toEqual(['hook']);
   });
 });

@@ -10,25 +10,47 @@ import Koa, { type Context } from 'koa';
 import * as expressAdapter from '../../src/adapters/express.js';
 import * as fetchAdapter from '../../src/adapters/fetch.js';
 import * as koaAdapter from '../../src/adapters/koa.js';
-import { baseGuardOptions, describeGuardContract, frameworkHooks, type ContractService, type RunningService } from './support/guard-contract.js';
+import {
+  baseGuardOptions,
+  describeGuardContract,
+  frameworkHooks,
+  type ContractService,
+  type RunningService,
+} from './support/guard-contract.js';
 
 async function listen(server: Server): Promise<RunningService> {
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
+  await new Promise<void>((resolve) =>
+    server.listening ? resolve() : server.once('listening', resolve),
+  );
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function expressService(create: () => express.Express): ContractService {
   return async (parts) => {
     const app = create();
     if (parts.trustProxy) app.set('trust proxy', true);
-    app.use(expressAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (req: express.Request, name) => req.get(name)) }));
+    app.use(
+      expressAdapter.guard({
+        ...baseGuardOptions(parts),
+        ...frameworkHooks(parts, (req: express.Request, name) => req.get(name)),
+      }),
+    );
     const { health, live, ready } = expressAdapter.healthHandlers();
     app.get('/health', health);
     app.get('/health/live', live);
     app.get('/health/ready', ready);
-    app.get('/metrics', expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
-    app.get('/status', expressAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
+    app.get(
+      '/metrics',
+      expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }),
+    );
+    app.get(
+      '/status',
+      expressAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }),
+    );
     app.post('/embed/multimodal', (_req, res) => void res.json({ embedded: true }));
     app.get('/users/:id', (req, res) => void res.json({ id: req.params.id }));
     app.get('/fail', (_req, res) => void res.status(503).send('unavailable'));
@@ -36,11 +58,21 @@ function expressService(create: () => express.Express): ContractService {
       throw new Error('boom');
     });
     app.get('/slow', (_req, res) => void parts.gate.pass().then(() => res.send('done')));
-    app.post('/login', (req, res) => void res.status(Number(req.get('x-status') ?? 200)).send('login'));
+    app.post(
+      '/login',
+      (req, res) => void res.status(Number(req.get('x-status') ?? 200)).send('login'),
+    );
     const api = express.Router();
     api.get('/items/:id', (req, res) => void res.json({ item: req.params.id }));
     app.use('/api', api);
-    app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send('handled'));
+    app.use(
+      (
+        _error: unknown,
+        _req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => void res.status(500).send('handled'),
+    );
     return listen(app.listen(0, '127.0.0.1'));
   };
 }
@@ -49,12 +81,23 @@ const koaService: ContractService = async (parts) => {
   const app = new Koa();
   app.silent = true;
   app.proxy = parts.trustProxy;
-  app.use(koaAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (ctx: Context, name) => ctx.get(name) || undefined) }));
+  app.use(
+    koaAdapter.guard({
+      ...baseGuardOptions(parts),
+      ...frameworkHooks(parts, (ctx: Context, name) => ctx.get(name) || undefined),
+    }),
+  );
   const router = new Router();
   const { health, live, ready } = koaAdapter.healthHandlers();
   router.get('/health', health).get('/health/live', live).get('/health/ready', ready);
-  router.get('/metrics', koaAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
-  router.get('/status', koaAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
+  router.get(
+    '/metrics',
+    koaAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }),
+  );
+  router.get(
+    '/status',
+    koaAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }),
+  );
   router.post('/embed/multimodal', (ctx) => void (ctx.body = { embedded: true }));
   router.get('/users/:id', (ctx) => void (ctx.body = { id: ctx.params.id }));
   router.get('/fail', (ctx) => {
@@ -89,10 +132,21 @@ function fetchService(keepEnv: boolean): ContractService {
       if (route && route.method !== 'ALL') fetchAdapter.reportRoute(c.req.raw, route.path);
     });
     const { health, live, ready } = fetchAdapter.healthHandlers();
-    app.get('/health', (c) => health(c.req.raw)).get('/health/live', (c) => live(c.req.raw)).get('/health/ready', (c) => ready(c.req.raw));
-    const metrics = fetchAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
+    app
+      .get('/health', (c) => health(c.req.raw))
+      .get('/health/live', (c) => live(c.req.raw))
+      .get('/health/ready', (c) => ready(c.req.raw));
+    const metrics = fetchAdapter.metricsHandler({
+      slo: parts.slo,
+      limits: parts.limits,
+      energy: parts.energy,
+    });
     app.get('/metrics', (c) => metrics(c.req.raw));
-    const status = fetchAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock });
+    const status = fetchAdapter.statusPage({
+      slo: parts.slo,
+      limits: parts.limits,
+      clock: parts.clock,
+    });
     app.get('/status', (c) => status(c.req.raw));
     app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
     app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
@@ -111,12 +165,28 @@ function fetchService(keepEnv: boolean): ContractService {
     app.onError((_error, c) => c.text('handled', 500));
     const clientKey = (request: Request, env: Partial<HttpBindings>): string => {
       const forwarded = request.headers.get('x-forwarded-for');
-      return parts.trustProxy && forwarded ? forwarded.split(',')[0]!.trim() : (env.incoming?.socket.remoteAddress ?? '');
+      return parts.trustProxy && forwarded
+        ? forwarded.split(',')[0]!.trim()
+        : (env.incoming?.socket.remoteAddress ?? '');
     };
-    const hooks = frameworkHooks(parts, (request: Request, name) => request.headers.get(name) ?? undefined);
-    const handler = fetchAdapter.guard((request: Request, env: Partial<HttpBindings>) => app.fetch(request, env), { ...baseGuardOptions(parts), ...hooks, clientKey });
-    const fetch = keepEnv ? handler : (request: Request, env: HttpBindings) => handler(request, { incoming: env.incoming });
-    return listen(serve({ fetch: fetch as (request: Request, env: unknown) => Promise<Response>, hostname: '127.0.0.1', port: 0 }) as Server);
+    const hooks = frameworkHooks(
+      parts,
+      (request: Request, name) => request.headers.get(name) ?? undefined,
+    );
+    const handler = fetchAdapter.guard(
+      (request: Request, env: Partial<HttpBindings>) => app.fetch(request, env),
+      { ...baseGuardOptions(parts), ...hooks, clientKey },
+    );
+    const fetch = keepEnv
+      ? handler
+      : (request: Request, env: HttpBindings) => handler(request, { incoming: env.incoming });
+    return listen(
+      serve({
+        fetch: fetch as (request: Request, env: unknown) => Promise<Response>,
+        hostname: '127.0.0.1',
+        port: 0,
+      }) as Server,
+    );
   };
 }
 

@@ -6,12 +6,25 @@ import { describe, expect, it } from 'vitest';
 import { EndpointRateLimiter, SLOTracker, UNMATCHED_ENDPOINT } from '../../src/index.js';
 import * as honoAdapter from '../../src/adapters/hono.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { baseGuardOptions, describeGuardContract, frameworkHooks, Gate, T0, type ContractParts, type RunningService } from './support/guard-contract.js';
+import {
+  baseGuardOptions,
+  describeGuardContract,
+  frameworkHooks,
+  Gate,
+  T0,
+  type ContractParts,
+  type RunningService,
+} from './support/guard-contract.js';
 
 async function listen(server: Server): Promise<RunningService> {
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
+  await new Promise<void>((resolve) =>
+    server.listening ? resolve() : server.once('listening', resolve),
+  );
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The contract's routes on Hono, served by @hono/node-server. */
@@ -19,13 +32,27 @@ async function honoService(parts: ContractParts): Promise<RunningService> {
   const app = new Hono<{ Bindings: HttpBindings }>();
   const clientKey = (c: Context): string => {
     const forwarded = c.req.header('x-forwarded-for');
-    return parts.trustProxy && forwarded ? forwarded.split(',')[0]!.trim() : honoAdapter.clientKeys.node(c);
+    return parts.trustProxy && forwarded
+      ? forwarded.split(',')[0]!.trim()
+      : honoAdapter.clientKeys.node(c);
   };
-  app.use(honoAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (c: Context, name) => c.req.header(name)), clientKey }));
+  app.use(
+    honoAdapter.guard({
+      ...baseGuardOptions(parts),
+      ...frameworkHooks(parts, (c: Context, name) => c.req.header(name)),
+      clientKey,
+    }),
+  );
   const { health, live, ready } = honoAdapter.healthHandlers();
   app.get('/health', health).get('/health/live', live).get('/health/ready', ready);
-  app.get('/metrics', honoAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }));
-  app.get('/status', honoAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }));
+  app.get(
+    '/metrics',
+    honoAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy }),
+  );
+  app.get(
+    '/status',
+    honoAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }),
+  );
   app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
   app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
   app.get('/fail', (c) => c.text('unavailable', 503));
@@ -48,8 +75,15 @@ describeGuardContract([['Hono on @hono/node-server', honoService]]);
 
 describe('Hono middleware specifics', () => {
   it('requires a clientKey with limits, at guard() time', () => {
-    expect(() => honoAdapter.guard({ limits: new EndpointRateLimiter() })).toThrow(/`clientKey` must be a function when `limits` is given/);
-    expect(() => honoAdapter.guard({ limits: new EndpointRateLimiter(), clientKey: honoAdapter.clientKeys.cloudflare })).not.toThrow();
+    expect(() => honoAdapter.guard({ limits: new EndpointRateLimiter() })).toThrow(
+      /`clientKey` must be a function when `limits` is given/,
+    );
+    expect(() =>
+      honoAdapter.guard({
+        limits: new EndpointRateLimiter(),
+        clientKey: honoAdapter.clientKeys.cloudflare,
+      }),
+    ).not.toThrow();
     expect(() => honoAdapter.guard({ slo: new SLOTracker() })).not.toThrow();
   });
 
@@ -60,7 +94,8 @@ describe('Hono middleware specifics', () => {
     app.use('/api/*', honoAdapter.guard({ slo, clock }));
     app.get('/api/users/:id', (c) => c.text('user'));
     app.get('/other', (c) => c.text('other'));
-    for (const path of ['/api/users/1', '/api/users/2', '/api/missing', '/other', '/nowhere']) await app.request(path);
+    for (const path of ['/api/users/1', '/api/users/2', '/api/missing', '/other', '/nowhere'])
+      await app.request(path);
     expect(slo.stats('/api/users/:id')?.count).toBe(2);
     expect(slo.stats(UNMATCHED_ENDPOINT)?.count).toBe(1);
     expect([...slo.endpoints()].sort()).toEqual(['/api/users/:id', UNMATCHED_ENDPOINT].sort());
@@ -73,7 +108,8 @@ describe('Hono middleware specifics', () => {
     app.use(honoAdapter.guard({ slo, clock }));
     app.use('/admin/*', async (_c, next) => next());
     app.get('/users/:id', (c) => c.json({ user: null }, 404));
-    for (const path of ['/users/1', '/admin/nothing', '/nothing']) expect((await app.request(path)).status).toBe(404);
+    for (const path of ['/users/1', '/admin/nothing', '/nothing'])
+      expect((await app.request(path)).status).toBe(404);
     expect(slo.stats('/users/:id')?.count).toBe(1);
     expect(slo.stats(UNMATCHED_ENDPOINT)?.count).toBe(2);
   });
@@ -101,7 +137,13 @@ describe('Hono middleware specifics', () => {
     const statuses: number[] = [];
     const gate = new Gate();
     const app = new Hono();
-    app.use(honoAdapter.guard({ slo, clock, isError: (status) => statuses.push(status) > 0 && status >= 500 }));
+    app.use(
+      honoAdapter.guard({
+        slo,
+        clock,
+        isError: (status) => statuses.push(status) > 0 && status >= 500,
+      }),
+    );
     app.get('/slow/:id', async (c) => {
       await gate.pass();
       return c.text('late');
@@ -124,7 +166,14 @@ describe('Hono middleware specifics', () => {
     const app = new Hono();
     const limits = new EndpointRateLimiter({ clock, default: { rate: 1, perSeconds: 60 } });
     const note = (c: Context) => (seen.push(c), c);
-    app.use(honoAdapter.guard({ clock, limits, clientKey: (c) => note(c).req.header('x-client') ?? 'none', skip: (c) => note(c).req.path === '/skip' }));
+    app.use(
+      honoAdapter.guard({
+        clock,
+        limits,
+        clientKey: (c) => note(c).req.header('x-client') ?? 'none',
+        skip: (c) => note(c).req.path === '/skip',
+      }),
+    );
     app.get('/*', (c) => c.text('ok'));
     expect((await app.request('/x', { headers: { 'x-client': 'a' } })).status).toBe(200);
     expect((await app.request('/x', { headers: { 'x-client': 'a' } })).status).toBe(429);

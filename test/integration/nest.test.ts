@@ -7,17 +7,39 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Headers, HttpCode, HttpException, Module, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpException,
+  Module,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import * as expressAdapter from '../../src/adapters/express.js';
-import { baseGuardOptions, describeGuardContract, frameworkHooks, type ContractParts, type RunningService } from './support/guard-contract.js';
+import {
+  baseGuardOptions,
+  describeGuardContract,
+  frameworkHooks,
+  type ContractParts,
+  type RunningService,
+} from './support/guard-contract.js';
 
 type Decorator = (target: object, key: string, descriptor: PropertyDescriptor) => unknown;
 
 /** Applies a method decorator as `@Get(':id')` would (and any more, such as `@HttpCode`), and parameter decorators by position. */
-function route(controller: { prototype: object }, method: string, decorator: Decorator | Decorator[], parameters: ParameterDecorator[] = []): void {
+function route(
+  controller: { prototype: object },
+  method: string,
+  decorator: Decorator | Decorator[],
+  parameters: ParameterDecorator[] = [],
+): void {
   const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, method)!;
   parameters.forEach((parameter, index) => parameter(controller.prototype, method, index));
   for (const apply of [decorator].flat()) apply(controller.prototype, method, descriptor);
@@ -25,8 +47,16 @@ function route(controller: { prototype: object }, method: string, decorator: Dec
 
 function nestModule(parts: ContractParts) {
   const { health, live, ready } = expressAdapter.healthHandlers();
-  const metrics = expressAdapter.metricsHandler({ slo: parts.slo, limits: parts.limits, energy: parts.energy });
-  const status = expressAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock });
+  const metrics = expressAdapter.metricsHandler({
+    slo: parts.slo,
+    limits: parts.limits,
+    energy: parts.energy,
+  });
+  const status = expressAdapter.statusPage({
+    slo: parts.slo,
+    limits: parts.limits,
+    clock: parts.clock,
+  });
 
   class OperationsController {
     // greenslo's Express handlers write the response themselves: Nest passes them req and res.
@@ -46,7 +76,13 @@ function nestModule(parts: ContractParts) {
       return status(req, res, () => undefined);
     }
   }
-  for (const [method, path] of [['health', 'health'], ['live', 'health/live'], ['ready', 'health/ready'], ['metrics', 'metrics'], ['status', 'status']] as const) {
+  for (const [method, path] of [
+    ['health', 'health'],
+    ['live', 'health/live'],
+    ['ready', 'health/ready'],
+    ['metrics', 'metrics'],
+    ['status', 'status'],
+  ] as const) {
     route(OperationsController, method, Get(path), [Req(), Res()]);
   }
   Controller()(OperationsController);
@@ -95,10 +131,17 @@ function nestModule(parts: ContractParts) {
 }
 
 async function nestService(parts: ContractParts): Promise<RunningService> {
-  const app = await NestFactory.create<NestExpressApplication>(nestModule(parts), { logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(nestModule(parts), {
+    logger: false,
+  });
   if (parts.trustProxy) app.set('trust proxy', true);
   // The recipe: the Express guard, app-wide, before Nest's routes.
-  app.use(expressAdapter.guard({ ...baseGuardOptions(parts), ...frameworkHooks(parts, (req: Request, name) => req.get(name)) }));
+  app.use(
+    expressAdapter.guard({
+      ...baseGuardOptions(parts),
+      ...frameworkHooks(parts, (req: Request, name) => req.get(name)),
+    }),
+  );
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };

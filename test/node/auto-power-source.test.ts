@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMED_POWER_W } from '../../src/energy/index.js';
-import { autoPowerSource, DEFAULT_POWERCAP_ROOT, nodeSysfsReader, probeRapl } from '../../src/node/index.js';
+import {
+  autoPowerSource,
+  DEFAULT_POWERCAP_ROOT,
+  nodeSysfsReader,
+  probeRapl,
+} from '../../src/node/index.js';
 import { FakePowercap } from './fake-powercap.js';
 
 const trees: FakePowercap[] = [];
@@ -42,13 +47,16 @@ describe('autoPowerSource', () => {
     const sysfs = {
       readdir: (path: string) => nodeSysfsReader.readdir(path),
       readFile: (path: string) => {
-        if (path.endsWith('/energy_uj')) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+        if (path.endsWith('/energy_uj'))
+          throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
         return nodeSysfsReader.readFile(path);
       },
     };
     const source = autoPowerSource({ root: fake.root, sysfs, cpu: { wattsPerCore: 7 } });
     expect(source.choice).toBe('cpu-model');
-    expect(source.reason).toMatch(/^RAPL is present .* readable only by root .*CVE-2020-8694.*chmod o\+r .*; modelled from process.cpuUsage\(\): 7 W per busy core/);
+    expect(source.reason).toMatch(
+      /^RAPL is present .* readable only by root .*CVE-2020-8694.*chmod o\+r .*; modelled from process.cpuUsage\(\): 7 W per busy core/,
+    );
   });
 
   it('assumes a constant power when the CPU model is switched off', () => {
@@ -59,7 +67,9 @@ describe('autoPowerSource', () => {
     expect(source.reason).toContain(`assuming a constant ${DEFAULT_ASSUMED_POWER_W} W`);
     source.readJoules(0);
     expect(source.readJoules(1000)).toBe(DEFAULT_ASSUMED_POWER_W);
-    expect(autoPowerSource({ root: fake.root, cpu: false, constantW: 20 }).reason).toContain('constant 20 W');
+    expect(autoPowerSource({ root: fake.root, cpu: false, constantW: 20 }).reason).toContain(
+      'constant 20 W',
+    );
     expect(() => autoPowerSource({ constantW: -1 })).toThrow(RangeError);
   });
 });

@@ -12,14 +12,23 @@ describe('carbonIntensityForCountry', () => {
   });
 
   it('says how to install the peer when it is missing', async () => {
-    const load = () => Promise.reject(Object.assign(new Error("Cannot find package '@tgwf/co2'"), { code: 'ERR_MODULE_NOT_FOUND' }));
-    const error: unknown = await carbonIntensityForCountry('FRA', { load }).catch((caught: unknown) => caught);
+    const load = () =>
+      Promise.reject(
+        Object.assign(new Error("Cannot find package '@tgwf/co2'"), {
+          code: 'ERR_MODULE_NOT_FOUND',
+        }),
+      );
+    const error: unknown = await carbonIntensityForCountry('FRA', { load }).catch(
+      (caught: unknown) => caught,
+    );
     expect(isGreensloError(error) && error.code).toBe('peer_missing');
     expect((error as Error).message).toContain('npm install @tgwf/co2');
   });
 
   it('passes other loading errors on unchanged', async () => {
     const failure = new Error('disk on fire');
-    await expect(carbonIntensityForCountry('FRA', { load: () => Promise.reject(failure) })).rejects.toBe(failure);
+    await expect(
+      carbonIntensityForCountry('FRA', { load: () => Promise.reject(failure) }),
+    ).rejects.toBe(failure);
   });
 });

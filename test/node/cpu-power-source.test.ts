@@ -58,7 +58,9 @@ describe('cpuPowerSource', () => {
   });
 
   it('rejects negative or non-finite figures', () => {
-    expect(() => cpuPowerSource({ wattsPerCore: -1 })).toThrow(new RangeError('cpuPowerSource: `wattsPerCore` must be a finite number >= 0, got -1.'));
+    expect(() => cpuPowerSource({ wattsPerCore: -1 })).toThrow(
+      new RangeError('cpuPowerSource: `wattsPerCore` must be a finite number >= 0, got -1.'),
+    );
     expect(() => cpuPowerSource({ idleW: Number.NaN })).toThrow(RangeError);
     expect(() => cpuPowerSource({ sampleIntervalMs: Infinity })).toThrow(RangeError);
     expect(() => cpuPowerSource({ cpuUsage: 5 as never })).toThrow(TypeError);

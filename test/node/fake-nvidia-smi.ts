@@ -112,7 +112,12 @@ function parseLogged(line: string): LoggedLine {
   const [hms, ms] = time!.split('.');
   const [hour, minute, second] = hms!.split(':').map(Number);
   const number = (text: string) => (text.startsWith('[') ? undefined : Number(text));
-  return { atMs: Date.UTC(year!, month! - 1, day, hour, minute, second, Number(ms)), index: Number(index), counterMj: number(counter!), watts: number(watts!) };
+  return {
+    atMs: Date.UTC(year!, month! - 1, day, hour, minute, second, Number(ms)),
+    index: Number(index),
+    counterMj: number(counter!),
+    watts: number(watts!),
+  };
 }
 
 /** Writes the script, named `nvidia-smi`, and its configuration into a new temporary folder. */
@@ -126,8 +131,12 @@ export function fakeNvidiaSmi(config: FakeConfig): FakeNvidiaSmi {
   return {
     dir,
     command,
-    lines: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map(parseLogged) : []),
-    runs: () => (existsSync(join(dir, 'runs')) ? Number(readFileSync(join(dir, 'runs'), 'utf8')) : 0),
+    lines: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map(parseLogged)
+        : [],
+    runs: () =>
+      existsSync(join(dir, 'runs')) ? Number(readFileSync(join(dir, 'runs'), 'utf8')) : 0,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -23,7 +23,10 @@ export class FakePowercap {
     for (const zone of zones) {
       mkdirSync(join(this.root, zone.id));
       writeFileSync(join(this.root, zone.id, 'name'), `${zone.name}\n`);
-      writeFileSync(join(this.root, zone.id, 'max_energy_range_uj'), `${zone.maxUj ?? 262_143_328_850}\n`);
+      writeFileSync(
+        join(this.root, zone.id, 'max_energy_range_uj'),
+        `${zone.maxUj ?? 262_143_328_850}\n`,
+      );
       this.set(zone.id, zone.energyUj ?? 0);
     }
   }

@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGreensloError } from '../../src/core/errors.js';
-import { autoPowerSource, nvidiaGpuPowerSource, probeNvidiaGpus, type NvidiaGpuPowerSource } from '../../src/node/index.js';
-import { fakeNvidiaSmi, processExists, until, type FakeGpu, type FakeNvidiaSmi, type LoggedLine } from './fake-nvidia-smi.js';
+import {
+  autoPowerSource,
+  nvidiaGpuPowerSource,
+  probeNvidiaGpus,
+  type NvidiaGpuPowerSource,
+} from '../../src/node/index.js';
+import {
+  fakeNvidiaSmi,
+  processExists,
+  until,
+  type FakeGpu,
+  type FakeNvidiaSmi,
+  type LoggedLine,
+} from './fake-nvidia-smi.js';
 
 const A100 = 'NVIDIA A100-SXM4-40GB';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,13 +28,21 @@ function fake(...args: Parameters<typeof fakeNvidiaSmi>): FakeNvidiaSmi {
   return smi;
 }
 
-async function started(smi: FakeNvidiaSmi, options: Parameters<typeof nvidiaGpuPowerSource>[0] = {}): Promise<NvidiaGpuPowerSource> {
+async function started(
+  smi: FakeNvidiaSmi,
+  options: Parameters<typeof nvidiaGpuPowerSource>[0] = {},
+): Promise<NvidiaGpuPowerSource> {
   const source = await nvidiaGpuPowerSource({ command: smi.command, ...options });
   cleanups.push(() => source.close());
   return source;
 }
 
-const gpu = (index: number, watts: number, counter: FakeGpu['counter'] = true, power: FakeGpu['power'] = true): FakeGpu => ({ index, name: A100, watts, counter, power });
+const gpu = (
+  index: number,
+  watts: number,
+  counter: FakeGpu['counter'] = true,
+  power: FakeGpu['power'] = true,
+): FakeGpu => ({ index, name: A100, watts, counter, power });
 
 /** Joules from the logged lines: counter differences, else the trapezoid of power over timestamps. */
 function expectedJoules(lines: readonly LoggedLine[]): number {
@@ -32,8 +52,10 @@ function expectedJoules(lines: readonly LoggedLine[]): number {
   for (const gpuLines of byGpu.values()) {
     for (let i = 1; i < gpuLines.length; i++) {
       const [a, b] = [gpuLines[i - 1]!, gpuLines[i]!];
-      if (a.counterMj !== undefined && b.counterMj !== undefined) joules += (b.counterMj - a.counterMj) / 1000;
-      else if (a.watts !== undefined && b.watts !== undefined) joules += ((a.watts + b.watts) / 2) * ((b.atMs - a.atMs) / 1000);
+      if (a.counterMj !== undefined && b.counterMj !== undefined)
+        joules += (b.counterMj - a.counterMj) / 1000;
+      else if (a.watts !== undefined && b.watts !== undefined)
+        joules += ((a.watts + b.watts) / 2) * ((b.atMs - a.atMs) / 1000);
     }
   }
   return joules;
@@ -54,8 +76,13 @@ describe('nvidiaGpuPowerSource', () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(source.gpus.map((g) => [g.index, g.method])).toEqual([[0, 'energy-counter'], [1, 'energy-counter']]);
-    expect(source.reason).toBe("2 NVIDIA GPUs via nvidia-smi: GPU 0, 1 by the driver's energy counter");
+    expect(source.gpus.map((g) => [g.index, g.method])).toEqual([
+      [0, 'energy-counter'],
+      [1, 'energy-counter'],
+    ]);
+    expect(source.reason).toBe(
+      "2 NVIDIA GPUs via nvidia-smi: GPU 0, 1 by the driver's energy counter",
+    );
     await until(() => source.linesRead === 42);
     const lines = smi.lines();
     expect(lines).toHaveLength(42);
@@ -67,7 +94,10 @@ describe('nvidiaGpuPowerSource', () => {
   });
 
   it('integrates power.draw over the timestamps where the counter is [N/A] or [Not Supported], and counts a GPU without figures as 0', async () => {
-    const smi = fake({ gpus: [gpu(0, 100, 'N/A'), gpu(1, 50, 'Not Supported'), gpu(2, 70, 'N/A', 'N/A')], maxBatches: 6 });
+    const smi = fake({
+      gpus: [gpu(0, 100, 'N/A'), gpu(1, 50, 'Not Supported'), gpu(2, 70, 'N/A', 'N/A')],
+      maxBatches: 6,
+    });
     const source = await started(smi, { intervalMs: 20 });
     expect(source.gpus.map((g) => g.method)).toEqual(['power-draw', 'power-draw', 'none']);
     expect(source.reason).toContain('GPU 2 by no power figure (counted as 0)');
@@ -80,25 +110,40 @@ describe('nvidiaGpuPowerSource', () => {
   it('reports a dying nvidia-smi through onError, restarts it, and the energy counter covers the gap', async () => {
     const smi = fake({ gpus: [gpu(0, 200)], exitAfterBatches: 3, maxBatches: 5 });
     const errors: Error[] = [];
-    const source = await started(smi, { intervalMs: 20, restartDelayMs: 30, onError: (error) => errors.push(error) });
+    const source = await started(smi, {
+      intervalMs: 20,
+      restartDelayMs: 30,
+      onError: (error) => errors.push(error),
+    });
     await until(() => source.linesRead === 8);
     expect(source.restarts).toBe(1);
     expect(smi.runs()).toBe(2);
     expect(errors).toHaveLength(1);
     expect(isGreensloError(errors[0]) && errors[0].code).toBe('gpu_monitor_exited');
-    expect(errors[0]!.message).toMatch(/exited with code 3: simulated failure; restarting in 30 ms/);
+    expect(errors[0]!.message).toMatch(
+      /exited with code 3: simulated failure; restarting in 30 ms/,
+    );
     const lines = smi.lines();
-    expect(source.readJoules(0)).toBeCloseTo((lines[lines.length - 1]!.counterMj! - lines[0]!.counterMj!) / 1000, 9);
+    expect(source.readJoules(0)).toBeCloseTo(
+      (lines[lines.length - 1]!.counterMj! - lines[0]!.counterMj!) / 1000,
+      9,
+    );
     expect(source.readJoules(0)).toBeCloseTo((200 * spanMs(lines)) / 1000, 9);
   });
 
   it('backs off: the wait before each restart doubles up to maxRestartDelayMs while the child keeps failing', async () => {
     const smi = fake({ gpus: [gpu(0, 10)], alwaysFail: true });
     const errors: Error[] = [];
-    const source = await started(smi, { restartDelayMs: 10, maxRestartDelayMs: 40, onError: (error) => errors.push(error) });
+    const source = await started(smi, {
+      restartDelayMs: 10,
+      maxRestartDelayMs: 40,
+      onError: (error) => errors.push(error),
+    });
     await until(() => errors.length >= 5);
     await source.close();
-    const waits = errors.slice(0, 5).map((error) => Number(/restarting in (\d+) ms/.exec(error.message)![1]));
+    const waits = errors
+      .slice(0, 5)
+      .map((error) => Number(/restarting in (\d+) ms/.exec(error.message)![1]));
     expect(waits).toEqual([10, 20, 40, 40, 40]);
     expect(source.pid).toBeUndefined();
   });
@@ -116,37 +161,60 @@ describe('nvidiaGpuPowerSource', () => {
   });
 
   it('refuses with a clear error when nvidia-smi is missing, lists no GPU, or no GPU reports power', async () => {
-    await expect(nvidiaGpuPowerSource({ command: '/nonexistent/nvidia-smi' })).rejects.toThrow(/gpu_unavailable|no NVIDIA GPU: \/nonexistent\/nvidia-smi was not found on PATH/);
+    await expect(nvidiaGpuPowerSource({ command: '/nonexistent/nvidia-smi' })).rejects.toThrow(
+      /gpu_unavailable|no NVIDIA GPU: \/nonexistent\/nvidia-smi was not found on PATH/,
+    );
     const none = fake({ gpus: [], noDevices: true });
-    await expect(nvidiaGpuPowerSource({ command: none.command })).rejects.toThrow(/no NVIDIA GPU: .* failed \(No devices were found\)/);
+    await expect(nvidiaGpuPowerSource({ command: none.command })).rejects.toThrow(
+      /no NVIDIA GPU: .* failed \(No devices were found\)/,
+    );
     const blind = fake({ gpus: [gpu(0, 10, 'N/A', 'N/A')] });
-    await expect(nvidiaGpuPowerSource({ command: blind.command })).rejects.toThrow(/none reports total_energy_consumption or power\.draw/);
-    expect(probeNvidiaGpus({ command: '/nonexistent/nvidia-smi' })).toEqual({ available: false, reason: 'no NVIDIA GPU: /nonexistent/nvidia-smi was not found on PATH' });
+    await expect(nvidiaGpuPowerSource({ command: blind.command })).rejects.toThrow(
+      /none reports total_energy_consumption or power\.draw/,
+    );
+    expect(probeNvidiaGpus({ command: '/nonexistent/nvidia-smi' })).toEqual({
+      available: false,
+      reason: 'no NVIDIA GPU: /nonexistent/nvidia-smi was not found on PATH',
+    });
   });
 
   it('refuses bad options by name', async () => {
-    await expect(nvidiaGpuPowerSource({ interval: 5 } as never)).rejects.toThrow(/nvidiaGpuPowerSource: `interval` is not an option \(did you mean `intervalMs`\?\)/);
+    await expect(nvidiaGpuPowerSource({ interval: 5 } as never)).rejects.toThrow(
+      /nvidiaGpuPowerSource: `interval` is not an option \(did you mean `intervalMs`\?\)/,
+    );
     await expect(nvidiaGpuPowerSource({ intervalMs: 0.5 })).rejects.toThrow(RangeError);
-    await expect(nvidiaGpuPowerSource({ gpus: [-1] })).rejects.toThrow(/`gpus\[0\]` must be an integer >= 0/);
+    await expect(nvidiaGpuPowerSource({ gpus: [-1] })).rejects.toThrow(
+      /`gpus\[0\]` must be an integer >= 0/,
+    );
   });
 });
 
 describe('autoPowerSource with GPUs', () => {
   it('adds the GPUs to the CPU source and says so', async () => {
     const smi = fake({ gpus: [gpu(0, 150), gpu(1, 150)], maxBatches: 3 });
-    const auto = autoPowerSource({ root: '/nonexistent', gpu: { command: smi.command, intervalMs: 20 } });
+    const auto = autoPowerSource({
+      root: '/nonexistent',
+      gpu: { command: smi.command, intervalMs: 20 },
+    });
     cleanups.push(() => auto.close());
     expect(auto.choice).toBe('cpu-model');
     expect(auto.name).toBe('cpu-model+nvidia-gpu');
     expect(auto.gpu.available).toBe(true);
-    expect(auto.reason).toMatch(/; plus 2 NVIDIA GPUs via nvidia-smi: GPU 0, 1 by the driver's energy counter$/);
+    expect(auto.reason).toMatch(
+      /; plus 2 NVIDIA GPUs via nvidia-smi: GPU 0, 1 by the driver's energy counter$/,
+    );
     await until(() => smi.lines().length === 6 && auto.readJoules(Date.now()) > 0);
   });
 
   it('says why there is no GPU when nvidia-smi is missing', () => {
-    const auto = autoPowerSource({ root: '/nonexistent', gpu: { command: '/nonexistent/nvidia-smi' } });
+    const auto = autoPowerSource({
+      root: '/nonexistent',
+      gpu: { command: '/nonexistent/nvidia-smi' },
+    });
     expect(auto.name).toBe('cpu-model');
-    expect(auto.reason).toMatch(/; no NVIDIA GPU: \/nonexistent\/nvidia-smi was not found on PATH$/);
+    expect(auto.reason).toMatch(
+      /; no NVIDIA GPU: \/nonexistent\/nvidia-smi was not found on PATH$/,
+    );
     expect(autoPowerSource({ root: '/nonexistent', gpu: false }).reason).not.toMatch(/GPU/);
   });
 });

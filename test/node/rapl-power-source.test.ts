@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGreensloError } from '../../src/core/errors.js';
 import { EnergyMonitor } from '../../src/energy/index.js';
-import { nodeSysfsReader, probeRapl, raplPowerSource, type SysfsReader } from '../../src/node/index.js';
+import {
+  nodeSysfsReader,
+  probeRapl,
+  raplPowerSource,
+  type SysfsReader,
+} from '../../src/node/index.js';
 import { ManualClock } from '../../src/testing/index.js';
 import { FakePowercap, type FakeZone } from './fake-powercap.js';
 
@@ -46,12 +51,18 @@ describe('probeRapl: telling why RAPL cannot be used', () => {
 
   it('says there are no RAPL zones when the folder holds none', () => {
     const fake = tree([]);
-    expect(probeRapl({ root: fake.root })).toMatchObject({ available: false, code: 'no_rapl_zones' });
+    expect(probeRapl({ root: fake.root })).toMatchObject({
+      available: false,
+      code: 'no_rapl_zones',
+    });
   });
 
   it('refuses a tree with neither package nor psys zones', () => {
     const fake = tree([{ id: 'intel-rapl:0:0', name: 'core' }]);
-    expect(probeRapl({ root: fake.root })).toMatchObject({ available: false, code: 'no_usable_zones' });
+    expect(probeRapl({ root: fake.root })).toMatchObject({
+      available: false,
+      code: 'no_usable_zones',
+    });
   });
 
   // Tests run as root, which reads any file whatever its mode: chmod 0400 cannot reproduce the
@@ -61,13 +72,18 @@ describe('probeRapl: telling why RAPL cannot be used', () => {
     const rootOnly: SysfsReader = {
       readdir: (path) => nodeSysfsReader.readdir(path),
       readFile: (path) => {
-        if (path.endsWith('energy_uj')) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+        if (path.endsWith('energy_uj'))
+          throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), {
+            code: 'EACCES',
+          });
         return nodeSysfsReader.readFile(path);
       },
     };
     const probe = probeRapl({ root: fake.root, sysfs: rootOnly });
     expect(probe).toMatchObject({ available: false, code: 'permission_denied' });
-    expect(probe.reason).toContain('RAPL is present (package-0 (intel-rapl:0) + dram (intel-rapl:0:2))');
+    expect(probe.reason).toContain(
+      'RAPL is present (package-0 (intel-rapl:0) + dram (intel-rapl:0:2))',
+    );
     expect(probe.reason).toContain('CVE-2020-8694');
     expect(probe.reason).toContain(`sudo chmod o+r ${fake.root}/intel-rapl:*/energy_uj`);
   });
@@ -158,7 +174,9 @@ describe('raplPowerSource: which zones are summed', () => {
 describe('raplPowerSource: counter wrap-around', () => {
   it('adds max_energy_range_uj - previous + current when the counter wraps', () => {
     const maxUj = 262_143_328_850;
-    const fake = tree([{ id: 'intel-rapl:0', name: 'package-0', energyUj: maxUj - 1_000_000, maxUj }]);
+    const fake = tree([
+      { id: 'intel-rapl:0', name: 'package-0', energyUj: maxUj - 1_000_000, maxUj },
+    ]);
     const source = raplPowerSource({ root: fake.root });
     fake.set('intel-rapl:0', 2_500_000);
     expect(source.readJoules(0)).toBe(3.5);

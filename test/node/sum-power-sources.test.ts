@@ -14,7 +14,10 @@ describe('sumPowerSources', () => {
     expect(sum.readJoules(0)).toBe(cpu.readJoules(0) + gpu.readJoules(0));
     clock.advanceMs(2500);
     expect(sum.readJoules(2500)).toBe(40 * 2.5 + 300 * 2.5);
-    const monitor = new EnergyMonitor({ powerSource: sumPowerSources(new ManualPowerSource({ clock, watts: 60 }), constantPower(140)), clock });
+    const monitor = new EnergyMonitor({
+      powerSource: sumPowerSources(new ManualPowerSource({ clock, watts: 60 }), constantPower(140)),
+      clock,
+    });
     monitor.startTracking();
     clock.advanceMs(36_000);
     expect(monitor.metrics().totalEnergyWh).toBeCloseTo(2, 12);
@@ -28,7 +31,9 @@ describe('sumPowerSources', () => {
       },
     };
     let closed = 0;
-    const closable = Object.assign(constantPower(1, { name: 'closable' }), { close: () => void closed++ });
+    const closable = Object.assign(constantPower(1, { name: 'closable' }), {
+      close: () => void closed++,
+    });
     const sum = sumPowerSources(closable, broken);
     let caught: unknown;
     try {
@@ -37,13 +42,17 @@ describe('sumPowerSources', () => {
       caught = error;
     }
     expect(isGreensloError(caught) && caught.code).toBe('power_source_unreadable');
-    expect((caught as Error).message).toBe('sumPowerSources: power source "broken" could not be read: sensor gone');
+    expect((caught as Error).message).toBe(
+      'sumPowerSources: power source "broken" could not be read: sensor gone',
+    );
     await sum.close();
     expect(closed).toBe(1);
   });
 
   it('refuses no source and things that are not power sources', () => {
     expect(() => sumPowerSources()).toThrow(TypeError);
-    expect(() => sumPowerSources(constantPower(1), {} as never)).toThrow(/sumPowerSources: `powerSource` must be an object with a name and a readJoules/);
+    expect(() => sumPowerSources(constantPower(1), {} as never)).toThrow(
+      /sumPowerSources: `powerSource` must be an object with a name and a readJoules/,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EnergyMonitor } from '../../src/energy/energy-monitor.js';
 import { LowPowerMode } from '../../src/energy/low-power-mode.js';
@@ -35,8 +41,15 @@ interface Point {
 function pointsOf(metrics: ResourceMetrics): Point[] {
   return metrics.scopeMetrics.flatMap((scope) =>
     scope.metrics.flatMap((metric) => {
-      expect(metric.dataPointType === DataPointType.GAUGE || metric.dataPointType === DataPointType.SUM).toBe(true);
-      return metric.dataPoints.map((point) => ({ name: metric.descriptor.name, unit: metric.descriptor.unit, attributes: point.attributes as Record<string, string>, value: point.value as number }));
+      expect(
+        metric.dataPointType === DataPointType.GAUGE || metric.dataPointType === DataPointType.SUM,
+      ).toBe(true);
+      return metric.dataPoints.map((point) => ({
+        name: metric.descriptor.name,
+        unit: metric.descriptor.unit,
+        attributes: point.attributes as Record<string, string>,
+        value: point.value as number,
+      }));
     }),
   );
 }
@@ -91,7 +104,12 @@ function expectedFromExposition(text: string): Map<string, number> {
     if (sample.name.endsWith('_bucket') || sample.name.endsWith('_count')) continue;
     const names = EXPECTED_NAMES[sample.name];
     if (names === undefined) throw new Error(`no OpenTelemetry name expected for ${sample.name}`);
-    const attributes = Object.fromEntries(Object.entries(sample.labels).map(([label, value]) => [label === 'endpoint' ? 'http.route' : `greenslo.${label}`, value]));
+    const attributes = Object.fromEntries(
+      Object.entries(sample.labels).map(([label, value]) => [
+        label === 'endpoint' ? 'http.route' : `greenslo.${label}`,
+        value,
+      ]),
+    );
     expected.set(key(names[0], attributes), sample.value);
   }
   return expected;
@@ -99,9 +117,20 @@ function expectedFromExposition(text: string): Map<string, number> {
 
 function busyState() {
   const clock = new ManualClock(START_MS);
-  const slo = new SLOTracker({ clock, objectives: { '/checkout': { p95Ms: 100, errorRate: 0.05 } } });
-  const limits = new EndpointRateLimiter({ clock, rules: { '/checkout': { rate: 2, perSeconds: 60 } } });
-  const energy = new EnergyMonitor({ powerSource: constantPower(40), clock, powerThresholdW: 30, carbonIntensityGPerKWh: 300 });
+  const slo = new SLOTracker({
+    clock,
+    objectives: { '/checkout': { p95Ms: 100, errorRate: 0.05 } },
+  });
+  const limits = new EndpointRateLimiter({
+    clock,
+    rules: { '/checkout': { rate: 2, perSeconds: 60 } },
+  });
+  const energy = new EnergyMonitor({
+    powerSource: constantPower(40),
+    clock,
+    powerThresholdW: 30,
+    carbonIntensityGPerKWh: 300,
+  });
   const lowPower = new LowPowerMode({ energy, targetReduction: 0.25 });
   energy.startTracking();
   for (let i = 0; i < 5; i++) {
@@ -138,7 +167,10 @@ describe('registerOpenTelemetry with the OpenTelemetry metrics SDK', () => {
     const expected = expectedFromExposition(renderPrometheus({ slo, limits, energy, lowPower }));
     const actual = new Map(points.map((point) => [key(point.name, point.attributes), point.value]));
     expect(actual).toEqual(expected);
-    for (const point of points) expect(point.unit, point.name).toBe(Object.values(EXPECTED_NAMES).find(([name]) => name === point.name)?.[1]);
+    for (const point of points)
+      expect(point.unit, point.name).toBe(
+        Object.values(EXPECTED_NAMES).find(([name]) => name === point.name)?.[1],
+      );
   });
 
   it('gives the figures a reader of the state would compute: requests, errors and limited checks per route and rule', async () => {
@@ -146,12 +178,26 @@ describe('registerOpenTelemetry with the OpenTelemetry metrics SDK', () => {
     const { reader, meter } = meterWithReader();
     registerOpenTelemetry(meter, { slo, limits });
     const points = await collect(reader);
-    const value = (name: string, attributes: Record<string, string>) => points.find((point) => key(point.name, point.attributes) === key(name, attributes))?.value;
+    const value = (name: string, attributes: Record<string, string>) =>
+      points.find((point) => key(point.name, point.attributes) === key(name, attributes))?.value;
     expect(value('greenslo.requests', { 'http.route': '/checkout' })).toBe(5);
     expect(value('greenslo.request.errors', { 'http.route': '/checkout' })).toBe(1);
-    expect(value('greenslo.request.duration.sum', { 'http.route': '/checkout' })).toBeCloseTo((20 + 50 + 80 + 110 + 140) / 1000, 12);
-    expect(value('greenslo.rate_limit.decisions', { 'greenslo.rule': '/checkout', 'greenslo.outcome': 'allowed' })).toBe(2);
-    expect(value('greenslo.rate_limit.decisions', { 'greenslo.rule': '/checkout', 'greenslo.outcome': 'limited' })).toBe(3);
+    expect(value('greenslo.request.duration.sum', { 'http.route': '/checkout' })).toBeCloseTo(
+      (20 + 50 + 80 + 110 + 140) / 1000,
+      12,
+    );
+    expect(
+      value('greenslo.rate_limit.decisions', {
+        'greenslo.rule': '/checkout',
+        'greenslo.outcome': 'allowed',
+      }),
+    ).toBe(2);
+    expect(
+      value('greenslo.rate_limit.decisions', {
+        'greenslo.rule': '/checkout',
+        'greenslo.outcome': 'limited',
+      }),
+    ).toBe(3);
   });
 
   it('observes all instruments in one batch callback per collection', async () => {
@@ -194,18 +240,26 @@ describe('registerOpenTelemetry with the OpenTelemetry metrics SDK', () => {
 describe('registerOpenTelemetry: misuse', () => {
   it('refuses what is not a meter', () => {
     expect(() => registerOpenTelemetry({} as never)).toThrow(TypeError);
-    expect(() => registerOpenTelemetry(null as never)).toThrow(/`meter` must be an OpenTelemetry Meter.*got null/);
+    expect(() => registerOpenTelemetry(null as never)).toThrow(
+      /`meter` must be an OpenTelemetry Meter.*got null/,
+    );
   });
 
   it('refuses unknown source keys, pointing the old name limiter to limits', () => {
     const { meter } = meterWithReader();
     const limits = new EndpointRateLimiter();
-    expect(() => registerOpenTelemetry(meter, { limiter: limits } as never)).toThrow(/`limiter` is not an option.*`limits`/);
-    expect(() => registerOpenTelemetry(meter, { slos: new SLOTracker() } as never)).toThrow(TypeError);
+    expect(() => registerOpenTelemetry(meter, { limiter: limits } as never)).toThrow(
+      /`limiter` is not an option.*`limits`/,
+    );
+    expect(() => registerOpenTelemetry(meter, { slos: new SLOTracker() } as never)).toThrow(
+      TypeError,
+    );
   });
 
   it('refuses a source that lacks what is read from it', () => {
     const { meter } = meterWithReader();
-    expect(() => registerOpenTelemetry(meter, { slo: {} as never })).toThrow(/`slo` must be an SLOTracker/);
+    expect(() => registerOpenTelemetry(meter, { slo: {} as never })).toThrow(
+      /`slo` must be an SLOTracker/,
+    );
   });
 });

@@ -24,13 +24,17 @@ describe('the digest compiled into the packed package', () => {
   }, 600_000);
 
   it('gives all-time percentiles from the ES module build', async () => {
-    const module = (await import(pathToFileURL(join(packed.packageDir, 'dist/index.js')).href)) as SloModule;
+    const module = (await import(
+      pathToFileURL(join(packed.packageDir, 'dist/index.js')).href
+    )) as SloModule;
     // Of 1..1000 the median is 500.5; windows of 10 samples cannot hold it, only the digest can.
     expect(allTimeMedianOf(module)).toBeCloseTo(500.5, 0);
   });
 
   it('gives the same from the CommonJS build', () => {
-    const module = createRequire(import.meta.url)(join(packed.packageDir, 'dist/index.cjs')) as SloModule;
+    const module = createRequire(import.meta.url)(
+      join(packed.packageDir, 'dist/index.cjs'),
+    ) as SloModule;
     expect(allTimeMedianOf(module)).toBeCloseTo(500.5, 0);
   });
 

@@ -8,12 +8,20 @@ import { entry } from '../../tsup.config.js';
 // API reference's entry points.
 const root = resolve(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
-  exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
+  exports: Record<
+    string,
+    | string
+    | { import: { types: string; default: string }; require: { types: string; default: string } }
+  >;
   typesVersions: Record<string, Record<string, string[]>>;
   dependencies?: Record<string, string>;
 };
-const typedoc = JSON.parse(readFileSync(resolve(root, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
-const subpaths = Object.keys(manifest.exports).filter((key) => key !== '.' && key !== './package.json').map((key) => key.slice(2));
+const typedoc = JSON.parse(readFileSync(resolve(root, 'typedoc.json'), 'utf8')) as {
+  entryPoints: string[];
+};
+const subpaths = Object.keys(manifest.exports)
+  .filter((key) => key !== '.' && key !== './package.json')
+  .map((key) => key.slice(2));
 
 describe('package manifest', () => {
   it('has no runtime dependencies', () => {
@@ -30,7 +38,11 @@ describe('package manifest', () => {
 
   it('builds every subpath under the name its exports point at, from a source file that exists', () => {
     const entries = entry as Record<string, string>;
-    expect(Object.keys(entries).filter((name) => name !== 'index').sort()).toEqual([...subpaths].sort());
+    expect(
+      Object.keys(entries)
+        .filter((name) => name !== 'index')
+        .sort(),
+    ).toEqual([...subpaths].sort());
     for (const [name, source] of Object.entries(entries)) {
       expect(existsSync(resolve(root, source)), source).toBe(true);
       const target = name === 'index' ? manifest.exports['.'] : manifest.exports[`./${name}`];
@@ -42,6 +54,8 @@ describe('package manifest', () => {
   });
 
   it('documents every entry point in the API reference', () => {
-    expect([...typedoc.entryPoints].sort()).toEqual(Object.values(entry as Record<string, string>).sort());
+    expect([...typedoc.entryPoints].sort()).toEqual(
+      Object.values(entry as Record<string, string>).sort(),
+    );
   });
 });

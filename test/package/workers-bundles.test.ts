@@ -55,7 +55,12 @@ interface Bundle {
 
 async function bundle(packed: PackedPackage, source: string): Promise<Bundle> {
   const result = await build({
-    stdin: { contents: source, resolveDir: packed.consumerDir, loader: 'ts', sourcefile: 'worker.ts' },
+    stdin: {
+      contents: source,
+      resolveDir: packed.consumerDir,
+      loader: 'ts',
+      sourcefile: 'worker.ts',
+    },
     bundle: true,
     platform: 'neutral',
     format: 'esm',
@@ -65,8 +70,16 @@ async function bundle(packed: PackedPackage, source: string): Promise<Bundle> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text ?? '';
-  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path));
-  return { code, gzippedBytes: gzipSync(code).length, errors: result.errors.length, warnings: result.warnings.length, imports };
+  const imports = Object.values(result.metafile.outputs).flatMap((output) =>
+    output.imports.map((entry) => entry.path),
+  );
+  return {
+    code,
+    gzippedBytes: gzipSync(code).length,
+    errors: result.errors.length,
+    warnings: result.warnings.length,
+    imports,
+  };
 }
 
 describe('neutral bundles for Workers, built from the packed package', () => {
@@ -74,22 +87,32 @@ describe('neutral bundles for Workers, built from the packed package', () => {
 
   beforeAll(async () => {
     const packed = await packedPackage();
-    for (const [name, source] of Object.entries(applications)) bundles[name as keyof typeof applications] = await bundle(packed, source);
-    const sizes = Object.entries(bundles).map(([name, built]) => `${name} ${built.gzippedBytes} B gzipped (${built.code.length} B minified)`);
+    for (const [name, source] of Object.entries(applications))
+      bundles[name as keyof typeof applications] = await bundle(packed, source);
+    const sizes = Object.entries(bundles).map(
+      ([name, built]) =>
+        `${name} ${built.gzippedBytes} B gzipped (${built.code.length} B minified)`,
+    );
     console.info(`neutral esm bundles: ${sizes.join(', ')}`);
   }, 600_000);
 
-  it.each(Object.keys(applications) as (keyof typeof applications)[])('bundles %s without errors, warnings or imports left over', (name) => {
-    const built = bundles[name]!;
-    expect(built.errors).toBe(0);
-    expect(built.warnings).toBe(0);
-    expect(built.imports).toEqual([]);
-    expect(built.code).not.toMatch(/["'`]node:[a-z]|\brequire\s*\(/);
-  });
+  it.each(Object.keys(applications) as (keyof typeof applications)[])(
+    'bundles %s without errors, warnings or imports left over',
+    (name) => {
+      const built = bundles[name]!;
+      expect(built.errors).toBe(0);
+      expect(built.warnings).toBe(0);
+      expect(built.imports).toEqual([]);
+      expect(built.code).not.toMatch(/["'`]node:[a-z]|\brequire\s*\(/);
+    },
+  );
 
-  it.each(Object.keys(applications) as (keyof typeof applications)[])('keeps %s within its gzipped size limit', (name) => {
-    expect(bundles[name]!.gzippedBytes).toBeLessThanOrEqual(LIMITS[name].hardBytes);
-  });
+  it.each(Object.keys(applications) as (keyof typeof applications)[])(
+    'keeps %s within its gzipped size limit',
+    (name) => {
+      expect(bundles[name]!.gzippedBytes).toBeLessThanOrEqual(LIMITS[name].hardBytes);
+    },
+  );
 
   it('leaves the digest out of the applications that track no SLO', () => {
     for (const marker of DIGEST_MARKERS) {
@@ -99,6 +122,7 @@ describe('neutral bundles for Workers, built from the packed package', () => {
   });
 
   it('carries the digest where the SLO tracker needs it (so the markers above do detect it)', () => {
-    for (const marker of DIGEST_MARKERS) expect(bundles.sloEnergyLimits!.code.includes(marker), marker).toBe(true);
+    for (const marker of DIGEST_MARKERS)
+      expect(bundles.sloEnergyLimits!.code.includes(marker), marker).toBe(true);
   });
 });

@@ -23,7 +23,12 @@ interface Panel {
   readonly id: number;
   readonly type: string;
   readonly title: string;
-  readonly gridPos: { readonly h: number; readonly w: number; readonly x: number; readonly y: number };
+  readonly gridPos: {
+    readonly h: number;
+    readonly w: number;
+    readonly x: number;
+    readonly y: number;
+  };
   readonly targets?: readonly Target[];
 }
 
@@ -32,21 +37,38 @@ interface Dashboard {
   readonly title: string;
   readonly schemaVersion: number;
   readonly panels: readonly Panel[];
-  readonly templating: { readonly list: readonly { readonly name: string; readonly definition?: string }[] };
+  readonly templating: {
+    readonly list: readonly { readonly name: string; readonly definition?: string }[];
+  };
 }
 
-const text = readFileSync(new URL('../../examples/grafana/dashboard.json', import.meta.url), 'utf8');
+const text = readFileSync(
+  new URL('../../examples/grafana/dashboard.json', import.meta.url),
+  'utf8',
+);
 const dashboard = JSON.parse(text) as Dashboard;
-const expressions = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr ?? ''));
-const variableQueries = dashboard.templating.list.flatMap((variable) => (variable.definition === undefined ? [] : [variable.definition]));
+const expressions = dashboard.panels.flatMap((panel) =>
+  (panel.targets ?? []).map((target) => target.expr ?? ''),
+);
+const variableQueries = dashboard.templating.list.flatMap((variable) =>
+  variable.definition === undefined ? [] : [variable.definition],
+);
 
 /** Everything the exposition writes when every source is given and every family has samples. */
 function writtenNames(): Set<string> {
   const clock = new ManualClock(Date.UTC(2025, 6, 1));
-  const slo = new SLOTracker({ clock, objectives: { '/a': { p50Ms: 5, p95Ms: 10, p99Ms: 50, errorRate: 0.01 } } });
+  const slo = new SLOTracker({
+    clock,
+    objectives: { '/a': { p50Ms: 5, p95Ms: 10, p99Ms: 50, errorRate: 0.01 } },
+  });
   slo.record('/a', 3, { error: true });
   const source = new SteppedPowerSource(clock, 100);
-  const energy = new EnergyMonitor({ powerSource: source, clock, powerThresholdW: 50, sampleIntervalMs: 0 });
+  const energy = new EnergyMonitor({
+    powerSource: source,
+    clock,
+    powerThresholdW: 50,
+    sampleIntervalMs: 0,
+  });
   energy.startTracking();
   const lowPower = new LowPowerMode({ energy, minMeasurementMs: 0 });
   clock.advanceMs(20_000);
@@ -56,11 +78,14 @@ function writtenNames(): Set<string> {
   clock.advanceMs(20_000);
   const limiter = new EndpointRateLimiter({ clock });
   limiter.check('/agents/plan', 'c');
-  const parsed = parseExposition(renderPrometheus({ slo, energy, limits: limiter, lowPower, storeFaults: () => 0 }));
+  const parsed = parseExposition(
+    renderPrometheus({ slo, energy, limits: limiter, lowPower, storeFaults: () => 0 }),
+  );
   return new Set(parsed.samples.map((sample) => sample.name));
 }
 
-const metricNamesIn = (expression: string): string[] => expression.match(/\bgreenslo_[a-zA-Z0-9_]+/g) ?? [];
+const metricNamesIn = (expression: string): string[] =>
+  expression.match(/\bgreenslo_[a-zA-Z0-9_]+/g) ?? [];
 
 describe('examples/grafana/dashboard.json', () => {
   it('is a Grafana dashboard: valid JSON with a uid, unique panel ids and a query on every panel', () => {
@@ -87,12 +112,18 @@ describe('examples/grafana/dashboard.json', () => {
 
   it('shows latency quantiles against targets, error budget, burn rate, energy and CO2 per request and the rate-limited share', () => {
     const joined = expressions.join('\n');
-    expect(joined).toContain('histogram_quantile(0.95, sum by (endpoint, le) (rate(greenslo_request_duration_seconds_bucket{');
+    expect(joined).toContain(
+      'histogram_quantile(0.95, sum by (endpoint, le) (rate(greenslo_request_duration_seconds_bucket{',
+    );
     expect(joined).toContain('greenslo_slo_latency_objective_seconds{');
     expect(joined).toContain('greenslo_slo_error_budget_remaining_ratio{');
     expect(joined).toContain('greenslo_slo_burn_rate{');
-    expect(joined).toMatch(/rate\(greenslo_request_energy_joules_total\{[^}]*\}\[\$__rate_interval\]\)\) \/ sum\(rate\(greenslo_energy_requests_total/);
-    expect(joined).toMatch(/rate\(greenslo_request_co2_emissions_grams_total\{[^}]*\}\[\$__rate_interval\]\)\) \/ sum\(rate\(greenslo_energy_requests_total/);
+    expect(joined).toMatch(
+      /rate\(greenslo_request_energy_joules_total\{[^}]*\}\[\$__rate_interval\]\)\) \/ sum\(rate\(greenslo_energy_requests_total/,
+    );
+    expect(joined).toMatch(
+      /rate\(greenslo_request_co2_emissions_grams_total\{[^}]*\}\[\$__rate_interval\]\)\) \/ sum\(rate\(greenslo_energy_requests_total/,
+    );
     expect(joined).toContain('greenslo_rate_limit_decisions_total{job=~"$job",outcome="limited"}');
   });
 });
@@ -102,12 +133,24 @@ const promtool = findProgram('promtool', 'prometheus');
 describe.skipIf(promtool === undefined)('the dashboard queries judged by promtool', () => {
   it('are valid PromQL once Grafana has put in its variables', () => {
     const grafanaVariables = (expression: string): string =>
-      expression.replaceAll('$__rate_interval', '5m').replaceAll('$__range', '6h').replaceAll('$job', '.*').replaceAll('$endpoint', '.*');
-    const rules = expressions.map((expression, i) => `      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(grafanaVariables(expression))}`);
+      expression
+        .replaceAll('$__rate_interval', '5m')
+        .replaceAll('$__range', '6h')
+        .replaceAll('$job', '.*')
+        .replaceAll('$endpoint', '.*');
+    const rules = expressions.map(
+      (expression, i) =>
+        `      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(grafanaVariables(expression))}`,
+    );
     const folder = mkdtempSync(join(tmpdir(), 'greenslo-dashboard-'));
     try {
-      writeFileSync(join(folder, 'queries.yml'), `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
-      const result = spawnSync(promtool!, ['check', 'rules', join(folder, 'queries.yml')], { encoding: 'utf8' });
+      writeFileSync(
+        join(folder, 'queries.yml'),
+        `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`,
+      );
+      const result = spawnSync(promtool!, ['check', 'rules', join(folder, 'queries.yml')], {
+        encoding: 'utf8',
+      });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`SUCCESS: ${expressions.length} rules found`);

@@ -36,15 +36,22 @@ function parseLabels(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
   const pattern = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
   let match: RegExpExecArray | null;
-  while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) labels[match[1]!] = unescapeLabel(match[2]!);
+  while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null)
+    labels[match[1]!] = unescapeLabel(match[2]!);
   if (pattern.lastIndex !== text.length) throw new Error(`bad labels: {${text}}`);
   return labels;
 }
 
 function parseSample(line: string): ParsedSample {
-  const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})? (\S+)$/.exec(line);
+  const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})? (\S+)$/.exec(
+    line,
+  );
   if (match === null) throw new Error(`bad sample line: ${JSON.stringify(line)}`);
-  return { name: match[1]!, labels: match[2] === undefined ? {} : parseLabels(match[2]), value: parseValue(match[3]!) };
+  return {
+    name: match[1]!,
+    labels: match[2] === undefined ? {} : parseLabels(match[2]),
+    value: parseValue(match[3]!),
+  };
 }
 
 export function parseExposition(text: string): ParsedExposition {
@@ -69,14 +76,27 @@ export function parseExposition(text: string): ParsedExposition {
 }
 
 /** The samples named `name` whose labels include every label of `labels`. */
-export function samplesOf(parsed: ParsedExposition, name: string, labels: Readonly<Record<string, string>> = {}): ParsedSample[] {
-  return parsed.samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
+export function samplesOf(
+  parsed: ParsedExposition,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): ParsedSample[] {
+  return parsed.samples.filter(
+    (sample) =>
+      sample.name === name &&
+      Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
 }
 
 /** The value of the one sample named `name` with these labels; throws when there is not exactly one. */
-export function valueOf(parsed: ParsedExposition, name: string, labels: Readonly<Record<string, string>> = {}): number {
+export function valueOf(
+  parsed: ParsedExposition,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number {
   const found = samplesOf(parsed, name, labels);
-  if (found.length !== 1) throw new Error(`expected one ${name}${JSON.stringify(labels)}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${name}${JSON.stringify(labels)}, found ${found.length}`);
   return found[0]!.value;
 }
 

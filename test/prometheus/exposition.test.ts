@@ -9,13 +9,28 @@ import { EndpointRateLimiter } from '../../src/rate-limit/endpoint-rate-limiter.
 import { DEFAULT_LATENCY_BUCKETS_MS } from '../../src/slo/latency-histogram.js';
 import { SLOTracker } from '../../src/slo/slo-tracker.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { familyOf, parseExposition, samplesOf, valueOf, type ParsedExposition } from './exposition-parser.js';
-import { countAtOrUnder, latenciesMs, numpyPercentile, seededRandom, SteppedPowerSource } from './reference.js';
+import {
+  familyOf,
+  parseExposition,
+  samplesOf,
+  valueOf,
+  type ParsedExposition,
+} from './exposition-parser.js';
+import {
+  countAtOrUnder,
+  latenciesMs,
+  numpyPercentile,
+  seededRandom,
+  SteppedPowerSource,
+} from './reference.js';
 
 const START_MS = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HISTOGRAM = 'greenslo_request_duration_seconds';
 
-function trackerWith(objectives: ConstructorParameters<typeof SLOTracker>[0] = {}): { clock: ManualClock; slo: SLOTracker } {
+function trackerWith(objectives: ConstructorParameters<typeof SLOTracker>[0] = {}): {
+  clock: ManualClock;
+  slo: SLOTracker;
+} {
   const clock = new ManualClock(START_MS);
   return { clock, slo: new SLOTracker({ clock, objectives: {}, ...objectives }) };
 }
@@ -26,7 +41,12 @@ function render(options: Parameters<typeof renderPrometheus>[0]): ParsedExpositi
 
 /** The `le` values of an endpoint's buckets, as numbers of seconds, and their counts. */
 function bucketsOf(parsed: ParsedExposition, endpoint: string): Map<number, number> {
-  return new Map(samplesOf(parsed, `${HISTOGRAM}_bucket`, { endpoint }).map((sample) => [sample.labels.le === '+Inf' ? Infinity : Number(sample.labels.le), sample.value]));
+  return new Map(
+    samplesOf(parsed, `${HISTOGRAM}_bucket`, { endpoint }).map((sample) => [
+      sample.labels.le === '+Inf' ? Infinity : Number(sample.labels.le),
+      sample.value,
+    ]),
+  );
 }
 
 describe('renderPrometheus: the text format', () => {
@@ -35,27 +55,46 @@ describe('renderPrometheus: the text format', () => {
     slo.record('/a', 4);
     slo.record('/b', 40, { error: true });
     const energy = new EnergyMonitor({ powerSource: constantPower(50), clock });
-    const text = renderPrometheus({ slo, energy, limits: new EndpointRateLimiter({ clock }), lowPower: new LowPowerMode() });
+    const text = renderPrometheus({
+      slo,
+      energy,
+      limits: new EndpointRateLimiter({ clock }),
+      lowPower: new LowPowerMode(),
+    });
     const parsed = parseExposition(text);
     expect(parsed.duplicateTypes).toEqual([]);
-    for (const sample of parsed.samples) expect(familyOf(parsed, sample.name), sample.name).toBeDefined();
+    for (const sample of parsed.samples)
+      expect(familyOf(parsed, sample.name), sample.name).toBeDefined();
     for (const name of parsed.types.keys()) expect(parsed.helps.get(name), name).toBeTruthy();
     const lines = text.split('\n');
-    const firstSampleLine = (name: string): number => lines.findIndex((line) => line.startsWith(name) && !line.startsWith('#'));
-    for (const name of parsed.types.keys()) expect(lines.indexOf(`# TYPE ${name} ${parsed.types.get(name)}`)).toBeLessThan(firstSampleLine(name));
+    const firstSampleLine = (name: string): number =>
+      lines.findIndex((line) => line.startsWith(name) && !line.startsWith('#'));
+    for (const name of parsed.types.keys())
+      expect(lines.indexOf(`# TYPE ${name} ${parsed.types.get(name)}`)).toBeLessThan(
+        firstSampleLine(name),
+      );
   });
 
   it('names counters with _total and units with _seconds, _joules, _grams and _watts', () => {
     const { clock, slo } = trackerWith();
     slo.record('/a', 1);
-    const parsed = render({ slo, energy: new EnergyMonitor({ powerSource: constantPower(10), clock }), limits: new EndpointRateLimiter({ clock }) });
+    const parsed = render({
+      slo,
+      energy: new EnergyMonitor({ powerSource: constantPower(10), clock }),
+      limits: new EndpointRateLimiter({ clock }),
+    });
     for (const [name, type] of parsed.types) {
       if (type === 'counter') expect(name).toMatch(/_total$/);
       else expect(name).not.toMatch(/_total$/);
     }
     expect(parsed.types.get(HISTOGRAM)).toBe('histogram');
     expect([...parsed.types.keys()]).toEqual(
-      expect.arrayContaining(['greenslo_energy_joules_total', 'greenslo_co2_emissions_grams_total', 'greenslo_power_watts', 'greenslo_request_latency_window_seconds']),
+      expect.arrayContaining([
+        'greenslo_energy_joules_total',
+        'greenslo_co2_emissions_grams_total',
+        'greenslo_power_watts',
+        'greenslo_request_latency_window_seconds',
+      ]),
     );
   });
 
@@ -82,21 +121,33 @@ describe('renderPrometheus: the text format', () => {
   });
 
   it('rejects bad sources and options, naming them', () => {
-    expect(() => renderPrometheus({ maxEndpoints: -1 })).toThrow(new RangeError('renderPrometheus: `maxEndpoints` must be an integer >= 0, got -1.'));
+    expect(() => renderPrometheus({ maxEndpoints: -1 })).toThrow(
+      new RangeError('renderPrometheus: `maxEndpoints` must be an integer >= 0, got -1.'),
+    );
     expect(() => renderPrometheus({ maxEndpoints: 1.5 })).toThrow(RangeError);
     expect(() => renderPrometheus({ prefix: '9lives' })).toThrow(TypeError);
-    expect(() => renderPrometheus({ slo: {} as SLOTracker })).toThrow('renderPrometheus: `slo` must be an SLOTracker (an object with a histogram() method), got an object.');
-    expect(() => renderPrometheus({ storeFaults: 3 as unknown as () => number })).toThrow('renderPrometheus: `storeFaults` must be a function, got 3.');
-    expect(() => renderPrometheus({ storeFaults: () => Number.NaN })).toThrow('renderPrometheus: `storeFaults()` must be a finite number >= 0, got NaN.');
+    expect(() => renderPrometheus({ slo: {} as SLOTracker })).toThrow(
+      'renderPrometheus: `slo` must be an SLOTracker (an object with a histogram() method), got an object.',
+    );
+    expect(() => renderPrometheus({ storeFaults: 3 as unknown as () => number })).toThrow(
+      'renderPrometheus: `storeFaults` must be a function, got 3.',
+    );
+    expect(() => renderPrometheus({ storeFaults: () => Number.NaN })).toThrow(
+      'renderPrometheus: `storeFaults()` must be a finite number >= 0, got NaN.',
+    );
   });
 });
 
 describe('renderPrometheus: latency histogram and request counters', () => {
   it('has a bucket at every default bound and every objective threshold, in seconds', () => {
-    const { slo } = trackerWith({ objectives: { '/a': { p50Ms: 3, p95Ms: 7.5, p99Ms: 2000 }, '/b': { p95Ms: 42 } } });
+    const { slo } = trackerWith({
+      objectives: { '/a': { p50Ms: 3, p95Ms: 7.5, p99Ms: 2000 }, '/b': { p95Ms: 42 } },
+    });
     slo.record('/a', 1);
     const les = [...bucketsOf(render({ slo }), '/a').keys()];
-    const expectedMs = [...new Set([...DEFAULT_LATENCY_BUCKETS_MS, 3, 7.5, 2000, 42])].sort((a, b) => a - b);
+    const expectedMs = [...new Set([...DEFAULT_LATENCY_BUCKETS_MS, 3, 7.5, 2000, 42])].sort(
+      (a, b) => a - b,
+    );
     expect(les).toEqual([...expectedMs.map((ms) => ms / 1000), Infinity]);
   });
 
@@ -107,12 +158,21 @@ describe('renderPrometheus: latency histogram and request counters', () => {
     latencies.forEach((latencyMs, i) => slo.record('/search', latencyMs, { error: i % 97 === 0 }));
     const parsed = render({ slo });
     for (const [leSeconds, count] of bucketsOf(parsed, '/search')) {
-      expect(count, `le=${leSeconds}`).toBe(leSeconds === Infinity ? latencies.length : countAtOrUnder(latencies, leSeconds * 1000));
+      expect(count, `le=${leSeconds}`).toBe(
+        leSeconds === Infinity ? latencies.length : countAtOrUnder(latencies, leSeconds * 1000),
+      );
     }
     expect(valueOf(parsed, `${HISTOGRAM}_count`, { endpoint: '/search' })).toBe(latencies.length);
-    expect(valueOf(parsed, `${HISTOGRAM}_sum`, { endpoint: '/search' })).toBeCloseTo(latencies.reduce((sum, ms) => sum + ms, 0) / 1000, 9);
-    expect(valueOf(parsed, 'greenslo_requests_total', { endpoint: '/search' })).toBe(latencies.length);
-    expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '/search' })).toBe(latencies.filter((_, i) => i % 97 === 0).length);
+    expect(valueOf(parsed, `${HISTOGRAM}_sum`, { endpoint: '/search' })).toBeCloseTo(
+      latencies.reduce((sum, ms) => sum + ms, 0) / 1000,
+      9,
+    );
+    expect(valueOf(parsed, 'greenslo_requests_total', { endpoint: '/search' })).toBe(
+      latencies.length,
+    );
+    expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '/search' })).toBe(
+      latencies.filter((_, i) => i % 97 === 0).length,
+    );
   });
 
   it('keeps the bucket at a threshold equal to the requests within it, for any latencies (property)', () => {
@@ -124,12 +184,19 @@ describe('renderPrometheus: latency histogram and request counters', () => {
         (latencies, thresholdMs, errors) => {
           const { slo } = trackerWith({ objectives: { '/p': { p99Ms: thresholdMs } } });
           const recorded = [...latencies, thresholdMs];
-          recorded.forEach((latencyMs, i) => slo.record('/p', latencyMs, { error: errors[i % errors.length]! }));
+          recorded.forEach((latencyMs, i) =>
+            slo.record('/p', latencyMs, { error: errors[i % errors.length]! }),
+          );
           const parsed = render({ slo });
-          const atThreshold = samplesOf(parsed, `${HISTOGRAM}_bucket`, { endpoint: '/p', le: String(thresholdMs / 1000) });
+          const atThreshold = samplesOf(parsed, `${HISTOGRAM}_bucket`, {
+            endpoint: '/p',
+            le: String(thresholdMs / 1000),
+          });
           expect(atThreshold).toHaveLength(1);
           expect(atThreshold[0]!.value).toBe(countAtOrUnder(recorded, thresholdMs));
-          expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '/p' })).toBe(recorded.filter((_, i) => errors[i % errors.length]).length);
+          expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '/p' })).toBe(
+            recorded.filter((_, i) => errors[i % errors.length]).length,
+          );
         },
       ),
       { numRuns: 60 },
@@ -145,7 +212,12 @@ describe('renderPrometheus: windowed percentiles and objectives', () => {
     const parsed = render({ slo });
     for (const percentile of [50, 95, 99]) {
       const expectedSeconds = numpyPercentile(latencies.slice(-200), percentile) / 1000;
-      expect(valueOf(parsed, 'greenslo_request_latency_window_seconds', { endpoint: '/w', percentile: String(percentile) })).toBeCloseTo(expectedSeconds, 12);
+      expect(
+        valueOf(parsed, 'greenslo_request_latency_window_seconds', {
+          endpoint: '/w',
+          percentile: String(percentile),
+        }),
+      ).toBeCloseTo(expectedSeconds, 12);
     }
   });
 
@@ -157,14 +229,35 @@ describe('renderPrometheus: windowed percentiles and objectives', () => {
       clock.advanceMs(1200);
     }
     const parsed = render({ slo });
-    expect(valueOf(parsed, 'greenslo_slo_latency_objective_seconds', { endpoint: '/pay', percentile: '95' })).toBe(0.01);
-    expect(valueOf(parsed, 'greenslo_slo_error_rate_objective_ratio', { endpoint: '/pay' })).toBe(0.01);
+    expect(
+      valueOf(parsed, 'greenslo_slo_latency_objective_seconds', {
+        endpoint: '/pay',
+        percentile: '95',
+      }),
+    ).toBe(0.01);
+    expect(valueOf(parsed, 'greenslo_slo_error_rate_objective_ratio', { endpoint: '/pay' })).toBe(
+      0.01,
+    );
     expect(valueOf(parsed, 'greenslo_slo_compliant', { endpoint: '/pay' })).toBe(0);
-    expect(valueOf(parsed, 'greenslo_slo_error_budget_remaining_ratio', { endpoint: '/pay', slo: 'latency_p95' })).toBeCloseTo(1 - 20 / (0.05 * 200), 12);
-    expect(valueOf(parsed, 'greenslo_slo_error_budget_remaining_ratio', { endpoint: '/pay', slo: 'errors' })).toBeCloseTo(1 - 6 / (0.01 * 200), 12);
+    expect(
+      valueOf(parsed, 'greenslo_slo_error_budget_remaining_ratio', {
+        endpoint: '/pay',
+        slo: 'latency_p95',
+      }),
+    ).toBeCloseTo(1 - 20 / (0.05 * 200), 12);
+    expect(
+      valueOf(parsed, 'greenslo_slo_error_budget_remaining_ratio', {
+        endpoint: '/pay',
+        slo: 'errors',
+      }),
+    ).toBeCloseTo(1 - 6 / (0.01 * 200), 12);
     for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) {
-      expect(valueOf(parsed, 'greenslo_slo_burn_rate', { endpoint: '/pay', slo: 'latency_p95', window })).toBeCloseTo(20 / 200 / 0.05, 12);
-      expect(valueOf(parsed, 'greenslo_slo_burn_rate', { endpoint: '/pay', slo: 'errors', window })).toBeCloseTo(6 / 200 / 0.01, 12);
+      expect(
+        valueOf(parsed, 'greenslo_slo_burn_rate', { endpoint: '/pay', slo: 'latency_p95', window }),
+      ).toBeCloseTo(20 / 200 / 0.05, 12);
+      expect(
+        valueOf(parsed, 'greenslo_slo_burn_rate', { endpoint: '/pay', slo: 'errors', window }),
+      ).toBeCloseTo(6 / 200 / 0.01, 12);
     }
   });
 
@@ -182,8 +275,12 @@ describe('renderPrometheus: windowed percentiles and objectives', () => {
     const { slo } = trackerWith({ objectives: { '/strict': { errorRate: 0 } } });
     slo.record('/strict', 1, { error: true });
     const text = renderPrometheus({ slo });
-    expect(text).toContain('greenslo_slo_burn_rate{endpoint="/strict",slo="errors",window="5m"} +Inf\n');
-    expect(text).toContain('greenslo_slo_error_budget_remaining_ratio{endpoint="/strict",slo="errors"} -Inf\n');
+    expect(text).toContain(
+      'greenslo_slo_burn_rate{endpoint="/strict",slo="errors",window="5m"} +Inf\n',
+    );
+    expect(text).toContain(
+      'greenslo_slo_error_budget_remaining_ratio{endpoint="/strict",slo="errors"} -Inf\n',
+    );
   });
 
   it('writes every series the rules file queries, under the same names and le values', () => {
@@ -192,10 +289,14 @@ describe('renderPrometheus: windowed percentiles and objectives', () => {
     slo.record('/a', 3);
     slo.record('/b', 3);
     const parsed = render({ slo });
-    const selectors = [...prometheusRules(objectives).matchAll(/(greenslo_[a-z_]+)\{([^}]*)\}\[5m\]/g)];
+    const selectors = [
+      ...prometheusRules(objectives).matchAll(/(greenslo_[a-z_]+)\{([^}]*)\}\[5m\]/g),
+    ];
     expect(selectors.length).toBeGreaterThan(0);
     for (const [, name, labelText] of selectors) {
-      const labels = Object.fromEntries([...labelText!.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!, match[2]!]));
+      const labels = Object.fromEntries(
+        [...labelText!.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!, match[2]!]),
+      );
       expect(samplesOf(parsed, name!, labels), `${name}{${labelText}}`).toHaveLength(1);
     }
   });
@@ -214,15 +315,30 @@ describe('renderPrometheus: bounded cardinality', () => {
     }
     slo.record('/judged', 40);
     const parsed = render({ slo, maxEndpoints: 3 });
-    const written = new Set(samplesOf(parsed, 'greenslo_requests_total').map((sample) => sample.labels.endpoint));
+    const written = new Set(
+      samplesOf(parsed, 'greenslo_requests_total').map((sample) => sample.labels.endpoint),
+    );
     expect(written).toEqual(new Set(['/judged', '/e0', '/e1', '__overflow__']));
-    const folded = ['/e2', '/e3', '/e4', '/e5', '/e6', '/e7'].flatMap((endpoint) => recorded.get(endpoint)!);
-    expect(valueOf(parsed, 'greenslo_requests_total', { endpoint: '__overflow__' })).toBe(folded.length);
-    expect(valueOf(parsed, `${HISTOGRAM}_bucket`, { endpoint: '__overflow__', le: '0.05' })).toBe(countAtOrUnder(folded, 50));
+    const folded = ['/e2', '/e3', '/e4', '/e5', '/e6', '/e7'].flatMap((endpoint) =>
+      recorded.get(endpoint)!,
+    );
+    expect(valueOf(parsed, 'greenslo_requests_total', { endpoint: '__overflow__' })).toBe(
+      folded.length,
+    );
+    expect(valueOf(parsed, `${HISTOGRAM}_bucket`, { endpoint: '__overflow__', le: '0.05' })).toBe(
+      countAtOrUnder(folded, 50),
+    );
     const foldedErrors = [...Array(400).keys()].filter((i) => i % 9 === 0 && i % 8 >= 2).length;
-    expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '__overflow__' })).toBe(foldedErrors);
-    expect(samplesOf(parsed, 'greenslo_request_latency_window_seconds', { endpoint: '__overflow__' })).toEqual([]);
-    const total = samplesOf(parsed, 'greenslo_requests_total').reduce((sum, sample) => sum + sample.value, 0);
+    expect(valueOf(parsed, 'greenslo_request_errors_total', { endpoint: '__overflow__' })).toBe(
+      foldedErrors,
+    );
+    expect(
+      samplesOf(parsed, 'greenslo_request_latency_window_seconds', { endpoint: '__overflow__' }),
+    ).toEqual([]);
+    const total = samplesOf(parsed, 'greenslo_requests_total').reduce(
+      (sum, sample) => sum + sample.value,
+      0,
+    );
     expect(total).toBe(401);
   });
 
@@ -231,7 +347,12 @@ describe('renderPrometheus: bounded cardinality', () => {
     for (const endpoint of ['/a', '/b', '/c', '/d']) slo.record(endpoint, 1);
     expect(slo.endpoints()).toContain('__overflow__');
     const parsed = render({ slo, maxEndpoints: 1 });
-    expect(samplesOf(parsed, 'greenslo_requests_total').map((sample) => [sample.labels.endpoint, sample.value])).toEqual([
+    expect(
+      samplesOf(parsed, 'greenslo_requests_total').map((sample) => [
+        sample.labels.endpoint,
+        sample.value,
+      ]),
+    ).toEqual([
       ['/a', 1],
       ['__overflow__', 3],
     ]);
@@ -241,7 +362,13 @@ describe('renderPrometheus: bounded cardinality', () => {
 describe('renderPrometheus: energy, low-power mode and rate limits', () => {
   it('writes energy in joules, CO2 in grams, power in watts, requests tracked and the power source', () => {
     const clock = new ManualClock(START_MS);
-    const energy = new EnergyMonitor({ powerSource: constantPower(80, { name: 'rack "B"' }), clock, carbonIntensityGPerKWh: 400, pue: 1.5, sampleIntervalMs: 0 });
+    const energy = new EnergyMonitor({
+      powerSource: constantPower(80, { name: 'rack "B"' }),
+      clock,
+      carbonIntensityGPerKWh: 400,
+      pue: 1.5,
+      sampleIntervalMs: 0,
+    });
     energy.startTracking();
     clock.advanceMs(10_000); // 10 s idle
     const first = energy.beginRequest();
@@ -252,11 +379,17 @@ describe('renderPrometheus: energy, low-power mode and rate limits', () => {
     const totalJ = 80 * 20;
     const gramsPerJoule = (400 * 1.5) / 3.6e6;
     expect(valueOf(parsed, 'greenslo_energy_joules_total')).toBeCloseTo(totalJ, 9);
-    expect(valueOf(parsed, 'greenslo_co2_emissions_grams_total')).toBeCloseTo(totalJ * gramsPerJoule, 12);
+    expect(valueOf(parsed, 'greenslo_co2_emissions_grams_total')).toBeCloseTo(
+      totalJ * gramsPerJoule,
+      12,
+    );
     expect(valueOf(parsed, 'greenslo_energy_unattributed_joules_total')).toBeCloseTo(80 * 15, 9);
     expect(valueOf(parsed, 'greenslo_energy_requests_total')).toBe(1);
     expect(valueOf(parsed, 'greenslo_request_energy_joules_total')).toBeCloseTo(80 * 5, 9);
-    expect(valueOf(parsed, 'greenslo_request_co2_emissions_grams_total')).toBeCloseTo(80 * 5 * gramsPerJoule, 12);
+    expect(valueOf(parsed, 'greenslo_request_co2_emissions_grams_total')).toBeCloseTo(
+      80 * 5 * gramsPerJoule,
+      12,
+    );
     expect(valueOf(parsed, 'greenslo_energy_requests_in_flight')).toBe(0);
     expect(valueOf(parsed, 'greenslo_power_watts')).toBeCloseTo(80, 9);
     expect(valueOf(parsed, 'greenslo_energy_info', { power_source: 'rack "B"' })).toBe(1);
@@ -266,7 +399,13 @@ describe('renderPrometheus: energy, low-power mode and rate limits', () => {
   it('writes the power threshold and whether the windowed power is over it', () => {
     const clock = new ManualClock(START_MS);
     const source = new SteppedPowerSource(clock, 50);
-    const energy = new EnergyMonitor({ powerSource: source, clock, powerThresholdW: 100, powerWindowMs: 1000, sampleIntervalMs: 0 });
+    const energy = new EnergyMonitor({
+      powerSource: source,
+      clock,
+      powerThresholdW: 100,
+      powerWindowMs: 1000,
+      sampleIntervalMs: 0,
+    });
     energy.startTracking();
     source.setWatts(150);
     clock.advanceMs(2000);
@@ -296,17 +435,42 @@ describe('renderPrometheus: energy, low-power mode and rate limits', () => {
 
   it('counts rate-limit decisions per rule and outcome, and the store faults the application counted', () => {
     const clock = new ManualClock(START_MS);
-    const limiter = new EndpointRateLimiter({ clock, rules: { '/agents/plan': { rate: 10, perSeconds: 60 }, '/health/*': 'unlimited' } });
+    const limiter = new EndpointRateLimiter({
+      clock,
+      rules: { '/agents/plan': { rate: 10, perSeconds: 60 }, '/health/*': 'unlimited' },
+    });
     for (let i = 0; i < 13; i++) limiter.check('/agents/plan', 'client-1');
     for (let i = 0; i < 4; i++) limiter.check('/health/live', 'client-1');
     let faults = 2;
     const parsed = render({ limits: limiter, storeFaults: () => faults });
-    expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/agents/plan', outcome: 'allowed' })).toBe(10);
-    expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/agents/plan', outcome: 'limited' })).toBe(3);
-    expect(valueOf(parsed, 'greenslo_rate_limit_decisions_total', { rule: '/health/*', outcome: 'allowed' })).toBe(4);
-    expect(samplesOf(parsed, 'greenslo_rate_limit_decisions_total').map((sample) => sample.labels.rule)).not.toContain('default'); // no default rule
+    expect(
+      valueOf(parsed, 'greenslo_rate_limit_decisions_total', {
+        rule: '/agents/plan',
+        outcome: 'allowed',
+      }),
+    ).toBe(10);
+    expect(
+      valueOf(parsed, 'greenslo_rate_limit_decisions_total', {
+        rule: '/agents/plan',
+        outcome: 'limited',
+      }),
+    ).toBe(3);
+    expect(
+      valueOf(parsed, 'greenslo_rate_limit_decisions_total', {
+        rule: '/health/*',
+        outcome: 'allowed',
+      }),
+    ).toBe(4);
+    expect(
+      samplesOf(parsed, 'greenslo_rate_limit_decisions_total').map((sample) => sample.labels.rule),
+    ).not.toContain('default'); // no default rule
     expect(valueOf(parsed, 'greenslo_rate_limit_store_faults_total')).toBe(2);
     faults = 5;
-    expect(valueOf(render({ limits: limiter, storeFaults: () => faults }), 'greenslo_rate_limit_store_faults_total')).toBe(5);
+    expect(
+      valueOf(
+        render({ limits: limiter, storeFaults: () => faults }),
+        'greenslo_rate_limit_store_faults_total',
+      ),
+    ).toBe(5);
   });
 });

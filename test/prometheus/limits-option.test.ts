@@ -16,7 +16,10 @@ const START_MS = Date.UTC(2025, 0, 6, 9, 0, 0);
 const DECISIONS = 'greenslo_rate_limit_decisions_total';
 
 function limitsWithTraffic(): EndpointRateLimiter {
-  const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS), rules: { '/agents/plan': { rate: 2, perSeconds: 60 } } });
+  const limits = new EndpointRateLimiter({
+    clock: new ManualClock(START_MS),
+    rules: { '/agents/plan': { rate: 2, perSeconds: 60 } },
+  });
   for (let i = 0; i < 3; i++) limits.check('/agents/plan', 'client');
   return limits;
 }
@@ -49,12 +52,22 @@ describe('the rate limiter is `limits` everywhere', () => {
     const limits = limitsWithTraffic();
     for (let i = 0; i < 5; i++) limits.check('/unmatched', 'client');
     const parsed = parseExposition(renderPrometheus({ limits }));
-    expect(samplesOf(parsed, DECISIONS).map((sample) => sample.labels.rule)).not.toContain('default');
-    expect(createStatusPage({ limits, clock: new ManualClock(START_MS) }).snapshot().rateLimits!.rules.map((rule) => rule.rule)).toEqual(['/agents/plan']);
+    expect(samplesOf(parsed, DECISIONS).map((sample) => sample.labels.rule)).not.toContain(
+      'default',
+    );
+    expect(
+      createStatusPage({ limits, clock: new ManualClock(START_MS) })
+        .snapshot()
+        .rateLimits!.rules.map((rule) => rule.rule),
+    ).toEqual(['/agents/plan']);
   });
 
   it('writes rule="default" when a default rule was given', () => {
-    const limits = new EndpointRateLimiter({ clock: new ManualClock(START_MS), rules: {}, default: { rate: 1, perSeconds: 60 } });
+    const limits = new EndpointRateLimiter({
+      clock: new ManualClock(START_MS),
+      rules: {},
+      default: { rate: 1, perSeconds: 60 },
+    });
     limits.check('/unmatched', 'client');
     limits.check('/unmatched', 'client');
     const parsed = parseExposition(renderPrometheus({ limits }));
@@ -66,17 +79,33 @@ describe('unknown option keys', () => {
   const slo = new SLOTracker({ clock: new ManualClock(START_MS) });
 
   it('are refused by renderPrometheus, collectInto and prometheusRules, with the closest known key', () => {
-    expect(() => renderPrometheus({ slo, prefx: 'app_' } as never)).toThrow(/^renderPrometheus: `prefx` is not an option \(did you mean `prefix`\?\)/);
-    expect(() => collectInto(new Registry(), { slo, recorded: new Map() } as never)).toThrow(/^collectInto: `recorded` is not an option/);
-    expect(() => collectInto(new Registry(), { slo }, { maxEndpoint: 3 } as never)).toThrow(/`maxEndpoint` is not an option \(did you mean `maxEndpoints`\?\)/);
-    expect(() => prometheusRules({}, { perod: '7d' } as never)).toThrow(/^prometheusRules: `perod` is not an option \(did you mean `period`\?\)/);
+    expect(() => renderPrometheus({ slo, prefx: 'app_' } as never)).toThrow(
+      /^renderPrometheus: `prefx` is not an option \(did you mean `prefix`\?\)/,
+    );
+    expect(() => collectInto(new Registry(), { slo, recorded: new Map() } as never)).toThrow(
+      /^collectInto: `recorded` is not an option/,
+    );
+    expect(() => collectInto(new Registry(), { slo }, { maxEndpoint: 3 } as never)).toThrow(
+      /`maxEndpoint` is not an option \(did you mean `maxEndpoints`\?\)/,
+    );
+    expect(() => prometheusRules({}, { perod: '7d' } as never)).toThrow(
+      /^prometheusRules: `perod` is not an option \(did you mean `period`\?\)/,
+    );
   });
 
   it('are refused by the metrics, health and status endpoints and by normalizeClientAddress', () => {
-    expect(() => createMetricsEndpoint({ slo, path: '/metrics' } as never)).toThrow(/^metricsHandler: `path` is not an option/);
-    expect(() => createHealthEndpoints({ timeout: 10 } as never)).toThrow(/^healthHandlers: `timeout` is not an option \(did you mean `timeoutMs`\?\)/);
-    expect(() => createStatusPage({ slo, refreshSecond: 5 } as never)).toThrow(/^statusPage: `refreshSecond` is not an option \(did you mean `refreshSeconds`\?\)/);
-    expect(() => normalizeClientAddress('2001:db8::1', { prefixLength: 64 } as never)).toThrow(/^normalizeClientAddress: `prefixLength` is not an option/);
+    expect(() => createMetricsEndpoint({ slo, path: '/metrics' } as never)).toThrow(
+      /^metricsHandler: `path` is not an option/,
+    );
+    expect(() => createHealthEndpoints({ timeout: 10 } as never)).toThrow(
+      /^healthHandlers: `timeout` is not an option \(did you mean `timeoutMs`\?\)/,
+    );
+    expect(() => createStatusPage({ slo, refreshSecond: 5 } as never)).toThrow(
+      /^statusPage: `refreshSecond` is not an option \(did you mean `refreshSeconds`\?\)/,
+    );
+    expect(() => normalizeClientAddress('2001:db8::1', { prefixLength: 64 } as never)).toThrow(
+      /^normalizeClientAddress: `prefixLength` is not an option/,
+    );
     expect(normalizeClientAddress('2001:db8::1', { ipv6PrefixLength: 64 })).toBe('2001:db8::/64');
   });
 });
@@ -87,10 +116,16 @@ describe('clock readings of the status page and the health endpoint', () => {
       let fault: number | undefined;
       const manual = new ManualClock(START_MS);
       const clock = { nowMs: () => fault ?? manual.nowMs() };
-      const page = createStatusPage({ slo: new SLOTracker({ clock }), limits: limitsWithTraffic(), clock });
+      const page = createStatusPage({
+        slo: new SLOTracker({ clock }),
+        limits: limitsWithTraffic(),
+        clock,
+      });
       const health = createHealthEndpoints({ clock });
       fault = reading;
-      expect(() => page.respond('json')).toThrow(/^statusPage: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/);
+      expect(() => page.respond('json')).toThrow(
+        /^statusPage: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/,
+      );
       expect(() => health.health()).toThrow(/^healthHandlers: `clock\.nowMs\(\)` must return/);
       fault = undefined;
       expect(page.respond('json').status).toBe(200);

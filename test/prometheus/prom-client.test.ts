@@ -26,18 +26,27 @@ function service() {
   clock.advanceMs(60_000);
   const limiter = new EndpointRateLimiter({ clock });
   for (let i = 0; i < 12; i++) limiter.check('/agents/plan', 'c');
-  return { clock, sources: { slo, energy, limits: limiter, lowPower: new LowPowerMode({ energy }) } };
+  return {
+    clock,
+    sources: { slo, energy, limits: limiter, lowPower: new LowPowerMode({ energy }) },
+  };
 }
 
 /** The application's own metrics, registered before greenslo's. */
 function applicationRegistry(): Registry {
   const registry = new Registry();
   new Counter({ name: 'app_orders_total', help: 'Orders placed.', registers: [registry] }).inc(3);
-  new Histogram({ name: 'app_db_seconds', help: 'Database time.', buckets: [0.1, 1], registers: [registry] }).observe(0.2);
+  new Histogram({
+    name: 'app_db_seconds',
+    help: 'Database time.',
+    buckets: [0.1, 1],
+    registers: [registry],
+  }).observe(0.2);
   return registry;
 }
 
-const lineOf = (sample: ParsedSample): string => `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort())} ${sample.value}`;
+const lineOf = (sample: ParsedSample): string =>
+  `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort())} ${sample.value}`;
 
 describe('collectInto on a real prom-client Registry', () => {
   it("writes greenslo's metrics beside the application's, with the same samples as renderPrometheus", async () => {
@@ -48,7 +57,9 @@ describe('collectInto on a real prom-client Registry', () => {
     expect(valueOf(scraped, 'app_orders_total')).toBe(3);
     expect(valueOf(scraped, 'app_db_seconds_count')).toBe(1);
     const rendered = parseExposition(renderPrometheus(sources));
-    const greensloLines = scraped.samples.filter((sample) => sample.name.startsWith('greenslo_')).map(lineOf);
+    const greensloLines = scraped.samples
+      .filter((sample) => sample.name.startsWith('greenslo_'))
+      .map(lineOf);
     expect(greensloLines.sort()).toEqual(rendered.samples.map(lineOf).sort());
     for (const [name, type] of rendered.types) expect(scraped.types.get(name), name).toBe(type);
   });
@@ -66,8 +77,13 @@ describe('collectInto on a real prom-client Registry', () => {
     clock.advanceMs(1000);
     const second = parseExposition(await registry.metrics());
     expect(collections).toBe(2);
-    expect(valueOf(second, 'greenslo_requests_total', { endpoint: '/api' })).toBe(valueOf(first, 'greenslo_requests_total', { endpoint: '/api' }) + 1);
-    expect(valueOf(second, 'greenslo_energy_joules_total')).toBeCloseTo(valueOf(first, 'greenslo_energy_joules_total') + 42, 9);
+    expect(valueOf(second, 'greenslo_requests_total', { endpoint: '/api' })).toBe(
+      valueOf(first, 'greenslo_requests_total', { endpoint: '/api' }) + 1,
+    );
+    expect(valueOf(second, 'greenslo_energy_joules_total')).toBeCloseTo(
+      valueOf(first, 'greenslo_energy_joules_total') + 42,
+      9,
+    );
   });
 
   it('also answers getMetricsAsJSON, getSingleMetricAsString and resetMetrics, which leaves the counts alone', async () => {
@@ -77,10 +93,18 @@ describe('collectInto on a real prom-client Registry', () => {
     const json = await registry.getMetricsAsJSON();
     const requests = json.find((metric) => metric.name === 'greenslo_requests_total')!;
     expect(requests.type).toBe('counter');
-    expect(requests.values.find((value) => value.labels.endpoint === '/api')!.value).toBe(sources.slo.histogram('/api')!.count);
-    expect(await registry.getSingleMetricAsString('greenslo_power_watts')).toMatch(/^# HELP greenslo_power_watts .+\n# TYPE greenslo_power_watts gauge\ngreenslo_power_watts 42$/);
+    expect(requests.values.find((value) => value.labels.endpoint === '/api')!.value).toBe(
+      sources.slo.histogram('/api')!.count,
+    );
+    expect(await registry.getSingleMetricAsString('greenslo_power_watts')).toMatch(
+      /^# HELP greenslo_power_watts .+\n# TYPE greenslo_power_watts gauge\ngreenslo_power_watts 42$/,
+    );
     registry.resetMetrics();
-    expect(valueOf(parseExposition(await registry.metrics()), 'greenslo_requests_total', { endpoint: '/api' })).toBe(sources.slo.histogram('/api')!.count);
+    expect(
+      valueOf(parseExposition(await registry.metrics()), 'greenslo_requests_total', {
+        endpoint: '/api',
+      }),
+    ).toBe(sources.slo.histogram('/api')!.count);
   });
 
   it("applies the registry's default labels, and writes OpenMetrics on an OpenMetrics registry", async () => {
@@ -88,15 +112,24 @@ describe('collectInto on a real prom-client Registry', () => {
     const registry = applicationRegistry();
     collectInto(registry, sources);
     registry.setDefaultLabels({ instance: 'web-1' });
-    expect(valueOf(parseExposition(await registry.metrics()), 'greenslo_requests_total', { endpoint: '/api', instance: 'web-1' })).toBeGreaterThan(0);
+    expect(
+      valueOf(parseExposition(await registry.metrics()), 'greenslo_requests_total', {
+        endpoint: '/api',
+        instance: 'web-1',
+      }),
+    ).toBeGreaterThan(0);
     const openMetricsRegistry = new Registry<OpenMetricsContentType>();
     openMetricsRegistry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     openMetricsRegistry.setDefaultLabels({ instance: 'web-1' });
     collectInto(openMetricsRegistry, sources);
     const openMetrics = await openMetricsRegistry.metrics();
     expect(openMetrics).toContain('# TYPE greenslo_requests counter\n');
-    expect(openMetrics).toMatch(/\ngreenslo_requests_total\{endpoint="\/api",instance="web-1"\} \d+\n/);
-    expect(openMetrics).toMatch(/\ngreenslo_request_duration_seconds_bucket\{endpoint="\/api",le="0\.05",instance="web-1"\} \d+\n/);
+    expect(openMetrics).toMatch(
+      /\ngreenslo_requests_total\{endpoint="\/api",instance="web-1"\} \d+\n/,
+    );
+    expect(openMetrics).toMatch(
+      /\ngreenslo_request_duration_seconds_bucket\{endpoint="\/api",le="0\.05",instance="web-1"\} \d+\n/,
+    );
   });
 
   it('returns a function that removes its metrics, and registers nothing when a name is taken', async () => {
@@ -104,17 +137,36 @@ describe('collectInto on a real prom-client Registry', () => {
     const registry = applicationRegistry();
     const remove = collectInto(registry, sources);
     remove();
-    expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual(['app_orders_total', 'app_db_seconds']);
-    new Counter({ name: 'greenslo_rate_limit_decisions_total', help: 'taken', registers: [registry] });
-    expect(() => collectInto(registry, sources)).toThrow('A metric with the name greenslo_rate_limit_decisions_total has already been registered.');
-    expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual(['app_orders_total', 'app_db_seconds', 'greenslo_rate_limit_decisions_total']);
+    expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual([
+      'app_orders_total',
+      'app_db_seconds',
+    ]);
+    new Counter({
+      name: 'greenslo_rate_limit_decisions_total',
+      help: 'taken',
+      registers: [registry],
+    });
+    expect(() => collectInto(registry, sources)).toThrow(
+      'A metric with the name greenslo_rate_limit_decisions_total has already been registered.',
+    );
+    expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual([
+      'app_orders_total',
+      'app_db_seconds',
+      'greenslo_rate_limit_decisions_total',
+    ]);
     collectInto(registry, sources, { prefix: 'green_' });
-    expect(valueOf(parseExposition(await registry.metrics()), 'green_requests_total', { endpoint: '/api' })).toBeGreaterThan(0);
+    expect(
+      valueOf(parseExposition(await registry.metrics()), 'green_requests_total', {
+        endpoint: '/api',
+      }),
+    ).toBeGreaterThan(0);
   });
 
   it('rejects what is not a registry or a source', () => {
     expect(() => collectInto({} as Registry, {})).toThrow(TypeError);
-    expect(() => collectInto(new Registry(), { energy: { metrics: 1 } as never })).toThrow('collectInto: `energy` must be an EnergyMonitor (an object with a metrics() method), got an object.');
+    expect(() => collectInto(new Registry(), { energy: { metrics: 1 } as never })).toThrow(
+      'collectInto: `energy` must be an EnergyMonitor (an object with a metrics() method), got an object.',
+    );
     expect(() => collectInto(new Registry(), {}, { maxEndpoints: Number.NaN })).toThrow(RangeError);
   });
 });
@@ -125,7 +177,10 @@ describe.skipIf(promtool === undefined)('collectInto judged by promtool check me
   it("reports no problem for the registry's combined text", async () => {
     const registry = applicationRegistry();
     collectInto(registry, service().sources);
-    const result = spawnSync(promtool!, ['check', 'metrics'], { input: await registry.metrics(), encoding: 'utf8' });
+    const result = spawnSync(promtool!, ['check', 'metrics'], {
+      input: await registry.metrics(),
+      encoding: 'utf8',
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -29,7 +29,10 @@ function busyService() {
   const lowPower = new LowPowerMode({ energy });
   const limiter = new EndpointRateLimiter({ clock });
   const random = seededRandom(2025);
-  const endpoints = [...Object.keys(OBJECTIVES), ...Array.from({ length: 33 }, (_, i) => `/items/${i}${i % 5 === 0 ? ' "v2"\\x' : ''}`)];
+  const endpoints = [
+    ...Object.keys(OBJECTIVES),
+    ...Array.from({ length: 33 }, (_, i) => `/items/${i}${i % 5 === 0 ? ' "v2"\\x' : ''}`),
+  ];
   const recorded = new Map<string, number[]>();
   energy.startTracking();
   for (let i = 0; i < 20_000; i++) {
@@ -51,7 +54,13 @@ function busyService() {
 
 describe.skipIf(promtool === undefined)('renderPrometheus judged by promtool check metrics', () => {
   const service = busyService();
-  const text = renderPrometheus({ slo: service.slo, energy: service.energy, limits: service.limiter, lowPower: service.lowPower, storeFaults: () => 3 });
+  const text = renderPrometheus({
+    slo: service.slo,
+    energy: service.energy,
+    limits: service.limiter,
+    lowPower: service.lowPower,
+    storeFaults: () => 3,
+  });
 
   it('reports no problem for the text of a busy service', () => {
     const result = spawnSync(promtool!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
@@ -71,10 +80,15 @@ describe.skipIf(promtool === undefined)('renderPrometheus judged by promtool che
         const thresholdMs = objective[`${kind}Ms`];
         if (thresholdMs === undefined) continue;
         const own = rates.find((rate) => rate.kind === kind)!.windows['3d'];
-        const bucket = valueOf(parsed, 'greenslo_request_duration_seconds_bucket', { endpoint, le: String(thresholdMs / 1000) });
+        const bucket = valueOf(parsed, 'greenslo_request_duration_seconds_bucket', {
+          endpoint,
+          le: String(thresholdMs / 1000),
+        });
         expect(bucket, `${endpoint} ${kind}`).toBe(countAtOrUnder(latencies, thresholdMs));
         expect(bucket, `${endpoint} ${kind}`).toBe(own.totalCount - own.badCount);
-        expect(valueOf(parsed, 'greenslo_request_duration_seconds_count', { endpoint })).toBe(own.totalCount);
+        expect(valueOf(parsed, 'greenslo_request_duration_seconds_count', { endpoint })).toBe(
+          own.totalCount,
+        );
         checked++;
       }
     }

@@ -19,7 +19,10 @@ export function seededRandom(seed: number): () => number {
 
 /** Latencies in milliseconds, rounded to 0.1 ms so that some fall exactly on bucket bounds. */
 export function latenciesMs(random: () => number, count: number, medianMs: number): number[] {
-  return Array.from({ length: count }, () => Math.round(medianMs * Math.exp(0.8 * (random() * 2 - 1) * 2) * 10) / 10);
+  return Array.from(
+    { length: count },
+    () => Math.round(medianMs * Math.exp(0.8 * (random() * 2 - 1) * 2) * 10) / 10,
+  );
 }
 
 /** Linear interpolation between closest ranks (numpy's default), `p` from 0 to 100. */

@@ -22,21 +22,32 @@ describe('prometheusRules', () => {
 
   it('counts a latency objective from the histogram bucket at its threshold in seconds', () => {
     const rules = prometheusRules({ '/metrics': { p99Ms: 50 } });
-    expect(rules).toContain('greenslo_request_duration_seconds_bucket{endpoint="/metrics",le="0.05"}[5m]');
+    expect(rules).toContain(
+      'greenslo_request_duration_seconds_bucket{endpoint="/metrics",le="0.05"}[5m]',
+    );
     expect(rules).toContain('(14.4 * 0.01)');
   });
 
   it('derives the burn-rate factors from the period (2 %, 5 %, 10 %, 10 % of the budget)', () => {
     const thirtyDays = prometheusRules({ '/a': { errorRate: 0.001 } });
-    for (const factor of ['(14.4 * 0.001)', '(6 * 0.001)', '(3 * 0.001)', '(1 * 0.001)']) expect(thirtyDays).toContain(factor);
+    for (const factor of ['(14.4 * 0.001)', '(6 * 0.001)', '(3 * 0.001)', '(1 * 0.001)'])
+      expect(thirtyDays).toContain(factor);
     const fourWeeks = prometheusRules({ '/a': { errorRate: 0.001 } }, { period: '4w' });
     // 672 hours: 2 % x 672 / 1 = 13.44; 5 % x 672 / 6 = 5.6; 10 % x 672 / 24 = 2.8; 10 % x 672 / 72 = 0.9333... (12 digits)
-    for (const factor of ['(13.44 * 0.001)', '(5.6 * 0.001)', '(2.8 * 0.001)', '(0.933333333333 * 0.001)']) expect(fourWeeks).toContain(factor);
+    for (const factor of [
+      '(13.44 * 0.001)',
+      '(5.6 * 0.001)',
+      '(2.8 * 0.001)',
+      '(0.933333333333 * 0.001)',
+    ])
+      expect(fourWeeks).toContain(factor);
   });
 
   it('uses the metric prefix it is given', () => {
     const rules = prometheusRules({ '/a': { errorRate: 0.01 } }, { prefix: 'shop_' });
-    expect(rules).toContain('sum(rate(shop_request_errors_total{endpoint="/a"}[1h])) / sum(rate(shop_requests_total{endpoint="/a"}[1h]))');
+    expect(rules).toContain(
+      'sum(rate(shop_request_errors_total{endpoint="/a"}[1h])) / sum(rate(shop_requests_total{endpoint="/a"}[1h]))',
+    );
     expect(rules).toContain('record: endpoint:shop_slo_error_ratio:rate1h');
   });
 
@@ -51,9 +62,15 @@ describe('prometheusRules', () => {
   });
 
   it('rejects a bad period, prefix or objective, naming it', () => {
-    expect(() => prometheusRules(objectives, { period: '30 days' })).toThrow(new RangeError("prometheusRules: `period` must be a duration such as '30d', '4w' or '720h', got \"30 days\"."));
+    expect(() => prometheusRules(objectives, { period: '30 days' })).toThrow(
+      new RangeError(
+        "prometheusRules: `period` must be a duration such as '30d', '4w' or '720h', got \"30 days\".",
+      ),
+    );
     expect(() => prometheusRules(objectives, { prefix: 'bad-prefix' })).toThrow(TypeError);
-    expect(() => prometheusRules({ '/a': { p95Ms: -1 } })).toThrow('prometheusRules: `objectives["/a"].p95Ms` must be a finite number > 0, got -1.');
+    expect(() => prometheusRules({ '/a': { p95Ms: -1 } })).toThrow(
+      'prometheusRules: `objectives["/a"].p95Ms` must be a finite number > 0, got -1.',
+    );
     expect(() => prometheusRules({ '/a': { errorRate: 1 } })).toThrow(RangeError);
   });
 });
@@ -65,13 +82,24 @@ interface Series {
   readonly values: string;
 }
 
-function promtoolTest(rules: string, inputSeries: readonly Series[], alertTests: readonly object[]): void {
+function promtoolTest(
+  rules: string,
+  inputSeries: readonly Series[],
+  alertTests: readonly object[],
+): void {
   const folder = mkdtempSync(join(tmpdir(), 'greenslo-rules-'));
   writeFileSync(join(folder, 'rules.yml'), rules);
-  const test = { rule_files: ['rules.yml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: inputSeries, alert_rule_test: alertTests }] };
+  const test = {
+    rule_files: ['rules.yml'],
+    evaluation_interval: '1m',
+    tests: [{ interval: '1m', input_series: inputSeries, alert_rule_test: alertTests }],
+  };
   writeFileSync(join(folder, 'test.yml'), JSON.stringify(test, null, 2));
   execFileSync(promtool!, ['check', 'rules', join(folder, 'rules.yml')], { stdio: 'pipe' });
-  execFileSync(promtool!, ['test', 'rules', join(folder, 'test.yml')], { cwd: folder, stdio: 'pipe' });
+  execFileSync(promtool!, ['test', 'rules', join(folder, 'test.yml')], {
+    cwd: folder,
+    stdio: 'pipe',
+  });
 }
 
 function expectedAlert(endpoint: string, slo: string, budget: string) {
@@ -92,22 +120,43 @@ function seriesAtBurn(burn: number): Series[] {
   const errorsPerMinute = errorRequestsPerMinute * 0.0001 * burn;
   const minutes = 'x420';
   return [
-    { series: 'greenslo_request_duration_seconds_bucket{endpoint="/health",le="0.01"}', values: `0+${latencyRequestsPerMinute - latencyBadPerMinute}${minutes}` },
-    { series: 'greenslo_request_duration_seconds_count{endpoint="/health"}', values: `0+${latencyRequestsPerMinute}${minutes}` },
-    { series: 'greenslo_requests_total{endpoint="/agents/plan"}', values: `0+${errorRequestsPerMinute}${minutes}` },
-    { series: 'greenslo_request_errors_total{endpoint="/agents/plan"}', values: `0+${errorsPerMinute}${minutes}` },
+    {
+      series: 'greenslo_request_duration_seconds_bucket{endpoint="/health",le="0.01"}',
+      values: `0+${latencyRequestsPerMinute - latencyBadPerMinute}${minutes}`,
+    },
+    {
+      series: 'greenslo_request_duration_seconds_count{endpoint="/health"}',
+      values: `0+${latencyRequestsPerMinute}${minutes}`,
+    },
+    {
+      series: 'greenslo_requests_total{endpoint="/agents/plan"}',
+      values: `0+${errorRequestsPerMinute}${minutes}`,
+    },
+    {
+      series: 'greenslo_request_errors_total{endpoint="/agents/plan"}',
+      values: `0+${errorsPerMinute}${minutes}`,
+    },
   ];
 }
 
 describe.skipIf(!promtool)('prometheusRules judged by promtool', () => {
   it('pages within the hour for a 20x burn of a latency and of an error-rate objective', () => {
-    const alerts = [expectedAlert('/agents/plan', 'errors', '0.0001'), expectedAlert('/health', 'latency_p95', '0.05')];
-    promtoolTest(prometheusRules(objectives), seriesAtBurn(20), [{ eval_time: '60m', alertname: 'GreensloErrorBudgetBurnFast', exp_alerts: alerts }]);
+    const alerts = [
+      expectedAlert('/agents/plan', 'errors', '0.0001'),
+      expectedAlert('/health', 'latency_p95', '0.05'),
+    ];
+    promtoolTest(prometheusRules(objectives), seriesAtBurn(20), [
+      { eval_time: '60m', alertname: 'GreensloErrorBudgetBurnFast', exp_alerts: alerts },
+    ]);
   });
 
   it('raises no alert at a 0.5x burn, over seven hours', () => {
     const quiet = ['60m', '3h', '7h'].flatMap((evalTime) =>
-      ['GreensloErrorBudgetBurnFast', 'GreensloErrorBudgetBurnSlow'].map((alertname) => ({ eval_time: evalTime, alertname, exp_alerts: [] })),
+      ['GreensloErrorBudgetBurnFast', 'GreensloErrorBudgetBurnSlow'].map((alertname) => ({
+        eval_time: evalTime,
+        alertname,
+        exp_alerts: [],
+      })),
     );
     promtoolTest(prometheusRules(objectives), seriesAtBurn(0.5), quiet);
   });

@@ -9,29 +9,45 @@ const START_MS = 1_700_000_000_000;
 const BAD_READINGS = [Number.NaN, Infinity, -Infinity, -1, 8.64e15 + 1];
 
 /** A ManualClock that returns `fault` instead while one is set. */
-function faultyClock(startMs: number): { clock: { nowMs(): number }; manual: ManualClock; setFault: (reading: number | undefined) => void } {
+function faultyClock(startMs: number): {
+  clock: { nowMs(): number };
+  manual: ManualClock;
+  setFault: (reading: number | undefined) => void;
+} {
   const manual = new ManualClock(startMs);
   let fault: number | undefined;
-  return { clock: { nowMs: () => fault ?? manual.nowMs() }, manual, setFault: (reading) => (fault = reading) };
+  return {
+    clock: { nowMs: () => fault ?? manual.nowMs() },
+    manual,
+    setFault: (reading) => (fault = reading),
+  };
 }
 
 describe('unknown option keys', () => {
   it('RateLimiter names every foreign key with the option to use, before the missing required ones', () => {
     const error = captureError(() => new RateLimiter({ windowMs: 60_000, limit: 10 } as never));
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toMatch(/^RateLimiter: `windowMs` is not an option \(use `perSeconds`, the window in seconds\); `limit` is not an option \(use `rate`, requests per window\); known options are `rate`/);
-    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, burts: 2 } as never)).toThrow(/`burts` is not an option \(did you mean `burst`\?\)/);
+    expect(error.message).toMatch(
+      /^RateLimiter: `windowMs` is not an option \(use `perSeconds`, the window in seconds\); `limit` is not an option \(use `rate`, requests per window\); known options are `rate`/,
+    );
+    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, burts: 2 } as never)).toThrow(
+      /`burts` is not an option \(did you mean `burst`\?\)/,
+    );
   });
 
-  it('TokenBucket names limiter\'s option names', () => {
+  it("TokenBucket names limiter's option names", () => {
     expect(() => new TokenBucket({ bucketSize: 10, tokensPerInterval: 1 } as never)).toThrow(
       /^TokenBucket: `bucketSize` is not an option \(use `capacity`\); `tokensPerInterval` is not an option \(use `refillPerSecond`, tokens per second\)/,
     );
-    expect(() => new TokenBucket(undefined as never)).toThrow(new TypeError('TokenBucket: options must be an object, got undefined.'));
+    expect(() => new TokenBucket(undefined as never)).toThrow(
+      new TypeError('TokenBucket: options must be an object, got undefined.'),
+    );
   });
 
   it('MemoryStore refuses any key but maxKeys', () => {
-    expect(() => new MemoryStore({ max: 10 } as never)).toThrow(/^MemoryStore: `max` is not an option; known options are `maxKeys`\.$/);
+    expect(() => new MemoryStore({ max: 10 } as never)).toThrow(
+      /^MemoryStore: `max` is not an option; known options are `maxKeys`\.$/,
+    );
     expect(() => new MemoryStore({ maxkeys: 10 } as never)).toThrow(/did you mean `maxKeys`\?/);
   });
 });
@@ -43,7 +59,9 @@ describe('clock readings in the limiters', () => {
     limiter.check('a', 3);
     for (const reading of BAD_READINGS) {
       setFault(reading);
-      expect(() => limiter.allowRequest('a')).toThrow(/^RateLimiter: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000, got /);
+      expect(() => limiter.allowRequest('a')).toThrow(
+        /^RateLimiter: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000, got /,
+      );
       expect(() => limiter.check('b')).toThrow(RangeError);
       expect(() => limiter.getRemaining('a')).toThrow(RangeError);
     }
@@ -58,7 +76,9 @@ describe('clock readings in the limiters', () => {
     bucket.consume(4);
     for (const reading of BAD_READINGS) {
       setFault(reading);
-      expect(() => bucket.tryConsume()).toThrow(/^TokenBucket: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/);
+      expect(() => bucket.tryConsume()).toThrow(
+        /^TokenBucket: `clock\.nowMs\(\)` must return a finite number from 0 to 8640000000000000/,
+      );
       expect(() => bucket.consume()).toThrow(RangeError);
       expect(() => bucket.availableTokens).toThrow(RangeError);
       expect(() => bucket.msUntilAvailable(8)).toThrow(RangeError);
@@ -69,7 +89,9 @@ describe('clock readings in the limiters', () => {
   });
 
   it('TokenBucket refuses such a reading when it is built', () => {
-    expect(() => new TokenBucket({ capacity: 1, refillPerSecond: 1, clock: { nowMs: () => -5 } })).toThrow(RangeError);
+    expect(
+      () => new TokenBucket({ capacity: 1, refillPerSecond: 1, clock: { nowMs: () => -5 } }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -83,10 +105,32 @@ describe('a huge clock step', () => {
     bucket.consume(5);
     clock.advanceMs(1e15);
     const nowMs = START_MS + 1e15;
-    expect(limiter.check('a', 4)).toEqual({ allowed: true, limit: 10, remaining: 6, resetAtMs: nowMs + 24_000, retryAfterMs: 0 });
-    expect(limiter.check('c', 10)).toEqual({ allowed: true, limit: 10, remaining: 0, resetAtMs: nowMs + 60_000, retryAfterMs: 0 });
-    expect(limiter.store.stats()).toMatchObject({ size: 2, evictedActiveBuckets: 0, droppedFullBuckets: 1 });
-    expect(bucket.consume(5)).toEqual({ allowed: true, limit: 5, remaining: 0, resetAtMs: nowMs + 5_000_000, retryAfterMs: 0 });
+    expect(limiter.check('a', 4)).toEqual({
+      allowed: true,
+      limit: 10,
+      remaining: 6,
+      resetAtMs: nowMs + 24_000,
+      retryAfterMs: 0,
+    });
+    expect(limiter.check('c', 10)).toEqual({
+      allowed: true,
+      limit: 10,
+      remaining: 0,
+      resetAtMs: nowMs + 60_000,
+      retryAfterMs: 0,
+    });
+    expect(limiter.store.stats()).toMatchObject({
+      size: 2,
+      evictedActiveBuckets: 0,
+      droppedFullBuckets: 1,
+    });
+    expect(bucket.consume(5)).toEqual({
+      allowed: true,
+      limit: 5,
+      remaining: 0,
+      resetAtMs: nowMs + 5_000_000,
+      retryAfterMs: 0,
+    });
   });
 });
 
@@ -94,20 +138,32 @@ describe('a cost that would take nothing', () => {
   it('is a RangeError in RateLimiter, TokenBucket and MemoryStore, and nothing is taken', () => {
     const clock = new ManualClock(START_MS);
     const limiter = new RateLimiter({ rate: 10, perSeconds: 60, clock });
-    expect(() => limiter.check('a', 1e-300)).toThrow(new RangeError('RateLimiter: `cost` must be at least 10 × 2^-52 (a smaller cost would take nothing from the bucket), got 1e-300.'));
+    expect(() => limiter.check('a', 1e-300)).toThrow(
+      new RangeError(
+        'RateLimiter: `cost` must be at least 10 × 2^-52 (a smaller cost would take nothing from the bucket), got 1e-300.',
+      ),
+    );
     expect(() => limiter.allowRequest('a', 1e-300)).toThrow(RangeError);
     expect(limiter.store.size).toBe(0);
     const bucket = new TokenBucket({ capacity: 10, refillPerSecond: 1, clock });
-    expect(() => bucket.tryConsume(1e-300)).toThrow(/^TokenBucket: `tokens` must be at least 10 × 2\^-52/);
+    expect(() => bucket.tryConsume(1e-300)).toThrow(
+      /^TokenBucket: `tokens` must be at least 10 × 2\^-52/,
+    );
     const store = new MemoryStore();
     const policy = { capacity: 10, refillTokens: 10, refillIntervalMs: 60_000 };
-    expect(() => store.consume('a', policy, 1e-300, START_MS)).toThrow(/^MemoryStore: `cost` must be at least/);
+    expect(() => store.consume('a', policy, 1e-300, START_MS)).toThrow(
+      /^MemoryStore: `cost` must be at least/,
+    );
     expect(() => store.tryConsume('a', policy, 1e-300, START_MS)).toThrow(RangeError);
     expect(store.size).toBe(0);
   });
 
   it('accepts the smallest cost that still takes something from a full bucket', () => {
-    const bucket = new TokenBucket({ capacity: 10, refillPerSecond: 1, clock: new ManualClock(START_MS) });
+    const bucket = new TokenBucket({
+      capacity: 10,
+      refillPerSecond: 1,
+      clock: new ManualClock(START_MS),
+    });
     const smallest = 10 * 2 ** -52;
     expect(bucket.tryConsume(smallest)).toBe(true);
     expect(bucket.availableTokens).toBeLessThan(10);
@@ -132,6 +188,13 @@ describe('create429Response', () => {
   });
 
   it('refuses an unknown option key', () => {
-    expect(() => create429Response({ retryAfterSeconds: 1, limit: 60, endpoint: '/e', windowMs: 60_000 } as never)).toThrow(/^create429Response: `windowMs` is not an option/);
+    expect(() =>
+      create429Response({
+        retryAfterSeconds: 1,
+        limit: 60,
+        endpoint: '/e',
+        windowMs: 60_000,
+      } as never),
+    ).toThrow(/^create429Response: `windowMs` is not an option/);
   });
 });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideBucket, levelAt, msUntilLevel, scaledCapacity, wholeTokens, type BucketState } from '../../src/rate-limit/bucket-math.js';
+import {
+  decideBucket,
+  levelAt,
+  msUntilLevel,
+  scaledCapacity,
+  wholeTokens,
+  type BucketState,
+} from '../../src/rate-limit/bucket-math.js';
 import type { BucketPolicy } from '../../src/rate-limit/types.js';
 
 const RUNS = { numRuns: 1000 };
@@ -45,7 +52,13 @@ describe('token-bucket arithmetic', () => {
   it('decides at the stored time when the clock is behind it', () => {
     const state: BucketState = { scaledTokens: 0, updatedAtMs: 10_000 };
     const { decision, next } = decideBucket(state, perMinute60, 1, 4000);
-    expect(decision).toEqual({ allowed: false, limit: 60, remaining: 0, resetAtMs: 70_000, retryAfterMs: 7000 });
+    expect(decision).toEqual({
+      allowed: false,
+      limit: 60,
+      remaining: 0,
+      resetAtMs: 70_000,
+      retryAfterMs: 7000,
+    });
     expect(next).toBeUndefined();
   });
 });
@@ -76,7 +89,11 @@ describe('token-bucket arithmetic, properties', () => {
       fc.property(input, ({ policy, scaledTokens, updatedAtMs, elapsedMs, cost }) => {
         const nowMs = updatedAtMs + elapsedMs;
         const { decision, next } = decideBucket({ scaledTokens, updatedAtMs }, policy, cost, nowMs);
-        const [c, r, i] = [BigInt(policy.capacity), BigInt(policy.refillTokens), BigInt(policy.refillIntervalMs)];
+        const [c, r, i] = [
+          BigInt(policy.capacity),
+          BigInt(policy.refillTokens),
+          BigInt(policy.refillIntervalMs),
+        ];
         const at = BigInt(Math.max(nowMs, updatedAtMs));
         const full = c * i;
         const refilled = BigInt(scaledTokens) + (at - BigInt(updatedAtMs)) * r;
@@ -91,7 +108,9 @@ describe('token-bucket arithmetic, properties', () => {
           resetAtMs: Number(at + ceilDivide(full - after, r)),
           retryAfterMs: allowed ? 0 : Number(at + ceilDivide(needed - after, r) - BigInt(nowMs)),
         });
-        expect(next).toEqual(allowed ? { scaledTokens: Number(after), updatedAtMs: Number(at) } : undefined);
+        expect(next).toEqual(
+          allowed ? { scaledTokens: Number(after), updatedAtMs: Number(at) } : undefined,
+        );
       }),
       RUNS,
     );
@@ -118,8 +137,19 @@ describe('token-bucket arithmetic, properties', () => {
         const capacity = policy.capacity * policy.refillIntervalMs;
         const nowMs = updatedAtMs + elapsedMs;
         const cost = Math.max(Number.MIN_VALUE, costShare * policy.capacity);
-        const { decision, next } = decideBucket({ scaledTokens: fill * capacity, updatedAtMs }, policy, cost, nowMs);
-        for (const value of [decision.limit, decision.remaining, decision.resetAtMs, decision.retryAfterMs]) expect(Number.isFinite(value)).toBe(true);
+        const { decision, next } = decideBucket(
+          { scaledTokens: fill * capacity, updatedAtMs },
+          policy,
+          cost,
+          nowMs,
+        );
+        for (const value of [
+          decision.limit,
+          decision.remaining,
+          decision.resetAtMs,
+          decision.retryAfterMs,
+        ])
+          expect(Number.isFinite(value)).toBe(true);
         expect(decision.remaining).toBeGreaterThanOrEqual(0);
         expect(decision.remaining).toBeLessThanOrEqual(policy.capacity);
         expect(decision.retryAfterMs).toBeGreaterThanOrEqual(decision.allowed ? 0 : 1);
@@ -141,7 +171,12 @@ describe('token-bucket arithmetic, properties', () => {
         refillIntervalMs: fc.double({ min: 1, max: 1e7, noNaN: true }),
       })
       .chain((policy) =>
-        fc.record({ policy: fc.constant(policy), fill: fc.double({ min: 0, max: 1, noNaN: true }), cost: fc.integer({ min: 1, max: policy.capacity }), nowMs: fc.integer({ min: 0, max: 2e12 }) }),
+        fc.record({
+          policy: fc.constant(policy),
+          fill: fc.double({ min: 0, max: 1, noNaN: true }),
+          cost: fc.integer({ min: 1, max: policy.capacity }),
+          nowMs: fc.integer({ min: 0, max: 2e12 }),
+        }),
       );
     fc.assert(
       fc.property(input, ({ policy, fill, cost, nowMs }) => {
@@ -149,8 +184,12 @@ describe('token-bucket arithmetic, properties', () => {
         const refused = decideBucket(state, policy, cost, nowMs).decision;
         fc.pre(!refused.allowed);
         expect(Number.isInteger(refused.retryAfterMs)).toBe(true);
-        expect(decideBucket(state, policy, cost, nowMs + refused.retryAfterMs).decision.allowed).toBe(true);
-        expect(decideBucket(state, policy, cost, nowMs + refused.retryAfterMs - 1).decision.allowed).toBe(false);
+        expect(
+          decideBucket(state, policy, cost, nowMs + refused.retryAfterMs).decision.allowed,
+        ).toBe(true);
+        expect(
+          decideBucket(state, policy, cost, nowMs + refused.retryAfterMs - 1).decision.allowed,
+        ).toBe(false);
       }),
       RUNS,
     );

@@ -3,7 +3,8 @@ import { normalizeClientAddress } from '../../src/rate-limit/client-address.js';
 
 describe('normalizeClientAddress', () => {
   it('keeps IPv4 addresses as they are', () => {
-    for (const address of ['203.0.113.7', '0.0.0.0', '255.255.255.255', '10.0.0.1']) expect(normalizeClientAddress(address)).toBe(address);
+    for (const address of ['203.0.113.7', '0.0.0.0', '255.255.255.255', '10.0.0.1'])
+      expect(normalizeClientAddress(address)).toBe(address);
   });
 
   it.each([
@@ -17,7 +18,9 @@ describe('normalizeClientAddress', () => {
   });
 
   it('keeps distinct IPv4 clients distinct through the mapping', () => {
-    expect(normalizeClientAddress('::ffff:1.2.3.4')).not.toBe(normalizeClientAddress('::ffff:1.2.3.5'));
+    expect(normalizeClientAddress('::ffff:1.2.3.4')).not.toBe(
+      normalizeClientAddress('::ffff:1.2.3.5'),
+    );
   });
 
   it.each([
@@ -48,9 +51,12 @@ describe('normalizeClientAddress', () => {
     [128, '2001:db8:0:0:1:1:0:0', '2001:db8::1:1:0:0'],
     [128, '1:0:0:2:0:0:0:3', '1:0:0:2::3'],
     [128, '1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
-  ])('masks to a configurable prefix of %s bits in RFC 5952 form', (ipv6PrefixLength, address, expected) => {
-    expect(normalizeClientAddress(address, { ipv6PrefixLength })).toBe(expected);
-  });
+  ])(
+    'masks to a configurable prefix of %s bits in RFC 5952 form',
+    (ipv6PrefixLength, address, expected) => {
+      expect(normalizeClientAddress(address, { ipv6PrefixLength })).toBe(expected);
+    },
+  );
 
   it.each([
     '',
@@ -83,10 +89,18 @@ describe('normalizeClientAddress', () => {
   });
 
   it('rejects values that are not strings and bad prefix lengths', () => {
-    expect(() => normalizeClientAddress(123 as unknown as string)).toThrow(new TypeError('normalizeClientAddress: `address` must be a string, got 123.'));
+    expect(() => normalizeClientAddress(123 as unknown as string)).toThrow(
+      new TypeError('normalizeClientAddress: `address` must be a string, got 123.'),
+    );
     expect(() => normalizeClientAddress(undefined as unknown as string)).toThrow(TypeError);
-    expect(() => normalizeClientAddress('::1', { ipv6PrefixLength: 129 })).toThrow(new RangeError('normalizeClientAddress: `ipv6PrefixLength` must be an integer from 0 to 128, got 129.'));
+    expect(() => normalizeClientAddress('::1', { ipv6PrefixLength: 129 })).toThrow(
+      new RangeError(
+        'normalizeClientAddress: `ipv6PrefixLength` must be an integer from 0 to 128, got 129.',
+      ),
+    );
     expect(() => normalizeClientAddress('::1', { ipv6PrefixLength: 56.5 })).toThrow(RangeError);
-    expect(() => normalizeClientAddress('::1', { ipv6PrefixLength: '56' as unknown as number })).toThrow(TypeError);
+    expect(() =>
+      normalizeClientAddress('::1', { ipv6PrefixLength: '56' as unknown as number }),
+    ).toThrow(TypeError);
   });
 });

@@ -15,7 +15,11 @@ describe('ClockReader', () => {
   it('refuses a reading that is not a finite number from 0 to 8.64e15, naming the class that read it', () => {
     for (const reading of [NaN, Infinity, -Infinity, -1, 8.64e15 + 1]) {
       const reader = new ClockReader({ nowMs: () => reading });
-      expect(() => reader.nowMs('RateLimiter')).toThrow(new RangeError(`RateLimiter: \`clock.nowMs()\` must return a finite number from 0 to 8640000000000000, got ${reading}.`));
+      expect(() => reader.nowMs('RateLimiter')).toThrow(
+        new RangeError(
+          `RateLimiter: \`clock.nowMs()\` must return a finite number from 0 to 8640000000000000, got ${reading}.`,
+        ),
+      );
     }
   });
 

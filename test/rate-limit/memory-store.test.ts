@@ -28,7 +28,13 @@ describe('MemoryStore', () => {
     store.consume('recent', onePerSecond, 1, START_MS + 1900); // used most recently
     store.consume('new', onePerSecond, 1, START_MS + 1950);
     expect(store.remaining('recent', onePerSecond, START_MS + 1950)).toBe(0);
-    expect(store.stats()).toEqual({ size: 2, maxKeys: 2, evictedActiveBuckets: 0, droppedFullBuckets: 1, sweeps: 0 });
+    expect(store.stats()).toEqual({
+      size: 2,
+      maxKeys: 2,
+      evictedActiveBuckets: 0,
+      droppedFullBuckets: 1,
+      sweeps: 0,
+    });
   });
 
   it('finds a full bucket that is not the least recently used one', () => {
@@ -43,8 +49,13 @@ describe('MemoryStore', () => {
 
   it('remembers after a scan which buckets fill up next and drops them when they do', () => {
     const store = new MemoryStore({ maxKeys: 3 });
-    const tenPerTenSeconds: BucketPolicy = { capacity: 10, refillTokens: 1, refillIntervalMs: 1000 };
-    const consume = (key: string, cost: number, atMs: number): boolean => store.tryConsume(key, tenPerTenSeconds, cost, START_MS + atMs);
+    const tenPerTenSeconds: BucketPolicy = {
+      capacity: 10,
+      refillTokens: 1,
+      refillIntervalMs: 1000,
+    };
+    const consume = (key: string, cost: number, atMs: number): boolean =>
+      store.tryConsume(key, tenPerTenSeconds, cost, START_MS + atMs);
     consume('a', 10, 0); // full again at 10,000
     consume('b', 1, 0); // at 1,000
     consume('c', 5, 0); // at 5,000
@@ -52,7 +63,12 @@ describe('MemoryStore', () => {
     expect(store.stats()).toMatchObject({ droppedFullBuckets: 1, sweeps: 1 });
     expect(consume('c', 10, 2001)).toBe(false); // touches `c`: `a` is now the least recently used
     consume('e', 10, 6000); // `c` is full since 5,000; `a` (10,000) and `d` (12,000) are not
-    expect(store.stats()).toMatchObject({ size: 3, evictedActiveBuckets: 0, droppedFullBuckets: 2, sweeps: 1 });
+    expect(store.stats()).toMatchObject({
+      size: 3,
+      evictedActiveBuckets: 0,
+      droppedFullBuckets: 2,
+      sweeps: 1,
+    });
     expect(store.remaining('a', tenPerTenSeconds, START_MS + 6000)).toBe(6);
   });
 
@@ -66,7 +82,13 @@ describe('MemoryStore', () => {
     // 1,024 remembered buckets (k50..k1073) fill up by 1074; then a scan finds k1074..k1089.
     for (let i = 0; i < 1030; i++) store.tryConsume(`late${i}`, perMs, 4000, START_MS + 1090);
     // The second scan freed 16 slots, of which the last 6 new keys took 6.
-    expect(store.stats()).toEqual({ size: 1090, maxKeys: 1100, evictedActiveBuckets: 0, droppedFullBuckets: 50 + 1024 + 16, sweeps: 2 });
+    expect(store.stats()).toEqual({
+      size: 1090,
+      maxKeys: 1100,
+      evictedActiveBuckets: 0,
+      droppedFullBuckets: 50 + 1024 + 16,
+      sweeps: 2,
+    });
     expect(store.remaining('k1099', perMs, START_MS + 1090)).toBe(4000 - 10);
   });
 
@@ -119,8 +141,16 @@ describe('MemoryStore', () => {
 
   it('refuses more than 65,536 distinct policies in one store', () => {
     const store = new MemoryStore();
-    for (let i = 1; i <= 65_536; i++) store.tryConsume(`k${i}`, { capacity: i, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS);
-    expect(() => store.tryConsume('one-more', { capacity: 65_537, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS)).toThrow(RangeError);
+    for (let i = 1; i <= 65_536; i++)
+      store.tryConsume(`k${i}`, { capacity: i, refillTokens: 1, refillIntervalMs: 1 }, 1, START_MS);
+    expect(() =>
+      store.tryConsume(
+        'one-more',
+        { capacity: 65_537, refillTokens: 1, refillIntervalMs: 1 },
+        1,
+        START_MS,
+      ),
+    ).toThrow(RangeError);
     expect(store.size).toBe(65_536);
   });
 
@@ -139,7 +169,9 @@ describe('MemoryStore', () => {
   });
 
   it('rejects a bad maxKeys', () => {
-    expect(() => new MemoryStore({ maxKeys: 1.5 })).toThrow(new RangeError('MemoryStore: `maxKeys` must be an integer >= 1, got 1.5.'));
+    expect(() => new MemoryStore({ maxKeys: 1.5 })).toThrow(
+      new RangeError('MemoryStore: `maxKeys` must be an integer >= 1, got 1.5.'),
+    );
     expect(() => new MemoryStore({ maxKeys: '10' as unknown as number })).toThrow(TypeError);
   });
 });
@@ -147,16 +179,29 @@ describe('MemoryStore', () => {
 /** Policies of every kind a store may be handed: whole or fractional numbers, frozen or not. */
 const anyPolicy = fc
   .record({
-    capacity: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 1e-3, max: 1e6, noNaN: true })),
-    refillTokens: fc.oneof(fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 1e-6, max: 1e6, noNaN: true })),
-    refillIntervalMs: fc.oneof(fc.integer({ min: 1, max: 1e7 }), fc.double({ min: 1, max: 1e7, noNaN: true })),
+    capacity: fc.oneof(
+      fc.integer({ min: 1, max: 1000 }),
+      fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+    ),
+    refillTokens: fc.oneof(
+      fc.integer({ min: 1, max: 1e6 }),
+      fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+    ),
+    refillIntervalMs: fc.oneof(
+      fc.integer({ min: 1, max: 1e7 }),
+      fc.double({ min: 1, max: 1e7, noNaN: true }),
+    ),
     frozen: fc.boolean(),
   })
   .map(({ frozen, ...policy }): BucketPolicy => (frozen ? Object.freeze(policy) : policy));
 
 describe('MemoryStore decisions, properties', () => {
   it('decides every check exactly as decideBucket, bit for bit, for any finite policy and schedule', () => {
-    const step = fc.record({ advanceMs: fc.integer({ min: -5000, max: 1e7 }), key: fc.integer({ min: 0, max: 3 }), costShare: fc.double({ min: 1e-9, max: 1, noNaN: true }) });
+    const step = fc.record({
+      advanceMs: fc.integer({ min: -5000, max: 1e7 }),
+      key: fc.integer({ min: 0, max: 3 }),
+      costShare: fc.double({ min: 1e-9, max: 1, noNaN: true }),
+    });
     fc.assert(
       fc.property(anyPolicy, fc.array(step, { maxLength: 60 }), (policy, steps) => {
         const store = new MemoryStore();
@@ -208,9 +253,17 @@ function compareWithUnbounded(
 
 describe('MemoryStore bound, properties', () => {
   it('decides as an unbounded limiter while no more than maxKeys clients hold information, however many full buckets it drops', () => {
-    const limits = fc.record({ rate: fc.integer({ min: 1, max: 30 }), perSeconds: fc.integer({ min: 1, max: 120 }), burst: fc.integer({ min: 1, max: 5 }) });
+    const limits = fc.record({
+      rate: fc.integer({ min: 1, max: 30 }),
+      perSeconds: fc.integer({ min: 1, max: 120 }),
+      burst: fc.integer({ min: 1, max: 5 }),
+    });
     const steps = fc.array(
-      fc.record({ advanceMs: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 60_000 })), client: fc.integer({ min: 0, max: 15 }), cost: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({
+        advanceMs: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 60_000 })),
+        client: fc.integer({ min: 0, max: 15 }),
+        cost: fc.integer({ min: 1, max: 5 }),
+      }),
       { maxLength: 120 },
     );
     let dropped = 0;
@@ -320,13 +373,24 @@ function compareWithBoundedReference(
 
 describe('MemoryStore eviction, properties', () => {
   it('when full of buckets that carry information, evicts exactly the least recently used one, refused checks counting as uses, between resets', () => {
-    const limits = fc.record({ rate: fc.integer({ min: 1, max: 30 }), perSeconds: fc.integer({ min: 1, max: 120 }), burst: fc.integer({ min: 1, max: 5 }) });
+    const limits = fc.record({
+      rate: fc.integer({ min: 1, max: 30 }),
+      perSeconds: fc.integer({ min: 1, max: 120 }),
+      burst: fc.integer({ min: 1, max: 5 }),
+    });
     const steps = fc.array(
       fc.record({
-        advanceMs: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 50 }), weight: 9 }, { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 1 }),
+        advanceMs: fc.oneof(
+          { arbitrary: fc.integer({ min: 0, max: 50 }), weight: 9 },
+          { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 1 },
+        ),
         client: fc.integer({ min: 0, max: 12 }),
         cost: fc.integer({ min: 1, max: 5 }),
-        action: fc.oneof({ arbitrary: fc.constant('check' as const), weight: 30 }, { arbitrary: fc.constant('reset' as const), weight: 2 }, { arbitrary: fc.constant('resetAll' as const), weight: 1 }),
+        action: fc.oneof(
+          { arbitrary: fc.constant('check' as const), weight: 30 },
+          { arbitrary: fc.constant('reset' as const), weight: 2 },
+          { arbitrary: fc.constant('resetAll' as const), weight: 1 },
+        ),
       }),
       { maxLength: 150 },
     );
@@ -347,9 +411,18 @@ describe('MemoryStore eviction, properties', () => {
       // Mostly new clients; a third of the checks go back to one of the last 1,500 clients; a few resets.
       const client = random() < 0.33 ? Math.max(0, next - 1 - Math.floor(random() * 1500)) : next++;
       const action = random() < 0.02 ? 'reset' : 'check';
-      return { advanceMs: Math.floor(random() * 3), client, cost: 1 + Math.floor(random() * 3), action };
+      return {
+        advanceMs: Math.floor(random() * 3),
+        client,
+        cost: 1 + Math.floor(random() * 3),
+        action,
+      };
     });
-    const store = compareWithBoundedReference({ rate: 1, perSeconds: 600, burst: 3 }, 1200, schedule);
+    const store = compareWithBoundedReference(
+      { rate: 1, perSeconds: 600, burst: 3 },
+      1200,
+      schedule,
+    );
     expect(store.evictedActiveBuckets).toBeGreaterThan(5000);
   });
 });

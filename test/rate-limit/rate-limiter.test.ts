@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideBucket, levelAt, wholeTokens, type BucketState } from '../../src/rate-limit/bucket-math.js';
+import {
+  decideBucket,
+  levelAt,
+  wholeTokens,
+  type BucketState,
+} from '../../src/rate-limit/bucket-math.js';
 import { MemoryStore } from '../../src/rate-limit/memory-store.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
 import type { RateLimitStore } from '../../src/rate-limit/store.js';
@@ -10,7 +15,12 @@ const START_MS = 1_700_000_000_000;
 
 function perMinute(rate: number, burst?: number): { limiter: RateLimiter; clock: ManualClock } {
   const clock = new ManualClock(START_MS);
-  const limiter = new RateLimiter({ rate, perSeconds: 60, clock, ...(burst === undefined ? {} : { burst }) });
+  const limiter = new RateLimiter({
+    rate,
+    perSeconds: 60,
+    clock,
+    ...(burst === undefined ? {} : { burst }),
+  });
   return { limiter, clock };
 }
 
@@ -57,13 +67,27 @@ describe('RateLimiter admission', () => {
     const { limiter } = perMinute(60);
     for (let i = 0; i < 60; i++) limiter.check('c');
     // 60 per minute: one token every 1000 ms; empty, so full again after 60,000 ms.
-    expect(limiter.check('c')).toEqual({ allowed: false, limit: 60, remaining: 0, resetAtMs: START_MS + 60_000, retryAfterMs: 1000 });
+    expect(limiter.check('c')).toEqual({
+      allowed: false,
+      limit: 60,
+      remaining: 0,
+      resetAtMs: START_MS + 60_000,
+      retryAfterMs: 1000,
+    });
   });
 
   it('keeps separate buckets for separate clients', () => {
     const { limiter } = perMinute(2);
-    expect([limiter.allowRequest('a'), limiter.allowRequest('a'), limiter.allowRequest('a')]).toEqual([true, true, false]);
-    expect([limiter.allowRequest('b'), limiter.allowRequest('b'), limiter.allowRequest('b')]).toEqual([true, true, false]);
+    expect([
+      limiter.allowRequest('a'),
+      limiter.allowRequest('a'),
+      limiter.allowRequest('a'),
+    ]).toEqual([true, true, false]);
+    expect([
+      limiter.allowRequest('b'),
+      limiter.allowRequest('b'),
+      limiter.allowRequest('b'),
+    ]).toEqual([true, true, false]);
     expect(limiter.getRemaining('c')).toBe(2);
   });
 
@@ -71,7 +95,11 @@ describe('RateLimiter admission', () => {
     const { limiter } = perMinute(10);
     expect(limiter.check('c', 7)).toMatchObject({ allowed: true, remaining: 3 });
     // 3 left, 5 wanted: 2 more tokens at 6000 ms each.
-    expect(limiter.check('c', 5)).toMatchObject({ allowed: false, remaining: 3, retryAfterMs: 12_000 });
+    expect(limiter.check('c', 5)).toMatchObject({
+      allowed: false,
+      remaining: 3,
+      retryAfterMs: 12_000,
+    });
     expect(limiter.check('c', 3)).toMatchObject({ allowed: true, remaining: 0 });
   });
 });
@@ -136,7 +164,13 @@ describe('RateLimiter with a clock that steps back', () => {
     for (let i = 0; i < 60; i++) limiter.allowRequest('c');
     clock.setMs(START_MS - 3_600_000);
     const refused = limiter.check('c');
-    expect(refused).toEqual({ allowed: false, limit: 60, remaining: 0, resetAtMs: START_MS + 60_000, retryAfterMs: 3_600_000 + 1000 });
+    expect(refused).toEqual({
+      allowed: false,
+      limit: 60,
+      remaining: 0,
+      resetAtMs: START_MS + 60_000,
+      retryAfterMs: 3_600_000 + 1000,
+    });
     clock.setMs(START_MS + 999);
     expect(limiter.allowRequest('c')).toBe(false);
     clock.setMs(START_MS + 1000);
@@ -146,12 +180,36 @@ describe('RateLimiter with a clock that steps back', () => {
 
 describe('RateLimiter bad input', () => {
   it.each([
-    ['rate', { rate: 0, perSeconds: 60 }, 'RateLimiter: `rate` must be a finite number > 0, got 0.'],
-    ['rate', { rate: Number.NaN, perSeconds: 60 }, 'RateLimiter: `rate` must be a finite number > 0, got NaN.'],
-    ['perSeconds', { rate: 1, perSeconds: -1 }, 'RateLimiter: `perSeconds` must be a finite number > 0, got -1.'],
-    ['perSeconds', { rate: 1, perSeconds: Infinity }, 'RateLimiter: `perSeconds` must be a finite number > 0, got Infinity.'],
-    ['burst', { rate: 1, perSeconds: 1, burst: 0 }, 'RateLimiter: `burst` must be a finite number > 0, got 0.'],
-    ['maxKeys', { rate: 1, perSeconds: 1, maxKeys: 0 }, 'MemoryStore: `maxKeys` must be an integer >= 1, got 0.'],
+    [
+      'rate',
+      { rate: 0, perSeconds: 60 },
+      'RateLimiter: `rate` must be a finite number > 0, got 0.',
+    ],
+    [
+      'rate',
+      { rate: Number.NaN, perSeconds: 60 },
+      'RateLimiter: `rate` must be a finite number > 0, got NaN.',
+    ],
+    [
+      'perSeconds',
+      { rate: 1, perSeconds: -1 },
+      'RateLimiter: `perSeconds` must be a finite number > 0, got -1.',
+    ],
+    [
+      'perSeconds',
+      { rate: 1, perSeconds: Infinity },
+      'RateLimiter: `perSeconds` must be a finite number > 0, got Infinity.',
+    ],
+    [
+      'burst',
+      { rate: 1, perSeconds: 1, burst: 0 },
+      'RateLimiter: `burst` must be a finite number > 0, got 0.',
+    ],
+    [
+      'maxKeys',
+      { rate: 1, perSeconds: 1, maxKeys: 0 },
+      'MemoryStore: `maxKeys` must be an integer >= 1, got 0.',
+    ],
   ])('rejects a bad `%s` with a RangeError naming it', (_name, options, message) => {
     expect(() => new RateLimiter(options)).toThrow(new RangeError(message));
   });
@@ -162,17 +220,27 @@ describe('RateLimiter bad input', () => {
   });
 
   it('rejects options of the wrong type with a TypeError', () => {
-    expect(() => new RateLimiter({ rate: '60' as unknown as number, perSeconds: 60 })).toThrow(TypeError);
-    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, clock: {} as never })).toThrow(TypeError);
-    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, store: {} as never })).toThrow(TypeError);
-    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, keyPrefix: 3 as never })).toThrow(TypeError);
+    expect(() => new RateLimiter({ rate: '60' as unknown as number, perSeconds: 60 })).toThrow(
+      TypeError,
+    );
+    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, clock: {} as never })).toThrow(
+      TypeError,
+    );
+    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, store: {} as never })).toThrow(
+      TypeError,
+    );
+    expect(() => new RateLimiter({ rate: 1, perSeconds: 1, keyPrefix: 3 as never })).toThrow(
+      TypeError,
+    );
   });
 
   it('rejects a non-positive, non-finite or too large cost with a RangeError naming `cost`', () => {
     const { limiter } = perMinute(10);
     for (const cost of [0, -1, Number.NaN, Infinity, 11]) {
       expect(() => limiter.allowRequest('c', cost)).toThrow(RangeError);
-      expect(() => limiter.check('c', cost)).toThrow(`RateLimiter: \`cost\` must be a finite number > 0 and <= 10, got ${cost}.`);
+      expect(() => limiter.check('c', cost)).toThrow(
+        `RateLimiter: \`cost\` must be a finite number > 0 and <= 10, got ${cost}.`,
+      );
     }
     expect(() => limiter.check('c', '1' as unknown as number)).toThrow(TypeError);
     expect(limiter.getRemaining('c')).toBe(10);
@@ -180,15 +248,23 @@ describe('RateLimiter bad input', () => {
 
   it('rejects an empty or non-string client id with a TypeError', () => {
     const { limiter } = perMinute(10);
-    expect(() => limiter.allowRequest('')).toThrow(new TypeError('RateLimiter: `clientId` must be a non-empty string, got "".'));
-    expect(() => limiter.check(42 as unknown as string)).toThrow(new TypeError('RateLimiter: `clientId` must be a non-empty string, got 42.'));
+    expect(() => limiter.allowRequest('')).toThrow(
+      new TypeError('RateLimiter: `clientId` must be a non-empty string, got "".'),
+    );
+    expect(() => limiter.check(42 as unknown as string)).toThrow(
+      new TypeError('RateLimiter: `clientId` must be a non-empty string, got 42.'),
+    );
     expect(() => limiter.getRemaining(undefined as unknown as string)).toThrow(TypeError);
     expect(() => limiter.reset('')).toThrow(TypeError);
   });
 
   it('refuses a clock that returns NaN instead of deciding on it', () => {
     const limiter = new RateLimiter({ rate: 1, perSeconds: 1, clock: { nowMs: () => Number.NaN } });
-    expect(() => limiter.allowRequest('c')).toThrow(new RangeError('RateLimiter: `clock.nowMs()` must return a finite number from 0 to 8640000000000000, got NaN.'));
+    expect(() => limiter.allowRequest('c')).toThrow(
+      new RangeError(
+        'RateLimiter: `clock.nowMs()` must return a finite number from 0 to 8640000000000000, got NaN.',
+      ),
+    );
   });
 });
 
@@ -198,7 +274,12 @@ class PromiseStore implements RateLimitStore {
   readonly states = new Map<string, BucketState>();
   readonly calls: string[] = [];
 
-  async consume(key: string, policy: BucketPolicy, cost: number, nowMs: number): Promise<RateLimitDecision> {
+  async consume(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    nowMs: number,
+  ): Promise<RateLimitDecision> {
     await Promise.resolve();
     this.calls.push(`consume ${key} ${cost} ${nowMs}`);
     const { decision, next } = decideBucket(this.states.get(key), policy, cost, nowMs);
@@ -210,7 +291,12 @@ class PromiseStore implements RateLimitStore {
     await Promise.resolve();
     const state = this.states.get(key);
     if (state === undefined) return Math.floor(policy.capacity);
-    const level = levelAt(state.scaledTokens, state.updatedAtMs, Math.max(nowMs, state.updatedAtMs), policy);
+    const level = levelAt(
+      state.scaledTokens,
+      state.updatedAtMs,
+      Math.max(nowMs, state.updatedAtMs),
+      policy,
+    );
     return wholeTokens(level, policy.refillIntervalMs);
   }
 
@@ -220,7 +306,8 @@ class PromiseStore implements RateLimitStore {
 
   async clear(keyPrefix: string): Promise<void> {
     await Promise.resolve();
-    for (const key of [...this.states.keys()]) if (key.startsWith(keyPrefix)) this.states.delete(key);
+    for (const key of [...this.states.keys()])
+      if (key.startsWith(keyPrefix)) this.states.delete(key);
   }
 }
 
@@ -232,9 +319,19 @@ describe('RateLimiter with an asynchronous store', () => {
     const first = limiter.allowRequest('c');
     expect(first).toBeInstanceOf(Promise);
     expect(await first).toBe(true);
-    expect(await limiter.check('c', 1)).toEqual({ allowed: true, limit: 2, remaining: 0, resetAtMs: 6000, retryAfterMs: 0 });
+    expect(await limiter.check('c', 1)).toEqual({
+      allowed: true,
+      limit: 2,
+      remaining: 0,
+      resetAtMs: 6000,
+      retryAfterMs: 0,
+    });
     expect(await limiter.allowRequest('c')).toBe(false);
-    expect(store.calls).toEqual(['consume api:c 1 5000', 'consume api:c 1 5000', 'consume api:c 1 5000']);
+    expect(store.calls).toEqual([
+      'consume api:c 1 5000',
+      'consume api:c 1 5000',
+      'consume api:c 1 5000',
+    ]);
     expect(await limiter.getRemaining('c')).toBe(0);
   });
 

@@ -72,7 +72,9 @@ export class ReferenceLimiter {
   /** Clients whose bucket is not full at `nowMs` (the ones carrying information). */
   activeClients(nowMs: number): string[] {
     const now = BigInt(nowMs);
-    return [...this.#buckets.keys()].filter((client) => this.#level(client, now).numerator < this.#full());
+    return [...this.#buckets.keys()].filter(
+      (client) => this.#level(client, now).numerator < this.#full(),
+    );
   }
 
   /** Whether `client` has a bucket that is not full at `nowMs`. */

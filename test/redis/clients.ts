@@ -34,7 +34,12 @@ const RECONNECT_DELAY_MS = 20;
 const ioredisKind: ClientKind = {
   name: 'ioredis',
   async connect(port) {
-    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => RECONNECT_DELAY_MS });
+    const client = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      retryStrategy: () => RECONNECT_DELAY_MS,
+    });
     const emittedErrors: Error[] = [];
     client.on('error', (error: Error) => emittedErrors.push(error));
     await client.connect();
@@ -54,7 +59,9 @@ const ioredisKind: ClientKind = {
 const nodeRedisKind: ClientKind = {
   name: 'node-redis',
   async connect(port) {
-    const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: () => RECONNECT_DELAY_MS } });
+    const client = createClient({
+      socket: { host: '127.0.0.1', port, reconnectStrategy: () => RECONNECT_DELAY_MS },
+    });
     const emittedErrors: Error[] = [];
     client.on('error', (error: Error) => emittedErrors.push(error));
     await client.connect();
@@ -81,7 +88,10 @@ interface OlderNodeRedis {
 }
 
 /** node-redis of an older major (v4 or v5), installed under an alias. */
-function olderNodeRedisKind(name: 'node-redis v4' | 'node-redis v5', create: (port: number) => OlderNodeRedis): ClientKind {
+function olderNodeRedisKind(
+  name: 'node-redis v4' | 'node-redis v5',
+  create: (port: number) => OlderNodeRedis,
+): ClientKind {
   return {
     name,
     async connect(port) {
@@ -102,7 +112,9 @@ function olderNodeRedisKind(name: 'node-redis v4' | 'node-redis v5', create: (po
   };
 }
 
-const socket = (port: number) => ({ socket: { host: '127.0.0.1', port, reconnectStrategy: () => RECONNECT_DELAY_MS } });
+const socket = (port: number) => ({
+  socket: { host: '127.0.0.1', port, reconnectStrategy: () => RECONNECT_DELAY_MS },
+});
 
 /** Both clients; suites use `describe.each(CLIENT_KINDS)`. */
 export const CLIENT_KINDS: readonly ClientKind[] = [ioredisKind, nodeRedisKind];
@@ -114,6 +126,10 @@ export const OLDER_NODE_REDIS_KINDS: readonly ClientKind[] = [
 ];
 
 /** Connects `count` separate clients of one kind. */
-export async function connectMany(kind: ClientKind, port: number, count: number): Promise<TestClient[]> {
+export async function connectMany(
+  kind: ClientKind,
+  port: number,
+  count: number,
+): Promise<TestClient[]> {
   return Promise.all(Array.from({ length: count }, () => kind.connect(port)));
 }

@@ -29,24 +29,43 @@ interface ClusterKind {
 /** What the tests use of a node-redis cluster, the same in v4, v5 and later. */
 interface NodeRedisCluster {
   readonly masters: readonly { readonly port: number }[];
-  nodeClient(node: unknown): Promise<{ sendCommand(args: string[]): Promise<unknown> }> | { sendCommand(args: string[]): Promise<unknown> };
+  nodeClient(
+    node: unknown,
+  ):
+    | Promise<{ sendCommand(args: string[]): Promise<unknown> }>
+    | { sendCommand(args: string[]): Promise<unknown> };
   on(event: 'error', listener: () => void): unknown;
   connect(): Promise<unknown>;
   disconnect(): Promise<unknown>;
 }
 
-function nodeRedisClusterKind(name: string, create: (rootNodes: { url: string }[]) => NodeRedisCluster): ClusterKind {
+function nodeRedisClusterKind(
+  name: string,
+  create: (rootNodes: { url: string }[]) => NodeRedisCluster,
+): ClusterKind {
   return {
     name,
     async connect(ports) {
       const cluster = create(ports.map((port) => ({ url: `redis://127.0.0.1:${port}` })));
       cluster.on('error', () => undefined);
       await cluster.connect();
-      const nodeCommand = async (port: number, name: string, ...args: string[]): Promise<unknown> => {
+      const nodeCommand = async (
+        port: number,
+        name: string,
+        ...args: string[]
+      ): Promise<unknown> => {
         const master = cluster.masters.find((node) => node.port === port)!;
         return (await cluster.nodeClient(master)).sendCommand([name, ...args]);
       };
-      return { client: cluster as unknown as RedisClientLike, nodeCommand, close: () => cluster.disconnect().then(() => undefined, () => undefined) };
+      return {
+        client: cluster as unknown as RedisClientLike,
+        nodeCommand,
+        close: () =>
+          cluster.disconnect().then(
+            () => undefined,
+            () => undefined,
+          ),
+      };
     },
   };
 }
@@ -61,13 +80,22 @@ const KINDS: readonly ClusterKind[] = [
         cluster.once('ready', () => resolve());
         cluster.once('error', reject);
       });
-      const nodeOf = (port: number) => cluster.nodes('master').find((node) => node.options.port === port)!;
-      return { client: cluster, nodeCommand: (port, name, ...args) => nodeOf(port).call(name, args), close: () => Promise.resolve(cluster.disconnect()) };
+      const nodeOf = (port: number) =>
+        cluster.nodes('master').find((node) => node.options.port === port)!;
+      return {
+        client: cluster,
+        nodeCommand: (port, name, ...args) => nodeOf(port).call(name, args),
+        close: () => Promise.resolve(cluster.disconnect()),
+      };
     },
   },
   nodeRedisClusterKind('node-redis createCluster', (rootNodes) => createCluster({ rootNodes })),
-  nodeRedisClusterKind('node-redis v4 createCluster', (rootNodes) => createClusterV4({ rootNodes })),
-  nodeRedisClusterKind('node-redis v5 createCluster', (rootNodes) => createClusterV5({ rootNodes })),
+  nodeRedisClusterKind('node-redis v4 createCluster', (rootNodes) =>
+    createClusterV4({ rootNodes }),
+  ),
+  nodeRedisClusterKind('node-redis v5 createCluster', (rootNodes) =>
+    createClusterV5({ rootNodes }),
+  ),
 ];
 
 describe('clusterSlot', () => {
@@ -99,30 +127,51 @@ describe.skipIf(!program || !cli)('RedisStore on a 3-master Redis Cluster', () =
   describe.each(KINDS)('with a $name client', (kind) => {
     let errors: GreensloError[];
     let storeNumber = 0;
-    const newStore = (client: ClusterClient, options: Partial<RedisStoreOptions> = {}): RedisStore =>
-      new RedisStore({ client: client.client, prefix: `${kind.name}:${++storeNumber}:`, onError: (error) => errors.push(error), timeoutMs: 5_000, ...options });
+    const newStore = (
+      client: ClusterClient,
+      options: Partial<RedisStoreOptions> = {},
+    ): RedisStore =>
+      new RedisStore({
+        client: client.client,
+        prefix: `${kind.name}:${++storeNumber}:`,
+        onError: (error) => errors.push(error),
+        timeoutMs: 5_000,
+        ...options,
+      });
     beforeEach(() => {
       errors = [];
     });
 
     /** EVALSHA calls summed over the three masters. */
     const evalshaCalls = async (client: ClusterClient): Promise<number> => {
-      const infos = await Promise.all(cluster.ports.map((port) => client.nodeCommand(port, 'INFO', 'commandstats')));
-      return infos.reduce<number>((sum, info) => sum + Number(/cmdstat_evalsha:calls=(\d+)/.exec(String(info))?.[1] ?? 0), 0);
+      const infos = await Promise.all(
+        cluster.ports.map((port) => client.nodeCommand(port, 'INFO', 'commandstats')),
+      );
+      return infos.reduce<number>(
+        (sum, info) => sum + Number(/cmdstat_evalsha:calls=(\d+)/.exec(String(info))?.[1] ?? 0),
+        0,
+      );
     };
 
     it('agrees with CLUSTER KEYSLOT on every key it batches', async () => {
       const client = await kind.connect(cluster.ports);
       const keys = ['greenslo:a', 'greenslo:{tenant}:b', 'rule /api/* 10.0.0.1', 'é ü 世界', ''];
-      for (const key of keys) expect(await client.nodeCommand(cluster.ports[0]!, 'CLUSTER', 'KEYSLOT', key)).toBe(clusterSlot(key));
+      for (const key of keys)
+        expect(await client.nodeCommand(cluster.ports[0]!, 'CLUSTER', 'KEYSLOT', key)).toBe(
+          clusterSlot(key),
+        );
       await client.close();
     });
 
     it('admits every check of a mixed batch of 300 keys over the three masters, with no CROSSSLOT', async () => {
       const client = await kind.connect(cluster.ports);
       const limiter = new RateLimiter({ rate: 2, perSeconds: 60, store: newStore(client) });
-      const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiter.check(`client-${i}`)));
-      expect(decisions.every((decision) => decision.allowed && decision.remaining === 1)).toBe(true);
+      const decisions = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => limiter.check(`client-${i}`)),
+      );
+      expect(decisions.every((decision) => decision.allowed && decision.remaining === 1)).toBe(
+        true,
+      );
       expect(errors.map((error) => error.code)).toEqual([]);
       await client.close();
     });
@@ -131,18 +180,40 @@ describe.skipIf(!program || !cli)('RedisStore on a 3-master Redis Cluster', () =
       const client = await kind.connect(cluster.ports);
       const limiter = new RateLimiter({ rate: 2, perSeconds: 60, store: newStore(client) });
       const before = await evalshaCalls(client);
-      const decisions = await Promise.all(Array.from({ length: 100 }, (_, i) => limiter.check(`{tenant-7}:${i}`)));
+      const decisions = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => limiter.check(`{tenant-7}:${i}`)),
+      );
       expect(await evalshaCalls(client)).toBe(before + 1);
       expect(decisions.every((decision) => decision.allowed)).toBe(true);
       await client.close();
     });
 
     it('admits exactly the limit to 4 clients sending 250 concurrent checks each at one key, after SCRIPT FLUSH on every master', async () => {
-      const clients = await Promise.all(Array.from({ length: 4 }, () => kind.connect(cluster.ports)));
-      await Promise.all(cluster.ports.map((port) => clients[0]!.nodeCommand(port, 'SCRIPT', 'FLUSH')));
+      const clients = await Promise.all(
+        Array.from({ length: 4 }, () => kind.connect(cluster.ports)),
+      );
+      await Promise.all(
+        cluster.ports.map((port) => clients[0]!.nodeCommand(port, 'SCRIPT', 'FLUSH')),
+      );
       const prefix = `${kind.name}:contention:`;
-      const limiters = clients.map((client) => new RateLimiter({ rate: 1, perSeconds: 1e9, burst: 50, store: newStore(client, { prefix }) }));
-      const answers = await Promise.all(limiters.map((limiter) => Promise.all(Array.from({ length: 250 }, (_, i) => limiter.allowRequest(i % 2 === 0 ? 'hot' : 'warm')))));
+      const limiters = clients.map(
+        (client) =>
+          new RateLimiter({
+            rate: 1,
+            perSeconds: 1e9,
+            burst: 50,
+            store: newStore(client, { prefix }),
+          }),
+      );
+      const answers = await Promise.all(
+        limiters.map((limiter) =>
+          Promise.all(
+            Array.from({ length: 250 }, (_, i) =>
+              limiter.allowRequest(i % 2 === 0 ? 'hot' : 'warm'),
+            ),
+          ),
+        ),
+      );
       expect(answers.flat().filter(Boolean)).toHaveLength(100);
       expect(errors.map((error) => error.code)).toEqual([]);
       await Promise.all(clients.map((client) => client.close()));
@@ -155,7 +226,9 @@ describe.skipIf(!program || !cli)('RedisStore on a 3-master Redis Cluster', () =
       await Promise.all(Array.from({ length: 60 }, (_, i) => limiter.check(`gone:${i}`)));
       await limiter.check('kept');
       await store.clear('gone:');
-      const left = await Promise.all(cluster.ports.map((port) => client.nodeCommand(port, 'KEYS', `${store.prefix}*`)));
+      const left = await Promise.all(
+        cluster.ports.map((port) => client.nodeCommand(port, 'KEYS', `${store.prefix}*`)),
+      );
       expect(left.flat()).toEqual([`${store.prefix}kept`]);
       expect(errors.map((error) => error.code)).toEqual([]);
       await client.close();

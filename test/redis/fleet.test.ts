@@ -18,7 +18,11 @@ async function commandCalls(redis: TestClient, command: string): Promise<number>
 }
 
 /** `burst` tokens, then one more per 10^9 s: nothing refills while a test runs. */
-const noRefill = (burst: number): { rate: number; perSeconds: number; burst: number } => ({ rate: 1, perSeconds: 1e9, burst });
+const noRefill = (burst: number): { rate: number; perSeconds: number; burst: number } => ({
+  rate: 1,
+  perSeconds: 1e9,
+  burst,
+});
 
 describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-server', () => {
   let server: RedisServer;
@@ -40,8 +44,16 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
     let redis: TestClient;
     let errors: GreensloError[];
     let storeNumber = 0;
-    const newStore = (options: Partial<RedisStoreOptions> = {}, client: TestClient = redis): RedisStore =>
-      new RedisStore({ client: client.client, prefix: `${kind.name}:fleet:${++storeNumber}:`, onError: (error) => errors.push(error), ...options });
+    const newStore = (
+      options: Partial<RedisStoreOptions> = {},
+      client: TestClient = redis,
+    ): RedisStore =>
+      new RedisStore({
+        client: client.client,
+        prefix: `${kind.name}:fleet:${++storeNumber}:`,
+        onError: (error) => errors.push(error),
+        ...options,
+      });
 
     beforeEach(async () => {
       redis = await kind.connect(server.port);
@@ -54,13 +66,43 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
     it('admits exactly the limit to a cold burst of 4,000 checks over 8 connections with default options, loading the script once per store', async () => {
       const connections = await connectMany(kind, server.port, 8);
       // Cold is Redis' script cache, as after a restart; the process itself is warmed up first.
-      const warmUp = connections.map((connection) => new RateLimiter({ ...noRefill(100), store: new RedisStore({ client: connection.client, prefix: `${kind.name}:warm:`, onError: () => undefined }) }));
-      await Promise.all(warmUp.map((limiter) => Promise.all(Array.from({ length: 500 }, (_, i) => limiter.allowRequest(`warm-${i % 50}`)))));
+      const warmUp = connections.map(
+        (connection) =>
+          new RateLimiter({
+            ...noRefill(100),
+            store: new RedisStore({
+              client: connection.client,
+              prefix: `${kind.name}:warm:`,
+              onError: () => undefined,
+            }),
+          }),
+      );
+      await Promise.all(
+        warmUp.map((limiter) =>
+          Promise.all(
+            Array.from({ length: 500 }, (_, i) => limiter.allowRequest(`warm-${i % 50}`)),
+          ),
+        ),
+      );
       await redis.command('SCRIPT', 'FLUSH');
       const evalBefore = await commandCalls(redis, 'eval');
       const prefix = `${kind.name}:cold:`;
-      const limiters = connections.map((connection) => new RateLimiter({ ...noRefill(100), store: new RedisStore({ client: connection.client, prefix, onError: (error) => errors.push(error) }) }));
-      const answers = await Promise.all(limiters.map((limiter) => Promise.all(Array.from({ length: 500 }, () => limiter.allowRequest('hot')))));
+      const limiters = connections.map(
+        (connection) =>
+          new RateLimiter({
+            ...noRefill(100),
+            store: new RedisStore({
+              client: connection.client,
+              prefix,
+              onError: (error) => errors.push(error),
+            }),
+          }),
+      );
+      const answers = await Promise.all(
+        limiters.map((limiter) =>
+          Promise.all(Array.from({ length: 500 }, () => limiter.allowRequest('hot'))),
+        ),
+      );
       expect(answers.flat().filter(Boolean)).toHaveLength(100);
       expect(errors.map((error) => error.code)).toEqual([]);
       expect(await commandCalls(redis, 'eval')).toBeLessThanOrEqual(evalBefore + 8);
@@ -69,14 +111,18 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
 
     it('applies the checks of one key in one batch in the order they were made', async () => {
       const limiter = new RateLimiter({ ...noRefill(5), store: newStore({ clock: 'server' }) });
-      const decisions = await Promise.all([limiter.check('ann', 2), limiter.check('ann', 4), limiter.check('ann', 3), limiter.getRemaining('ann'), limiter.check('ann')]);
-      expect(decisions.map((decision) => (typeof decision === 'number' ? decision : [decision.allowed, decision.remaining]))).toEqual([
-        [true, 3],
-        [false, 3],
-        [true, 0],
-        0,
-        [false, 0],
+      const decisions = await Promise.all([
+        limiter.check('ann', 2),
+        limiter.check('ann', 4),
+        limiter.check('ann', 3),
+        limiter.getRemaining('ann'),
+        limiter.check('ann'),
       ]);
+      expect(
+        decisions.map((decision) =>
+          typeof decision === 'number' ? decision : [decision.allowed, decision.remaining],
+        ),
+      ).toEqual([[true, 3], [false, 3], [true, 0], 0, [false, 0]]);
       expect(errors.map((error) => error.code)).toEqual([]);
     });
 
@@ -86,12 +132,21 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
       expect(await limiter.check('bea', 2)).toMatchObject({ allowed: true, remaining: 8 });
       const admin = await kind.connect(server.port);
       const stall = admin.command('DEBUG', 'SLEEP', '0.6');
-      const during = await Promise.all([limiter.check('bea'), limiter.check('bea', 3), limiter.check('bea')]);
+      const during = await Promise.all([
+        limiter.check('bea'),
+        limiter.check('bea', 3),
+        limiter.check('bea'),
+      ]);
       expect(during.map((decision) => decision.allowed)).toEqual([false, false, false]);
-      expect(errors.map((error) => error.code)).toEqual(['store_timeout', 'store_timeout', 'store_timeout']);
+      expect(errors.map((error) => error.code)).toEqual([
+        'store_timeout',
+        'store_timeout',
+        'store_timeout',
+      ]);
       await stall;
       let remaining = 0;
-      for (let attempt = 0; attempt < 100 && remaining !== 8; attempt++) remaining = await limiter.getRemaining('bea');
+      for (let attempt = 0; attempt < 100 && remaining !== 8; attempt++)
+        remaining = await limiter.getRemaining('bea');
       expect(remaining).toBe(8);
       await admin.close();
     });
@@ -116,7 +171,9 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       expect(store.breakerState).toBe('closed');
-      const transitions = errors.map((error) => error.code).filter((code) => code.startsWith('store_breaker'));
+      const transitions = errors
+        .map((error) => error.code)
+        .filter((code) => code.startsWith('store_breaker'));
       expect(transitions).toEqual(['store_breaker_open', 'store_breaker_closed']);
       await admin.close();
     }, 20_000);
@@ -124,10 +181,16 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
     it('keeps limiting exactly through SCRIPT FLUSH mid-run, and keeps answering through FLUSHALL', async () => {
       const limiter = new RateLimiter({ ...noRefill(300), store: newStore() });
       const flushed = redis.command('SCRIPT', 'FLUSH');
-      const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => (i === 500 ? flushed.then(() => limiter.allowRequest('dee')) : limiter.allowRequest('dee'))));
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          i === 500 ? flushed.then(() => limiter.allowRequest('dee')) : limiter.allowRequest('dee'),
+        ),
+      );
       expect(answers.filter(Boolean)).toHaveLength(300);
       const wiped = redis.command('FLUSHALL');
-      const after = await Promise.all(Array.from({ length: 200 }, () => limiter.allowRequest('eli')));
+      const after = await Promise.all(
+        Array.from({ length: 200 }, () => limiter.allowRequest('eli')),
+      );
       await wiped;
       expect(after.filter(Boolean).length).toBeLessThanOrEqual(300);
       expect(errors.map((error) => error.code)).toEqual([]);
@@ -140,10 +203,20 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
       const onRedis = new RateLimiter({ ...options, store });
       const inMemory = new RateLimiter({ ...options, store: new MemoryStore() });
       const policy = onRedis.policy;
-      const steps: [string, number][] = [['check', 3], ['refund', 1], ['move', 4000], ['check', 1], ['refund', 2], ['move', 9000], ['check', 2], ['refund', 5]];
+      const steps: [string, number][] = [
+        ['check', 3],
+        ['refund', 1],
+        ['move', 4000],
+        ['check', 1],
+        ['refund', 2],
+        ['move', 9000],
+        ['check', 2],
+        ['refund', 5],
+      ];
       for (const [step, amount] of steps) {
         if (step === 'move') clock.advanceMs(amount);
-        else if (step === 'check') expect(await onRedis.check('kit', amount)).toEqual(inMemory.check('kit', amount));
+        else if (step === 'check')
+          expect(await onRedis.check('kit', amount)).toEqual(inMemory.check('kit', amount));
         else {
           await store.refund('kit', policy, amount);
           inMemory.store.refund('kit', policy, amount);
@@ -167,7 +240,11 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
       expect(await limiter.getRemaining('hal')).toBe(3);
       expect(await redis.command('EXISTS', `${store.prefix}hal`)).toBe(0);
       expect(await limiter.check('hal')).toMatchObject({ allowed: true, remaining: 2 });
-      expect(errors.map((error) => error.code)).toEqual(['store_key_healed', 'store_key_healed', 'store_key_healed']);
+      expect(errors.map((error) => error.code)).toEqual([
+        'store_key_healed',
+        'store_key_healed',
+        'store_key_healed',
+      ]);
       expect(errors[0]!.message).toContain(`"${store.prefix}fox"`);
     });
 
@@ -189,7 +266,11 @@ describe.skipIf(!program)('RedisStore at fleet scale, against a real redis-serve
       await limiter.reset('ida');
       expect(await limiter.allowRequest('ida')).toBe(true);
 
-      const uncached = new RateLimiter({ rate: 1, perSeconds: 60, store: newStore({ denyCache: false }) });
+      const uncached = new RateLimiter({
+        rate: 1,
+        perSeconds: 60,
+        store: newStore({ denyCache: false }),
+      });
       await uncached.check('jo');
       const beforeUncached = await commandCalls(redis, 'evalsha');
       for (let i = 0; i < 50; i++) await uncached.check('jo');

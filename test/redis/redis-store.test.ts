@@ -57,7 +57,13 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
     let storeNumber = 0;
     /** A store with its own prefix, so that tests never share a bucket. */
     const newStore = (options: Partial<RedisStoreOptions> = {}): RedisStore =>
-      new RedisStore({ client: redis.client, prefix: `${kind.name}:${++storeNumber}:`, timeoutMs: 5_000, onError: (error) => errors.push(error), ...options });
+      new RedisStore({
+        client: redis.client,
+        prefix: `${kind.name}:${++storeNumber}:`,
+        timeoutMs: 5_000,
+        onError: (error) => errors.push(error),
+        ...options,
+      });
 
     beforeAll(async () => {
       redis = await kind.connect(server.port);
@@ -72,25 +78,71 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
     it('admits the burst, then refuses with the reset and retry times of the token bucket', async () => {
       const clock = clockAheadOfServer();
       const t0 = clock.nowMs();
-      const limiter = new RateLimiter({ rate: 3, perSeconds: 1, clock, store: newStore({ clock: 'client' }) });
+      const limiter = new RateLimiter({
+        rate: 3,
+        perSeconds: 1,
+        clock,
+        store: newStore({ clock: 'client' }),
+      });
       // 3 tokens per 1000 ms: one token every 333.3 ms, so a token takes 334 whole ms to come back.
-      expect(await limiter.check('alice')).toEqual({ allowed: true, limit: 3, remaining: 2, resetAtMs: t0 + 334, retryAfterMs: 0 });
-      expect(await limiter.check('alice')).toEqual({ allowed: true, limit: 3, remaining: 1, resetAtMs: t0 + 667, retryAfterMs: 0 });
-      expect(await limiter.check('alice')).toEqual({ allowed: true, limit: 3, remaining: 0, resetAtMs: t0 + 1000, retryAfterMs: 0 });
-      expect(await limiter.check('alice')).toEqual({ allowed: false, limit: 3, remaining: 0, resetAtMs: t0 + 1000, retryAfterMs: 334 });
+      expect(await limiter.check('alice')).toEqual({
+        allowed: true,
+        limit: 3,
+        remaining: 2,
+        resetAtMs: t0 + 334,
+        retryAfterMs: 0,
+      });
+      expect(await limiter.check('alice')).toEqual({
+        allowed: true,
+        limit: 3,
+        remaining: 1,
+        resetAtMs: t0 + 667,
+        retryAfterMs: 0,
+      });
+      expect(await limiter.check('alice')).toEqual({
+        allowed: true,
+        limit: 3,
+        remaining: 0,
+        resetAtMs: t0 + 1000,
+        retryAfterMs: 0,
+      });
+      expect(await limiter.check('alice')).toEqual({
+        allowed: false,
+        limit: 3,
+        remaining: 0,
+        resetAtMs: t0 + 1000,
+        retryAfterMs: 334,
+      });
       clock.advanceMs(333);
       expect(await limiter.check('alice')).toMatchObject({ allowed: false, retryAfterMs: 1 });
       clock.advanceMs(1);
-      expect(await limiter.check('alice')).toEqual({ allowed: true, limit: 3, remaining: 0, resetAtMs: t0 + 334 + 1000, retryAfterMs: 0 });
+      expect(await limiter.check('alice')).toEqual({
+        allowed: true,
+        limit: 3,
+        remaining: 0,
+        resetAtMs: t0 + 334 + 1000,
+        retryAfterMs: 0,
+      });
       expect(await limiter.check('bob')).toMatchObject({ allowed: true, remaining: 2 });
       expect(errors).toEqual([]);
     });
 
     it('gives the decisions, remaining counts and reset times of the memory store for random request sequences', async () => {
-      const amount = fc.oneof(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0.01, max: 50, noNaN: true, noDefaultInfinity: true }));
-      const period = fc.oneof(fc.constantFrom(0.001, 0.25, 1, 7, 60, 3600), fc.double({ min: 0.001, max: 5000, noNaN: true, noDefaultInfinity: true }));
+      const amount = fc.oneof(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0.01, max: 50, noNaN: true, noDefaultInfinity: true }),
+      );
+      const period = fc.oneof(
+        fc.constantFrom(0.001, 0.25, 1, 7, 60, 3600),
+        fc.double({ min: 0.001, max: 5000, noNaN: true, noDefaultInfinity: true }),
+      );
       const step = fc.record({
-        moveMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: -2000, max: 0 }), fc.double({ min: 0, max: 100, noNaN: true })),
+        moveMs: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 0, max: 3000 }),
+          fc.integer({ min: -2000, max: 0 }),
+          fc.double({ min: 0, max: 100, noNaN: true }),
+        ),
         client: fc.constantFrom('a', 'b', 'c'),
         remainingOnly: fc.boolean(),
         wholeCost: fc.boolean(),
@@ -99,35 +151,49 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
       const store = newStore({ clock: 'client' });
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(amount, period, fc.double({ min: 1, max: 40, noNaN: true }), fc.boolean(), fc.array(step, { minLength: 1, maxLength: 40 }), async (rate, perSeconds, burstDraw, wholeBurst, steps) => {
-          const burst = wholeBurst ? Math.ceil(burstDraw) : burstDraw;
-          const clock = clockAheadOfServer();
-          const startMs = clock.nowMs();
-          const options = { rate, perSeconds, burst, clock, keyPrefix: `run${++run}:` };
-          const inMemory = new RateLimiter({ ...options, store: new MemoryStore() });
-          const onRedis = new RateLimiter({ ...options, store });
-          const expected: (RateLimitDecision | number)[] = [];
-          const actual: (RateLimitDecision | number)[] = [];
-          for (const { moveMs, client, remainingOnly, wholeCost, costShare } of steps) {
-            clock.setMs(Math.max(startMs, clock.nowMs() + moveMs));
-            if (remainingOnly) {
-              expected.push(inMemory.getRemaining(client));
-              actual.push(await onRedis.getRemaining(client));
-              continue;
+        fc.asyncProperty(
+          amount,
+          period,
+          fc.double({ min: 1, max: 40, noNaN: true }),
+          fc.boolean(),
+          fc.array(step, { minLength: 1, maxLength: 40 }),
+          async (rate, perSeconds, burstDraw, wholeBurst, steps) => {
+            const burst = wholeBurst ? Math.ceil(burstDraw) : burstDraw;
+            const clock = clockAheadOfServer();
+            const startMs = clock.nowMs();
+            const options = { rate, perSeconds, burst, clock, keyPrefix: `run${++run}:` };
+            const inMemory = new RateLimiter({ ...options, store: new MemoryStore() });
+            const onRedis = new RateLimiter({ ...options, store });
+            const expected: (RateLimitDecision | number)[] = [];
+            const actual: (RateLimitDecision | number)[] = [];
+            for (const { moveMs, client, remainingOnly, wholeCost, costShare } of steps) {
+              clock.setMs(Math.max(startMs, clock.nowMs() + moveMs));
+              if (remainingOnly) {
+                expected.push(inMemory.getRemaining(client));
+                actual.push(await onRedis.getRemaining(client));
+                continue;
+              }
+              const cost = wholeCost
+                ? Math.max(1, Math.floor(costShare * burst))
+                : costShare * burst;
+              expected.push(inMemory.check(client, cost));
+              actual.push(await onRedis.check(client, cost));
             }
-            const cost = wholeCost ? Math.max(1, Math.floor(costShare * burst)) : costShare * burst;
-            expected.push(inMemory.check(client, cost));
-            actual.push(await onRedis.check(client, cost));
-          }
-          expect(actual).toEqual(expected);
-        }),
+            expect(actual).toEqual(expected);
+          },
+        ),
         { numRuns: 300 },
       );
       expect(errors).toEqual([]);
     });
 
     it('times buckets by the Redis server clock by default, whatever the limiter clock says', async () => {
-      const limiter = new RateLimiter({ rate: 1, perSeconds: 60, clock: new ManualClock(0), store: newStore() });
+      const limiter = new RateLimiter({
+        rate: 1,
+        perSeconds: 60,
+        clock: new ManualClock(0),
+        store: newStore(),
+      });
       const beforeMs = await serverTimeMs(redis);
       const decision = await limiter.check('carol');
       const afterMs = await serverTimeMs(redis);
@@ -171,32 +237,67 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
 
       const clock = clockAheadOfServer();
       const clientTimed = newStore({ clock: 'client' });
-      const decision = await new RateLimiter({ rate: 5, perSeconds: 10, clock, store: clientTimed }).check('erin', 3);
+      const decision = await new RateLimiter({
+        rate: 5,
+        perSeconds: 10,
+        clock,
+        store: clientTimed,
+      }).check('erin', 3);
       expect(decision.resetAtMs).toBe(clock.nowMs() + 6000);
-      expect(await redis.command('PEXPIRETIME', `${clientTimed.prefix}erin`)).toBe(decision.resetAtMs);
+      expect(await redis.command('PEXPIRETIME', `${clientTimed.prefix}erin`)).toBe(
+        decision.resetAtMs,
+      );
     });
 
-    it.each([1.2e-11, 1e-300, Number.MIN_VALUE])('agrees with the memory store on reset times past 2^52 ms (rate %s), and caps the expiry at 2^52 ms', async (rate) => {
-      const clock = clockAheadOfServer();
-      const store = newStore({ clock: 'client' });
-      const onRedis = new RateLimiter({ rate, perSeconds: 60, burst: 2, clock, store });
-      const inMemory = new RateLimiter({ rate, perSeconds: 60, burst: 2, clock, store: new MemoryStore() });
-      const actual = [await onRedis.check('kate'), await onRedis.check('kate'), await onRedis.check('kate')];
-      const expected = [inMemory.check('kate'), inMemory.check('kate'), inMemory.check('kate')];
-      expect(actual).toEqual(expected);
-      expect(actual[0]!.resetAtMs).toBeGreaterThan(2 ** 52);
-      expect(actual[2]).toMatchObject({ allowed: false, remaining: 0 });
-      expect(await redis.command('PEXPIRETIME', `${store.prefix}kate`)).toBe(2 ** 52);
-    });
+    it.each([1.2e-11, 1e-300, Number.MIN_VALUE])(
+      'agrees with the memory store on reset times past 2^52 ms (rate %s), and caps the expiry at 2^52 ms',
+      async (rate) => {
+        const clock = clockAheadOfServer();
+        const store = newStore({ clock: 'client' });
+        const onRedis = new RateLimiter({ rate, perSeconds: 60, burst: 2, clock, store });
+        const inMemory = new RateLimiter({
+          rate,
+          perSeconds: 60,
+          burst: 2,
+          clock,
+          store: new MemoryStore(),
+        });
+        const actual = [
+          await onRedis.check('kate'),
+          await onRedis.check('kate'),
+          await onRedis.check('kate'),
+        ];
+        const expected = [inMemory.check('kate'), inMemory.check('kate'), inMemory.check('kate')];
+        expect(actual).toEqual(expected);
+        expect(actual[0]!.resetAtMs).toBeGreaterThan(2 ** 52);
+        expect(actual[2]).toMatchObject({ allowed: false, remaining: 0 });
+        expect(await redis.command('PEXPIRETIME', `${store.prefix}kate`)).toBe(2 ** 52);
+      },
+    );
 
     it('admits exactly the limit to 8 connections sending 500 concurrent requests each at one key', async () => {
       const connections = await connectMany(kind, server.port, 8);
       const prefix = `${kind.name}:contention:`;
       // 100 tokens, then one more per 10^9 s: nothing refills while the test runs.
       const limiters = connections.map(
-        (connection) => new RateLimiter({ rate: 1, perSeconds: 1e9, burst: 100, store: new RedisStore({ client: connection.client, prefix, timeoutMs: 20_000, onError: (error) => errors.push(error) }) }),
+        (connection) =>
+          new RateLimiter({
+            rate: 1,
+            perSeconds: 1e9,
+            burst: 100,
+            store: new RedisStore({
+              client: connection.client,
+              prefix,
+              timeoutMs: 20_000,
+              onError: (error) => errors.push(error),
+            }),
+          }),
       );
-      const answers = await Promise.all(limiters.map((limiter) => Promise.all(Array.from({ length: 500 }, () => limiter.allowRequest('hot')))));
+      const answers = await Promise.all(
+        limiters.map((limiter) =>
+          Promise.all(Array.from({ length: 500 }, () => limiter.allowRequest('hot'))),
+        ),
+      );
       const admitted = answers.flat().filter(Boolean).length;
       expect(answers.flat()).toHaveLength(4000);
       expect(admitted).toBe(100);
@@ -207,7 +308,12 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
 
     it('reads remaining tokens without taking any, and resets one client', async () => {
       const clock = clockAheadOfServer();
-      const limiter = new RateLimiter({ rate: 4, perSeconds: 60, clock, store: newStore({ clock: 'client' }) });
+      const limiter = new RateLimiter({
+        rate: 4,
+        perSeconds: 60,
+        clock,
+        store: newStore({ clock: 'client' }),
+      });
       expect(await limiter.getRemaining('frank')).toBe(4);
       await limiter.check('frank', 3);
       expect(await limiter.getRemaining('frank')).toBe(1);
@@ -255,8 +361,14 @@ describe.skipIf(!program)('RedisStore against a real redis-server', () => {
 
     it('shares one quota per endpoint rule through an EndpointRateLimiter', async () => {
       const store = newStore();
-      const limits = new EndpointRateLimiter({ rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' }, store });
-      const other = new EndpointRateLimiter({ rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' }, store });
+      const limits = new EndpointRateLimiter({
+        rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' },
+        store,
+      });
+      const other = new EndpointRateLimiter({
+        rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' },
+        store,
+      });
       expect((await limits.check('/agents/plan', 'judy')).allowed).toBe(true);
       expect((await other.check('/agents/plan', 'judy')).allowed).toBe(true);
       expect((await limits.check('/agents/plan', 'judy')).allowed).toBe(false);

@@ -13,7 +13,9 @@ function feed(digest: AllTimeDigest, scratch: DigestScratch, samples: readonly n
 describe('AllTimeDigest', () => {
   it('keeps p50, p95, p99 and p99.9 of a heavy-tailed sample within 1 %', () => {
     const random = seededRandom(77);
-    const samples = Array.from({ length: 300_000 }, () => (random() < 0.01 ? lognormal(random, 100, 1) : lognormal(random, 5, 0.5)));
+    const samples = Array.from({ length: 300_000 }, () =>
+      random() < 0.01 ? lognormal(random, 100, 1) : lognormal(random, 5, 0.5),
+    );
     const digest = new AllTimeDigest();
     feed(digest, new DigestScratch(1000), samples);
     expect(digest.count).toBe(samples.length);

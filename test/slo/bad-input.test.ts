@@ -7,10 +7,18 @@ const START_MS = 1_700_000_000_000;
 const BAD_READINGS = [Number.NaN, Infinity, -Infinity, -1, 8.64e15 + 1];
 
 /** A ManualClock that can be made to return one bad reading: `fault` while set. */
-function faultyClock(startMs: number): { clock: { nowMs(): number }; manual: ManualClock; setFault: (reading: number | undefined) => void } {
+function faultyClock(startMs: number): {
+  clock: { nowMs(): number };
+  manual: ManualClock;
+  setFault: (reading: number | undefined) => void;
+} {
   const manual = new ManualClock(startMs);
   let fault: number | undefined;
-  return { clock: { nowMs: () => fault ?? manual.nowMs() }, manual, setFault: (reading) => (fault = reading) };
+  return {
+    clock: { nowMs: () => fault ?? manual.nowMs() },
+    manual,
+    setFault: (reading) => (fault = reading),
+  };
 }
 
 function trackerWithHistory(clock: { nowMs(): number }): SLOTracker {
@@ -24,18 +32,26 @@ function trackerWithHistory(clock: { nowMs(): number }): SLOTracker {
 describe('SLOTracker unknown options', () => {
   it('names an unknown key, with the closest known one, before checking the others', () => {
     expect(() => new SLOTracker({ objectivs: {} } as never)).toThrow(
-      new TypeError('SLOTracker: `objectivs` is not an option (did you mean `objectives`?); known options are `clock`, `windowSize`, `objectives`, `maxEndpoints`, `brand`, `latencyBucketsMs`.'),
+      new TypeError(
+        'SLOTracker: `objectivs` is not an option (did you mean `objectives`?); known options are `clock`, `windowSize`, `objectives`, `maxEndpoints`, `brand`, `latencyBucketsMs`.',
+      ),
     );
-    expect(() => new SLOTracker({ windowSize: 0, buckets: [1] } as never)).toThrow(/`buckets` is not an option \(use `latencyBucketsMs`/);
+    expect(() => new SLOTracker({ windowSize: 0, buckets: [1] } as never)).toThrow(
+      /`buckets` is not an option \(use `latencyBucketsMs`/,
+    );
   });
 
   it('refuses options that are not an object', () => {
-    expect(() => new SLOTracker(null as never)).toThrow(new TypeError('SLOTracker: options must be an object, got null.'));
+    expect(() => new SLOTracker(null as never)).toThrow(
+      new TypeError('SLOTracker: options must be an object, got null.'),
+    );
   });
 
   it('refuses an unknown key in the options of record, recording nothing', () => {
     const slo = new SLOTracker({ clock: new ManualClock(START_MS) });
-    expect(() => slo.record('/a', 1, { eror: true } as never)).toThrow(/SLOTracker.record: `eror` is not an option \(did you mean `error`\?\)/);
+    expect(() => slo.record('/a', 1, { eror: true } as never)).toThrow(
+      /SLOTracker.record: `eror` is not an option \(did you mean `error`\?\)/,
+    );
     expect(slo.endpoints()).toEqual([]);
   });
 });
@@ -52,19 +68,26 @@ describe('SLOTracker clock readings', () => {
     ['snapshot', (slo) => slo.snapshot()],
   ];
 
-  it.each(methods)('%s refuses NaN, ±Infinity, negative and past-8.64e15 readings and changes nothing', (name, call) => {
-    const { clock, setFault } = faultyClock(START_MS);
-    const slo = trackerWithHistory(clock);
-    const before = JSON.stringify(slo.snapshot());
-    for (const reading of BAD_READINGS) {
-      setFault(reading);
-      expect(() => call(slo)).toThrow(RangeError);
-      expect(() => call(slo)).toThrow(new RegExp(`^SLOTracker\\.${name}: \`clock\\.nowMs\\(\\)\` must return a finite number from 0 to 8640000000000000, got `));
-    }
-    setFault(undefined);
-    expect(JSON.stringify(slo.snapshot())).toBe(before);
-    expect(slo.endpoints()).toEqual(['/a', '/b']);
-  });
+  it.each(methods)(
+    '%s refuses NaN, ±Infinity, negative and past-8.64e15 readings and changes nothing',
+    (name, call) => {
+      const { clock, setFault } = faultyClock(START_MS);
+      const slo = trackerWithHistory(clock);
+      const before = JSON.stringify(slo.snapshot());
+      for (const reading of BAD_READINGS) {
+        setFault(reading);
+        expect(() => call(slo)).toThrow(RangeError);
+        expect(() => call(slo)).toThrow(
+          new RegExp(
+            `^SLOTracker\\.${name}: \`clock\\.nowMs\\(\\)\` must return a finite number from 0 to 8640000000000000, got `,
+          ),
+        );
+      }
+      setFault(undefined);
+      expect(JSON.stringify(slo.snapshot())).toBe(before);
+      expect(slo.endpoints()).toEqual(['/a', '/b']);
+    },
+  );
 
   it('accepts the first and last instants a Date can hold', () => {
     const clock = new ManualClock(0);
@@ -84,13 +107,19 @@ describe('SLOTracker after a huge clock step', () => {
     clock.advanceMs(1e15);
     slo.record('/a', 10);
     slo.record('/a', 20);
-    const budget = slo.errorBudget('/a').objectives.find((objective) => objective.kind === 'errorRate')!;
+    const budget = slo
+      .errorBudget('/a')
+      .objectives.find((objective) => objective.kind === 'errorRate')!;
     expect(budget).toMatchObject({ totalCount: 2, badCount: 0, consumedRatio: 0 });
     const burn = slo.burnRates('/a').objectives.find((objective) => objective.kind === 'p95')!;
-    expect(Object.values(burn.windows).map((window) => [window.totalCount, window.burnRate])).toEqual(Array.from({ length: 7 }, () => [2, 0]));
+    expect(
+      Object.values(burn.windows).map((window) => [window.totalCount, window.burnRate]),
+    ).toEqual(Array.from({ length: 7 }, () => [2, 0]));
     expect(slo.alerts('/a')).toMatchObject({ page: false, ticket: false });
     const minuteStartMs = Math.floor((START_MS + 1e15) / 60_000) * 60_000;
-    expect(slo.timeSeries('/a')!.points).toEqual([{ startMs: minuteStartMs, count: 2, errorCount: 0, meanLatencyMs: 15, maxLatencyMs: 20 }]);
+    expect(slo.timeSeries('/a')!.points).toEqual([
+      { startMs: minuteStartMs, count: 2, errorCount: 0, meanLatencyMs: 15, maxLatencyMs: 20 },
+    ]);
     expect(slo.timeSeries('/a', 'tenMinutes')!.points).toHaveLength(1);
     const report = slo.report();
     expect(report.endpoints[0]).toMatchObject({ count: 3, errorCount: 1 });
@@ -102,7 +131,11 @@ describe('SLOTracker latency bound', () => {
   it('refuses a latency above 2,147,483,647 ms and records nothing', () => {
     const slo = new SLOTracker({ clock: new ManualClock(START_MS) });
     expect(MAX_LATENCY_MS).toBe(2 ** 31 - 1);
-    expect(() => slo.record('/a', 1e308)).toThrow(new RangeError('SLOTracker.record: `latencyMs` must be a finite number from 0 to 2147483647, got 1e+308.'));
+    expect(() => slo.record('/a', 1e308)).toThrow(
+      new RangeError(
+        'SLOTracker.record: `latencyMs` must be a finite number from 0 to 2147483647, got 1e+308.',
+      ),
+    );
     expect(() => slo.record('/a', MAX_LATENCY_MS + 1)).toThrow(RangeError);
     expect(slo.endpoints()).toEqual([]);
   });
@@ -148,7 +181,11 @@ describe('SLOTracker.record with the time given', () => {
     slo.record('/a', 5, { atMs: START_MS });
     expect(slo.histogram('/a')!.count).toBe(1);
     for (const atMs of [Number.NaN, -1, 8.64e15 + 1]) {
-      expect(() => slo.record('/a', 5, { atMs })).toThrow(new RegExp(`^SLOTracker\\.record: \`atMs\` must be a finite number from 0 to 8640000000000000, got `));
+      expect(() => slo.record('/a', 5, { atMs })).toThrow(
+        new RegExp(
+          `^SLOTracker\\.record: \`atMs\` must be a finite number from 0 to 8640000000000000, got `,
+        ),
+      );
     }
     expect(() => slo.record('/a', 5, { atMs: '5' as never })).toThrow(TypeError);
     expect(slo.histogram('/a')!.count).toBe(1);

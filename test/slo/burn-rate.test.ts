@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BURN_RATE_ALERT_RULES, BURN_RATE_WINDOWS_MS, ERROR_BUDGET_PERIOD_MS, SLOTracker, type BurnRateWindow, type SloObjectives } from '../../src/slo/index.js';
+import {
+  BURN_RATE_ALERT_RULES,
+  BURN_RATE_WINDOWS_MS,
+  ERROR_BUDGET_PERIOD_MS,
+  SLOTracker,
+  type BurnRateWindow,
+  type SloObjectives,
+} from '../../src/slo/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 const MINUTE_MS = 60_000;
@@ -22,7 +29,12 @@ class Scenario {
   }
 
   /** For `durationMs`, every minute: `perMinute` requests, the first `badPerMinute` bad. */
-  run(durationMs: number, perMinute: number, badPerMinute: number, bad: { latencyMs?: number; error?: boolean }): void {
+  run(
+    durationMs: number,
+    perMinute: number,
+    badPerMinute: number,
+    bad: { latencyMs?: number; error?: boolean },
+  ): void {
     for (let elapsed = 0; elapsed < durationMs; elapsed += MINUTE_MS) {
       for (let i = 0; i < perMinute; i++) {
         const isBad = i < badPerMinute;
@@ -35,13 +47,21 @@ class Scenario {
     }
   }
 
-  expected(window: BurnRateWindow, isBad: (entry: Scenario['log'][number]) => boolean, budget: number): { total: number; bad: number; burnRate: number } {
+  expected(
+    window: BurnRateWindow,
+    isBad: (entry: Scenario['log'][number]) => boolean,
+    budget: number,
+  ): { total: number; bad: number; burnRate: number } {
     const windowMs = BURN_RATE_WINDOWS_MS[window];
     const widthMs = windowMs <= 6 * HOUR_MS ? MINUTE_MS : 10 * MINUTE_MS;
     const firstBucket = Math.floor(this.clock.nowMs() / widthMs) - windowMs / widthMs + 1;
     const inWindow = this.log.filter((entry) => Math.floor(entry.atMs / widthMs) >= firstBucket);
     const bad = inWindow.filter(isBad).length;
-    return { total: inWindow.length, bad, burnRate: inWindow.length === 0 ? 0 : bad / inWindow.length / budget };
+    return {
+      total: inWindow.length,
+      bad,
+      burnRate: inWindow.length === 0 ? 0 : bad / inWindow.length / budget,
+    };
   }
 }
 
@@ -49,12 +69,27 @@ const WINDOWS = Object.keys(BURN_RATE_WINDOWS_MS) as BurnRateWindow[];
 
 describe('burn-rate windows and rules', () => {
   it('cover 5m, 30m, 1h, 2h, 6h, 1d and 3d', () => {
-    expect(BURN_RATE_WINDOWS_MS).toEqual({ '5m': 300_000, '30m': 1_800_000, '1h': 3_600_000, '2h': 7_200_000, '6h': 21_600_000, '1d': 86_400_000, '3d': 259_200_000 });
+    expect(BURN_RATE_WINDOWS_MS).toEqual({
+      '5m': 300_000,
+      '30m': 1_800_000,
+      '1h': 3_600_000,
+      '2h': 7_200_000,
+      '6h': 21_600_000,
+      '1d': 86_400_000,
+      '3d': 259_200_000,
+    });
     expect(ERROR_BUDGET_PERIOD_MS).toBe(3 * DAY_MS);
   });
 
   it('are the SRE workbook rules: page 14.4x (1h, 5m) and 6x (6h, 30m), ticket 3x (1d, 2h) and 1x (3d, 6h)', () => {
-    expect(BURN_RATE_ALERT_RULES.map((rule) => [rule.severity, rule.longWindow, rule.shortWindow, rule.burnRateThreshold])).toEqual([
+    expect(
+      BURN_RATE_ALERT_RULES.map((rule) => [
+        rule.severity,
+        rule.longWindow,
+        rule.shortWindow,
+        rule.burnRateThreshold,
+      ]),
+    ).toEqual([
       ['page', '1h', '5m', 14.4],
       ['page', '6h', '30m', 6],
       ['ticket', '1d', '2h', 3],
@@ -68,9 +103,12 @@ describe('burn rates over fake time', () => {
     const scenario = new Scenario({ '/api': { p95Ms: 100, errorRate: 0.001 } });
     scenario.run(3 * DAY_MS, 10, 0, {});
     const rates = scenario.tracker.burnRates('/api');
-    for (const objective of rates.objectives) for (const window of WINDOWS) expect(objective.windows[window].burnRate).toBe(0);
+    for (const objective of rates.objectives)
+      for (const window of WINDOWS) expect(objective.windows[window].burnRate).toBe(0);
     // The clock stands at the start of a new, empty ten-minute bucket: the window holds the 431 before it.
-    expect(rates.objectives[0]!.windows['3d'].totalCount).toBe(scenario.expected('3d', () => false, 1).total);
+    expect(rates.objectives[0]!.windows['3d'].totalCount).toBe(
+      scenario.expected('3d', () => false, 1).total,
+    );
     expect(rates.objectives[0]!.windows['3d'].totalCount).toBe(431 * 10 * 10);
     const alerts = scenario.tracker.alerts('/api');
     expect([alerts.page, alerts.ticket]).toEqual([false, false]);
@@ -83,10 +121,19 @@ describe('burn rates over fake time', () => {
     scenario.run(HOUR_MS, 20, 16, { latencyMs: 250 });
     scenario.clock.advanceMs(25_000);
     const [latency] = scenario.tracker.burnRates('/api').objectives;
-    expect(latency).toMatchObject({ kind: 'p95', target: 100, targetRatio: 0.95, budgetRatio: 0.05 });
+    expect(latency).toMatchObject({
+      kind: 'p95',
+      target: 100,
+      targetRatio: 0.95,
+      budgetRatio: 0.05,
+    });
     for (const window of WINDOWS) {
       const expected = scenario.expected(window, (entry) => entry.latencyMs > 100, 0.05);
-      expect(latency!.windows[window]).toEqual({ burnRate: expected.burnRate, totalCount: expected.total, badCount: expected.bad });
+      expect(latency!.windows[window]).toEqual({
+        burnRate: expected.burnRate,
+        totalCount: expected.total,
+        badCount: expected.bad,
+      });
     }
     // 80 % slow for the last hour is a 16x burn: both page windows of the first rule exceed 14.4.
     expect(latency!.windows['1h'].burnRate).toBeCloseTo(16, 10);
@@ -100,7 +147,13 @@ describe('burn rates over fake time', () => {
     const first = alerts.evaluations[0]!;
     const expectedLong = scenario.expected('1h', (entry) => entry.error, 0.001).burnRate;
     const expectedShort = scenario.expected('5m', (entry) => entry.error, 0.001).burnRate;
-    expect(first).toEqual({ ...BURN_RATE_ALERT_RULES[0], kind: 'errorRate', longBurnRate: expectedLong, shortBurnRate: expectedShort, firing: true });
+    expect(first).toEqual({
+      ...BURN_RATE_ALERT_RULES[0],
+      kind: 'errorRate',
+      longBurnRate: expectedLong,
+      shortBurnRate: expectedShort,
+      firing: true,
+    });
     expect(alerts.page).toBe(true);
   });
 
@@ -125,7 +178,9 @@ describe('burn rates over fake time', () => {
     const alerts = scenario.tracker.alerts('/api');
     expect(alerts.page).toBe(false);
     expect(alerts.ticket).toBe(true);
-    const byWindows = Object.fromEntries(alerts.evaluations.map((e) => [`${e.longWindow}/${e.shortWindow}`, e]));
+    const byWindows = Object.fromEntries(
+      alerts.evaluations.map((e) => [`${e.longWindow}/${e.shortWindow}`, e]),
+    );
     expect(byWindows['3d/6h']!.firing).toBe(true);
     expect(byWindows['1d/2h']!.firing).toBe(false);
     expect(byWindows['3d/6h']!.longBurnRate).toBeCloseTo(2, 10);
@@ -206,7 +261,11 @@ describe('error budget', () => {
 
   it('is untouched without traffic and infinite burn for a zero budget with a failure', () => {
     const scenario = new Scenario({ '/api': { errorRate: 0 } });
-    expect(scenario.tracker.errorBudget('/api').objectives[0]).toMatchObject({ totalCount: 0, consumedRatio: 0, remainingRatio: 1 });
+    expect(scenario.tracker.errorBudget('/api').objectives[0]).toMatchObject({
+      totalCount: 0,
+      consumedRatio: 0,
+      remainingRatio: 1,
+    });
     scenario.tracker.record('/api', 1, { error: true });
     expect(scenario.tracker.errorBudget('/api').objectives[0]!.consumedRatio).toBe(Infinity);
     expect(scenario.tracker.burnRates('/api').objectives[0]!.windows['5m'].burnRate).toBe(Infinity);

@@ -10,9 +10,18 @@ function trackerWith(options: ConstructorParameters<typeof SLOTracker>[0] = {}):
 }
 
 /** Records 100 requests whose latencies are `fastMs` except the given number of `slowMs` ones. */
-function recordMix(tracker: SLOTracker, endpoint: string, fastMs: number, slowMs: number, slowCount: number, errorCount = 0): number[] {
+function recordMix(
+  tracker: SLOTracker,
+  endpoint: string,
+  fastMs: number,
+  slowMs: number,
+  slowCount: number,
+  errorCount = 0,
+): number[] {
   const samples = Array.from({ length: 100 }, (_, i) => (i < slowCount ? slowMs : fastMs));
-  samples.forEach((latencyMs, i) => tracker.record(endpoint, latencyMs, { error: i >= 100 - errorCount }));
+  samples.forEach((latencyMs, i) =>
+    tracker.record(endpoint, latencyMs, { error: i >= 100 - errorCount }),
+  );
   return samples;
 }
 
@@ -47,7 +56,12 @@ describe('default SLOs', () => {
       const samples = recordMix(tracker, endpoint, thresholdMs * 0.5, thresholdMs * 1.5, 6);
       const result = tracker.checkCompliance(endpoint);
       expect(result.compliant).toBe(false);
-      expect(result.checks[0]).toEqual({ kind: 'p95', target: thresholdMs, actual: sortedPercentile(samples, 95), passed: false });
+      expect(result.checks[0]).toEqual({
+        kind: 'p95',
+        target: thresholdMs,
+        actual: sortedPercentile(samples, 95),
+        passed: false,
+      });
       expect(result.checks[1]!.passed).toBe(true);
     });
 
@@ -56,7 +70,12 @@ describe('default SLOs', () => {
       recordMix(tracker, endpoint, thresholdMs * 0.5, thresholdMs, 0, 1);
       const result = tracker.checkCompliance(endpoint);
       expect(result.compliant).toBe(false);
-      expect(result.checks[1]).toEqual({ kind: 'errorRate', target: 0.0001, actual: 0.01, passed: false });
+      expect(result.checks[1]).toEqual({
+        kind: 'errorRate',
+        target: 0.0001,
+        actual: 0.01,
+        passed: false,
+      });
     });
   }
 });
@@ -65,7 +84,9 @@ describe('compliance', () => {
   it('passes a latency check exactly at the target (at or under)', () => {
     const tracker = trackerWith({ objectives: { '/a': { p50Ms: 5 } } });
     [5, 5, 5].forEach((ms) => tracker.record('/a', ms));
-    expect(tracker.checkCompliance('/a').checks).toEqual([{ kind: 'p50', target: 5, actual: 5, passed: true }]);
+    expect(tracker.checkCompliance('/a').checks).toEqual([
+      { kind: 'p50', target: 5, actual: 5, passed: true },
+    ]);
   });
 
   it('judges every objective given, in the order p50, p95, p99, error rate', () => {
@@ -76,14 +97,23 @@ describe('compliance', () => {
     expect(compliant).toBe(false);
     expect(checks.map((check) => check.kind)).toEqual(['p50', 'p99', 'errorRate']);
     expect(checks[0]).toEqual({ kind: 'p50', target: 1, actual: 2, passed: false });
-    expect(checks[1]).toEqual({ kind: 'p99', target: 100, actual: sortedPercentile(samples, 99), passed: false });
+    expect(checks[1]).toEqual({
+      kind: 'p99',
+      target: 100,
+      actual: sortedPercentile(samples, 99),
+      passed: false,
+    });
     expect(checks[2]).toEqual({ kind: 'errorRate', target: 0.5, actual: 0, passed: true });
   });
 
   it('has no checks and complies for an endpoint without objectives', () => {
     const tracker = trackerWith();
     tracker.record('/free', 10_000);
-    expect(tracker.checkCompliance('/free')).toEqual({ endpoint: '/free', compliant: true, checks: [] });
+    expect(tracker.checkCompliance('/free')).toEqual({
+      endpoint: '/free',
+      compliant: true,
+      checks: [],
+    });
   });
 
   it('does not fail an endpoint that recorded nothing yet', () => {
@@ -105,7 +135,10 @@ describe('violation detection', () => {
     recordMix(tracker, '/health/live', 1, 1, 0);
     recordMix(tracker, '/metrics', 10, 10, 0, 3);
     tracker.record('/unjudged', 1e6);
-    const p95 = sortedPercentile(Array.from({ length: 100 }, (_, i) => (i < 50 ? 30 : 2)), 95);
+    const p95 = sortedPercentile(
+      Array.from({ length: 100 }, (_, i) => (i < 50 ? 30 : 2)),
+      95,
+    );
     expect(tracker.violations()).toEqual([
       { endpoint: '/health', kind: 'p95', target: 10, actual: p95 },
       { endpoint: '/metrics', kind: 'errorRate', target: 0.0001, actual: 0.03 },
@@ -132,7 +165,10 @@ describe('report', () => {
       ['/metrics', false],
       ['/other', true],
     ]);
-    expect(report.endpoints[1]).toEqual({ ...tracker.stats('/metrics'), ...tracker.checkCompliance('/metrics') });
+    expect(report.endpoints[1]).toEqual({
+      ...tracker.stats('/metrics'),
+      ...tracker.checkCompliance('/metrics'),
+    });
     expect(report.global).toEqual(tracker.globalStats());
     expect(report.global.count).toBe(201);
     // Two endpoints have objectives and one of them complies.

@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SLOS, generateSloReport, getDefaultSloTracker, getP95Latency, trackEndpointLatency } from '../../src/slo/index.js';
+import {
+  DEFAULT_SLOS,
+  generateSloReport,
+  getDefaultSloTracker,
+  getP95Latency,
+  trackEndpointLatency,
+} from '../../src/slo/index.js';
 import { sortedPercentile } from './reference.js';
 
 describe('module-level functions on the default tracker', () => {
@@ -21,7 +27,9 @@ describe('module-level functions on the default tracker', () => {
   it('generate the report of the default tracker', () => {
     trackEndpointLatency('/health', 50);
     const report = generateSloReport();
-    expect(report.endpoints.map((endpoint) => [endpoint.endpoint, endpoint.compliant])).toEqual([['/health', false]]);
+    expect(report.endpoints.map((endpoint) => [endpoint.endpoint, endpoint.compliant])).toEqual([
+      ['/health', false],
+    ]);
     expect(report.overallCompliance).toBe(0);
     expect(Number.isNaN(Date.parse(report.generatedAt))).toBe(false);
   });

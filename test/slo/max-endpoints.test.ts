@@ -36,7 +36,11 @@ describe('maxEndpoints', () => {
   });
 
   it('never folds endpoints named in the objectives', () => {
-    const tracker = new SLOTracker({ clock: new ManualClock(0), maxEndpoints: 1, objectives: { '/health': { p95Ms: 10 } } });
+    const tracker = new SLOTracker({
+      clock: new ManualClock(0),
+      maxEndpoints: 1,
+      objectives: { '/health': { p95Ms: 10 } },
+    });
     tracker.record('/x', 1);
     tracker.record('/y', 1);
     tracker.record('/health', 3);

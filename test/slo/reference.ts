@@ -20,5 +20,7 @@ export { seededRandom } from '../support/seeded-random.js';
 /** A lognormal sampler (Box-Muller) over the given uniform source. */
 export function lognormal(random: () => number, medianMs: number, sigma: number): number {
   const u = 1 - random();
-  return medianMs * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random()));
+  return (
+    medianMs * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random()))
+  );
 }

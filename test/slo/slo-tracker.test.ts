@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_ENDPOINTS, DEFAULT_SLOS, DEFAULT_WINDOW_SIZE, SLOTracker } from '../../src/slo/index.js';
+import {
+  DEFAULT_MAX_ENDPOINTS,
+  DEFAULT_SLOS,
+  DEFAULT_WINDOW_SIZE,
+  SLOTracker,
+} from '../../src/slo/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { lognormal, seededRandom, sortedPercentile } from './reference.js';
 
@@ -115,8 +120,21 @@ describe('SLOTracker tracking', () => {
     const tracker = trackerWith({ windowSize: 3 });
     for (const latencyMs of [4, 8, 1, 6, 2]) tracker.record('/api', latencyMs);
     const stats = tracker.stats('/api')!;
-    expect(stats).toMatchObject({ endpoint: '/api', count: 5, errorCount: 0, errorRate: 0, meanLatencyMs: 21 / 5, minLatencyMs: 1, maxLatencyMs: 8 });
-    expect(stats.window).toMatchObject({ sampleCount: 3, minLatencyMs: 1, maxLatencyMs: 6, p50Ms: 2 });
+    expect(stats).toMatchObject({
+      endpoint: '/api',
+      count: 5,
+      errorCount: 0,
+      errorRate: 0,
+      meanLatencyMs: 21 / 5,
+      minLatencyMs: 1,
+      maxLatencyMs: 8,
+    });
+    expect(stats.window).toMatchObject({
+      sampleCount: 3,
+      minLatencyMs: 1,
+      maxLatencyMs: 6,
+      p50Ms: 2,
+    });
     expect(stats.allTime.sampleCount).toBe(5);
   });
 
@@ -136,11 +154,17 @@ describe('SLOTracker all-time percentiles', () => {
   it('stay within 1 % of the exact values over 200,000 lognormal samples', () => {
     const tracker = trackerWith();
     const random = seededRandom(5);
-    const samples = Array.from({ length: 200_000 }, () => (random() < 0.01 ? lognormal(random, 100, 1) : lognormal(random, 5, 0.5)));
+    const samples = Array.from({ length: 200_000 }, () =>
+      random() < 0.01 ? lognormal(random, 100, 1) : lognormal(random, 5, 0.5),
+    );
     for (const latencyMs of samples) tracker.record('/api', latencyMs);
     const allTime = tracker.stats('/api')!.allTime;
     expect(allTime.sampleCount).toBe(200_000);
-    for (const [actual, p] of [[allTime.p50Ms, 50], [allTime.p95Ms, 95], [allTime.p99Ms, 99]] as const) {
+    for (const [actual, p] of [
+      [allTime.p50Ms, 50],
+      [allTime.p95Ms, 95],
+      [allTime.p99Ms, 99],
+    ] as const) {
       const exact = sortedPercentile(samples, p);
       expect(Math.abs(actual - exact) / exact).toBeLessThan(0.01);
     }
@@ -173,7 +197,15 @@ describe('SLOTracker all-time percentiles', () => {
 describe('SLOTracker global statistics', () => {
   it('is empty but well-formed before any record', () => {
     const global = trackerWith().globalStats();
-    expect(global).toEqual({ endpointCount: 0, count: 0, errorCount: 0, errorRate: 0, meanLatencyMs: null, window: null, allTime: null });
+    expect(global).toEqual({
+      endpointCount: 0,
+      count: 0,
+      errorCount: 0,
+      errorRate: 0,
+      meanLatencyMs: null,
+      window: null,
+      allTime: null,
+    });
   });
 
   it('aggregates counts, errors and the union of all windows', () => {
@@ -188,7 +220,12 @@ describe('SLOTracker global statistics', () => {
     expect(global.errorCount).toBe(1);
     expect(global.errorRate).toBe(1 / 8);
     expect(global.meanLatencyMs).toBe(75 / 8);
-    expect(global.window).toMatchObject({ sampleCount: 8, errorCount: 1, minLatencyMs: 1, maxLatencyMs: 30 });
+    expect(global.window).toMatchObject({
+      sampleCount: 8,
+      errorCount: 1,
+      minLatencyMs: 1,
+      maxLatencyMs: 30,
+    });
     expect(global.window!.p95Ms).toBe(sortedPercentile([...a, ...b], 95));
     expect(global.window!.p50Ms).toBe(sortedPercentile([...a, ...b], 50));
     expect(global.allTime!.sampleCount).toBe(8);

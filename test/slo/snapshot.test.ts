@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { OVERFLOW_ENDPOINT, SLO_SNAPSHOT_FORMAT, SLOTracker, type SloSnapshot } from '../../src/slo/index.js';
+import {
+  OVERFLOW_ENDPOINT,
+  SLO_SNAPSHOT_FORMAT,
+  SLOTracker,
+  type SloSnapshot,
+} from '../../src/slo/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { lognormal, seededRandom, sortedPercentile } from './reference.js';
 
 const START_MS = Date.UTC(2026, 4, 1);
 const OBJECTIVES = { '/api': { p95Ms: 20, errorRate: 0.01 }, '/health': { p99Ms: 5 } };
 
-function worker(seed: number, requests: number, clock = new ManualClock(START_MS)): { tracker: SLOTracker; samples: Record<string, number[]>; errors: number } {
+function worker(
+  seed: number,
+  requests: number,
+  clock = new ManualClock(START_MS),
+): { tracker: SLOTracker; samples: Record<string, number[]>; errors: number } {
   const tracker = new SLOTracker({ clock, objectives: OBJECTIVES, windowSize: 100 });
   const random = seededRandom(seed);
   const samples: Record<string, number[]> = { '/api': [], '/health': [] };
@@ -49,7 +58,9 @@ describe('snapshot', () => {
       expect(copy.histogram(endpoint)).toEqual(tracker.histogram(endpoint));
       expect(copy.burnRates(endpoint)).toEqual(tracker.burnRates(endpoint));
       expect(copy.errorBudget(endpoint)).toEqual(tracker.errorBudget(endpoint));
-      expect(copy.timeSeries(endpoint, 'tenMinutes')).toEqual(tracker.timeSeries(endpoint, 'tenMinutes'));
+      expect(copy.timeSeries(endpoint, 'tenMinutes')).toEqual(
+        tracker.timeSeries(endpoint, 'tenMinutes'),
+      );
     }
   });
 
@@ -66,10 +77,15 @@ describe('snapshot', () => {
     expect(total.globalStats().errorCount).toBe(a.errors + b.errors);
     const histogram = total.histogram('/api')!;
     const both = [...a.samples['/api']!, ...b.samples['/api']!];
-    expect(histogram.cumulativeCounts[histogram.boundsMs.indexOf(20)]).toBe(both.filter((ms) => ms <= 20).length);
+    expect(histogram.cumulativeCounts[histogram.boundsMs.indexOf(20)]).toBe(
+      both.filter((ms) => ms <= 20).length,
+    );
     // The merged window keeps the newest 100 samples, taken from both workers in proportion to their windows.
     expect(stats.window.sampleCount).toBe(100);
-    const windowSet = new Set([...a.samples['/api']!.slice(-100), ...b.samples['/api']!.slice(-100)]);
+    const windowSet = new Set([
+      ...a.samples['/api']!.slice(-100),
+      ...b.samples['/api']!.slice(-100),
+    ]);
     expect(windowSet.size).toBe(200);
     const p99 = sortedPercentile(both, 99);
     expect(Math.abs(stats.allTime.p99Ms - p99) / p99).toBeLessThan(0.02);
@@ -85,7 +101,12 @@ describe('snapshot', () => {
     [10, 20, 30, 40].forEach((ms) => right.record('/x', ms, { error: ms === 40 }));
     left.merge(right.snapshot());
     // Interleaved 1, 10, 2, 20, 3, 30, 4, 40; the newest four stay.
-    expect(left.stats('/x')!.window).toMatchObject({ sampleCount: 4, minLatencyMs: 3, maxLatencyMs: 40, errorCount: 1 });
+    expect(left.stats('/x')!.window).toMatchObject({
+      sampleCount: 4,
+      minLatencyMs: 3,
+      maxLatencyMs: 40,
+      errorCount: 1,
+    });
     expect(left.p50('/x')).toBe(sortedPercentile([3, 30, 4, 40], 50));
   });
 
@@ -103,7 +124,11 @@ describe('snapshot', () => {
 
   it('rejects a malformed snapshot before changing anything', () => {
     const { tracker } = worker(5, 50);
-    const target = new SLOTracker({ clock: new ManualClock(START_MS), objectives: OBJECTIVES, windowSize: 100 });
+    const target = new SLOTracker({
+      clock: new ManualClock(START_MS),
+      objectives: OBJECTIVES,
+      windowSize: 100,
+    });
     target.record('/api', 1);
     const good = overTheWire(tracker);
     interface EditableEndpoint {
@@ -123,29 +148,53 @@ describe('snapshot', () => {
       change(copy);
       return copy as unknown as SloSnapshot;
     };
-    expect(() => target.merge(null as never)).toThrow(new TypeError('SLOTracker.merge: `snapshot` must be an object, got null.'));
+    expect(() => target.merge(null as never)).toThrow(
+      new TypeError('SLOTracker.merge: `snapshot` must be an object, got null.'),
+    );
     expect(() => target.merge(broken((s) => (s.format = 'other')))).toThrow(RangeError);
     expect(() => target.merge(broken((s) => (s.endpoints[1]!.count = -3)))).toThrow(
-      new RangeError('SLOTracker.merge: `snapshot.endpoints[1].count` must be an integer >= 1, got -3.'),
+      new RangeError(
+        'SLOTracker.merge: `snapshot.endpoints[1].count` must be an integer >= 1, got -3.',
+      ),
     );
-    expect(() => target.merge(broken((s) => (s.endpoints[1]!.windowLatenciesMs[0] = 'x')))).toThrow(TypeError);
-    expect(() => target.merge(broken((s) => s.endpoints[1]!.windowErrorFlags.pop()))).toThrow(RangeError);
-    expect(() => target.merge(broken((s) => (s.endpoints[1]!.errorCount = s.endpoints[1]!.count + 1)))).toThrow(RangeError);
-    expect(() => target.merge(broken((s) => s.endpoints.push(s.endpoints[0]!)))).toThrow(RangeError);
+    expect(() => target.merge(broken((s) => (s.endpoints[1]!.windowLatenciesMs[0] = 'x')))).toThrow(
+      TypeError,
+    );
+    expect(() => target.merge(broken((s) => s.endpoints[1]!.windowErrorFlags.pop()))).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      target.merge(broken((s) => (s.endpoints[1]!.errorCount = s.endpoints[1]!.count + 1))),
+    ).toThrow(RangeError);
+    expect(() => target.merge(broken((s) => s.endpoints.push(s.endpoints[0]!)))).toThrow(
+      RangeError,
+    );
     expect(() => target.merge(broken((s) => (s.latencyBucketsMs = [1, 2, 3])))).toThrow(RangeError);
-    expect(() => target.merge(broken((s) => (s.endpoints[1]!.thresholdsMs = [])))).toThrow(RangeError);
+    expect(() => target.merge(broken((s) => (s.endpoints[1]!.thresholdsMs = [])))).toThrow(
+      RangeError,
+    );
     expect(target.stats('/api')!.count).toBe(1);
     expect(target.endpoints()).toEqual(['/api']);
   });
 
   it('refuses a snapshot whose good counts lack a threshold this tracker keeps', () => {
     const clock = new ManualClock(START_MS);
-    const other = new SLOTracker({ clock, objectives: { '/api': { p95Ms: 30 } }, latencyBucketsMs: [20] });
+    const other = new SLOTracker({
+      clock,
+      objectives: { '/api': { p95Ms: 30 } },
+      latencyBucketsMs: [20],
+    });
     other.record('/api', 1);
-    const target = new SLOTracker({ clock, objectives: { '/api': { p95Ms: 20 } }, latencyBucketsMs: [30] });
+    const target = new SLOTracker({
+      clock,
+      objectives: { '/api': { p95Ms: 20 } },
+      latencyBucketsMs: [30],
+    });
     expect(target.latencyBucketsMs).toEqual(other.latencyBucketsMs);
     expect(() => target.merge(other.snapshot())).toThrow(
-      new RangeError('SLOTracker.merge: `snapshot.endpoints[0].thresholdsMs` must include 20 (an objective of "/api"), got [30].'),
+      new RangeError(
+        'SLOTracker.merge: `snapshot.endpoints[0].thresholdsMs` must include 20 (an objective of "/api"), got [30].',
+      ),
     );
     expect(target.endpoints()).toEqual([]);
   });

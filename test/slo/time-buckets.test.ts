@@ -25,7 +25,13 @@ describe('time series', () => {
       bucketMs: MINUTE_MS,
       points: [
         { startMs: START_MS, count: 3, errorCount: 1, meanLatencyMs: 15, maxLatencyMs: 30 },
-        { startMs: START_MS + 2 * MINUTE_MS, count: 1, errorCount: 0, meanLatencyMs: 7, maxLatencyMs: 7 },
+        {
+          startMs: START_MS + 2 * MINUTE_MS,
+          count: 1,
+          errorCount: 0,
+          meanLatencyMs: 7,
+          maxLatencyMs: 7,
+        },
       ],
     });
   });
@@ -39,7 +45,9 @@ describe('time series', () => {
     }
     const series = tracker.timeSeries('/api', 'tenMinutes')!;
     expect(series.bucketMs).toBe(TEN_MINUTES_MS);
-    expect(series.points.map((point) => [point.startMs - START_MS, point.count, point.maxLatencyMs])).toEqual([
+    expect(
+      series.points.map((point) => [point.startMs - START_MS, point.count, point.maxLatencyMs]),
+    ).toEqual([
       [0, 10, 9],
       [TEN_MINUTES_MS, 10, 19],
       [2 * TEN_MINUTES_MS, 5, 24],
@@ -53,7 +61,9 @@ describe('time series', () => {
     clock.advanceMs(6 * 60 * MINUTE_MS);
     tracker.record('/api', 2);
     expect(tracker.timeSeries('/api')!.points.map((point) => point.maxLatencyMs)).toEqual([2]);
-    expect(tracker.timeSeries('/api', 'tenMinutes')!.points.map((point) => point.maxLatencyMs)).toEqual([1, 2]);
+    expect(
+      tracker.timeSeries('/api', 'tenMinutes')!.points.map((point) => point.maxLatencyMs),
+    ).toEqual([1, 2]);
     expect(tracker.timeSeries('/unknown')).toBeUndefined();
   });
 });

@@ -4,7 +4,10 @@ import { SLOTracker } from '../../src/slo/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { sortedPercentile } from './reference.js';
 
-const latency = fc.oneof(fc.double({ min: 0, max: 10_000, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 }));
+const latency = fc.oneof(
+  fc.double({ min: 0, max: 10_000, noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ min: 0, max: 20 }),
+);
 
 describe('windowed percentiles (property)', () => {
   it('equal the sorted-array reference of the last windowSize samples', () => {
@@ -28,7 +31,11 @@ describe('windowed percentiles (property)', () => {
   });
 
   it('stay equal to the reference when queries and records interleave across endpoints', () => {
-    const step = fc.record({ endpoint: fc.constantFrom('/a', '/b'), latencyMs: latency, query: fc.constantFrom(50, 95, 99, 0, 100, 33.3) });
+    const step = fc.record({
+      endpoint: fc.constantFrom('/a', '/b'),
+      latencyMs: latency,
+      query: fc.constantFrom(50, 95, 99, 0, 100, 33.3),
+    });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 200 }), (steps) => {
         const tracker = new SLOTracker({ clock: new ManualClock(0), windowSize: 16 });
@@ -38,7 +45,9 @@ describe('windowed percentiles (property)', () => {
           recorded[endpoint]!.push(latencyMs);
           for (const name of ['/a', '/b']) {
             const window = recorded[name]!.slice(-16);
-            expect(tracker.percentile(name, query)).toBe(window.length === 0 ? undefined : sortedPercentile(window, query));
+            expect(tracker.percentile(name, query)).toBe(
+              window.length === 0 ? undefined : sortedPercentile(window, query),
+            );
           }
         }
       }),

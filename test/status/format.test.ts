@@ -1,23 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatBurnRate, formatDuration, formatMs, formatPercent, formatWithPrefix, significant } from '../../src/status/format.js';
+import {
+  formatBurnRate,
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatWithPrefix,
+  significant,
+} from '../../src/status/format.js';
 
 const NBSP = '\u00A0';
 
 describe('status page number formats', () => {
   it('keeps three significant digits without exponent notation', () => {
-    expect([0, 4.2137, 42.137, 421.37, 4213.7, 0.0042137, 99.96, 9.996, 0.9996, -2.345].map((value) => significant(value))).toEqual([
-      '0',
-      '4.21',
-      '42.1',
-      '421',
-      '4,214',
-      '0.00421',
-      '100',
-      '10',
-      '1',
-      '-2.35',
-    ]);
+    expect(
+      [0, 4.2137, 42.137, 421.37, 4213.7, 0.0042137, 99.96, 9.996, 0.9996, -2.345].map((value) =>
+        significant(value),
+      ),
+    ).toEqual(['0', '4.21', '42.1', '421', '4,214', '0.00421', '100', '10', '1', '-2.35']);
   });
 
   it('stays within a relative error of half a unit in the third digit (property)', () => {
@@ -39,7 +39,9 @@ describe('status page number formats', () => {
     expect(formatWithPrefix(0, 'Wh')).toBe(`0${NBSP}Wh`);
     expect(formatBurnRate(14.4)).toBe('14x');
     expect(formatBurnRate(Infinity)).toBe('\u221Ex');
-    expect([45_000, 12 * 60_000, 3 * 3_600_000, 3 * 3_600_000 + 5 * 60_000].map(formatDuration)).toEqual([`45${NBSP}s`, `12${NBSP}min`, `3${NBSP}h`, `3${NBSP}h 5${NBSP}min`]);
+    expect(
+      [45_000, 12 * 60_000, 3 * 3_600_000, 3 * 3_600_000 + 5 * 60_000].map(formatDuration),
+    ).toEqual([`45${NBSP}s`, `12${NBSP}min`, `3${NBSP}h`, `3${NBSP}h 5${NBSP}min`]);
   });
 });
 

@@ -4,7 +4,10 @@ import { escapeHtml } from '../../src/status/html-escape.js';
 
 /** Undoes the five references, for the round-trip property. */
 function unescape(text: string): string {
-  return text.replace(/&(lt|gt|quot|#39|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[name]!);
+  return text.replace(
+    /&(lt|gt|quot|#39|amp);/g,
+    (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[name]!,
+  );
 }
 
 describe('escapeHtml', () => {

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { SLOTracker } from '../../src/slo/index.js';
-import { createStatusPage, type EndpointStatus, type StatusSnapshot } from '../../src/status/index.js';
+import {
+  createStatusPage,
+  type EndpointStatus,
+  type StatusSnapshot,
+} from '../../src/status/index.js';
 import { ManualClock } from '../../src/testing/index.js';
-import { LATENCIES_MS, MINUTE_MS, percentileOf, SCRIPT_ENDPOINT, T0, trackedService } from './support.js';
+import {
+  LATENCIES_MS,
+  MINUTE_MS,
+  percentileOf,
+  SCRIPT_ENDPOINT,
+  T0,
+  trackedService,
+} from './support.js';
 
 function byName(snapshot: StatusSnapshot, endpoint: string): EndpointStatus {
   const found = snapshot.endpoints?.find((status) => status.endpoint === endpoint);
@@ -17,10 +28,26 @@ describe('status page: latency objectives', () => {
     const p95 = percentileOf(LATENCIES_MS, 95);
     expect(p95).toBeCloseTo(95.05, 10);
     expect(byName(snapshot, '/fast').p95).toEqual({ actualMs: p95, targetMs: 200, verdict: 'ok' });
-    expect(byName(snapshot, '/close').p95).toEqual({ actualMs: p95, targetMs: 100, verdict: 'at-risk' });
-    expect(byName(snapshot, '/slow').p95).toEqual({ actualMs: p95, targetMs: 90, verdict: 'breached' });
-    expect(byName(snapshot, SCRIPT_ENDPOINT).p95).toEqual({ actualMs: p95, targetMs: null, verdict: 'unjudged' });
-    expect(byName(snapshot, '/slow').p50).toEqual({ actualMs: percentileOf(LATENCIES_MS, 50), targetMs: null, verdict: 'unjudged' });
+    expect(byName(snapshot, '/close').p95).toEqual({
+      actualMs: p95,
+      targetMs: 100,
+      verdict: 'at-risk',
+    });
+    expect(byName(snapshot, '/slow').p95).toEqual({
+      actualMs: p95,
+      targetMs: 90,
+      verdict: 'breached',
+    });
+    expect(byName(snapshot, SCRIPT_ENDPOINT).p95).toEqual({
+      actualMs: p95,
+      targetMs: null,
+      verdict: 'unjudged',
+    });
+    expect(byName(snapshot, '/slow').p50).toEqual({
+      actualMs: percentileOf(LATENCIES_MS, 50),
+      targetMs: null,
+      verdict: 'unjudged',
+    });
     expect(byName(snapshot, '/slow').p99.actualMs).toBeCloseTo(percentileOf(LATENCIES_MS, 99), 10);
   });
 
@@ -29,7 +56,11 @@ describe('status page: latency objectives', () => {
     const fast = byName(createStatusPage({ slo, clock }).snapshot(), '/fast');
     expect(fast.requestCount).toBe(100);
     expect(fast.errorRate).toEqual({ actualRatio: 1 / 100, targetRatio: 0.05, verdict: 'ok' });
-    expect(byName(createStatusPage({ slo, clock }).snapshot(), '/close').errorRate).toEqual({ actualRatio: 0, targetRatio: null, verdict: 'unjudged' });
+    expect(byName(createStatusPage({ slo, clock }).snapshot(), '/close').errorRate).toEqual({
+      actualRatio: 0,
+      targetRatio: null,
+      verdict: 'unjudged',
+    });
   });
 
   it('lists the worst endpoints first, counts verdicts and takes the worst as the page verdict', () => {
@@ -49,10 +80,24 @@ describe('status page: latency objectives', () => {
     const { clock, slo } = trackedService();
     const snapshot = createStatusPage({ slo, clock }).snapshot();
     // /slow: 10 of 100 requests over 90 ms where 5 % of 100 = 5 are allowed: twice the budget.
-    expect(byName(snapshot, '/slow').errorBudgets).toEqual([{ kind: 'p95', remainingRatio: 1 - 10 / 5, totalCount: 100, badCount: 10, verdict: 'breached' }]);
+    expect(byName(snapshot, '/slow').errorBudgets).toEqual([
+      {
+        kind: 'p95',
+        remainingRatio: 1 - 10 / 5,
+        totalCount: 100,
+        badCount: 10,
+        verdict: 'breached',
+      },
+    ]);
     // /fast: 1 error where 5 are allowed: a fifth spent.
     const [latency, errors] = byName(snapshot, '/fast').errorBudgets;
-    expect(latency).toEqual({ kind: 'p95', remainingRatio: 1, totalCount: 100, badCount: 0, verdict: 'ok' });
+    expect(latency).toEqual({
+      kind: 'p95',
+      remainingRatio: 1,
+      totalCount: 100,
+      badCount: 0,
+      verdict: 'ok',
+    });
     expect(errors!.kind).toBe('errorRate');
     expect(errors!.remainingRatio).toBeCloseTo(1 - 1 / 5, 12);
     expect(errors!.verdict).toBe('ok');
@@ -75,7 +120,9 @@ describe('status page: latency objectives', () => {
     expect(slow.alerts).toEqual(['ticket alert: p95 burning 2x over 3d and 2x over 6h']);
     expect(slow.reasons[0]).toBe('p95 95.1\u00A0ms over its 90\u00A0ms objective');
     expect(slow.reasons).toContain('ticket alert: p95 burning 2x over 3d and 2x over 6h');
-    expect(byName(createStatusPage({ slo, clock }).snapshot(), SCRIPT_ENDPOINT).burnRates).toBeNull();
+    expect(
+      byName(createStatusPage({ slo, clock }).snapshot(), SCRIPT_ENDPOINT).burnRates,
+    ).toBeNull();
   });
 
   it("draws the tracker's one-minute buckets of the chart window, oldest first", () => {
@@ -87,9 +134,14 @@ describe('status page: latency objectives', () => {
       meanLatencyMs: minute * 10 + 5.5,
       maxLatencyMs: minute * 10 + 10,
     }));
-    expect(byName(createStatusPage({ slo, clock }).snapshot(), '/slow').latencySeries).toEqual(expected);
+    expect(byName(createStatusPage({ slo, clock }).snapshot(), '/slow').latencySeries).toEqual(
+      expected,
+    );
     // A five-minute window holds the current minute (9) and the four before it.
-    expect(byName(createStatusPage({ slo, clock, chartWindowMs: 5 * MINUTE_MS }).snapshot(), '/slow').latencySeries).toEqual(expected.slice(5));
+    expect(
+      byName(createStatusPage({ slo, clock, chartWindowMs: 5 * MINUTE_MS }).snapshot(), '/slow')
+        .latencySeries,
+    ).toEqual(expected.slice(5));
   });
 
   it('keeps figures while nothing changes, and reads again after a record or when the minute turns', () => {
@@ -109,7 +161,9 @@ describe('status page: latency objectives', () => {
     const slow = byName(page.snapshot(), '/slow');
     expect(slow.burnRates?.['5m'].burnRate).toBe(0);
     expect(slow.burnRates?.['1h'].burnRate).toBeCloseTo(2, 12);
-    expect(slow.latencySeries.map((point) => point.startMs)).toEqual(Array.from({ length: 10 }, (_, minute) => T0 + minute * MINUTE_MS));
+    expect(slow.latencySeries.map((point) => point.startMs)).toEqual(
+      Array.from({ length: 10 }, (_, minute) => T0 + minute * MINUTE_MS),
+    );
   });
 
   it('trims the chart series as the minute turns, also without new records', () => {
@@ -117,7 +171,11 @@ describe('status page: latency objectives', () => {
     const page = createStatusPage({ slo, clock, chartWindowMs: 5 * MINUTE_MS });
     expect(byName(page.snapshot(), '/slow').latencySeries).toHaveLength(5);
     clock.advanceMs(2 * MINUTE_MS);
-    expect(byName(page.snapshot(), '/slow').latencySeries.map((point) => (point.startMs - T0) / MINUTE_MS)).toEqual([7, 8, 9]);
+    expect(
+      byName(page.snapshot(), '/slow').latencySeries.map(
+        (point) => (point.startMs - T0) / MINUTE_MS,
+      ),
+    ).toEqual([7, 8, 9]);
   });
 
   it('forgets endpoints the tracker no longer has', () => {
@@ -127,7 +185,9 @@ describe('status page: latency objectives', () => {
     slo.reset();
     slo.record('/fast', 3);
     const after = page.snapshot();
-    expect(after.endpoints?.map((status) => [status.endpoint, status.requestCount])).toEqual([['/fast', 1]]);
+    expect(after.endpoints?.map((status) => [status.endpoint, status.requestCount])).toEqual([
+      ['/fast', 1],
+    ]);
   });
 
   it('has no endpoints section without a tracker, and an empty one before the first request', () => {

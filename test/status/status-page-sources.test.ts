@@ -9,7 +9,12 @@ import { MINUTE_MS, T0 } from './support.js';
 function monitoredService(watts: number) {
   const clock = new ManualClock(T0);
   const source = new ManualPowerSource({ clock, watts });
-  const energy = new EnergyMonitor({ powerSource: source, clock, sampleIntervalMs: 1000, powerWindowMs: 10_000 });
+  const energy = new EnergyMonitor({
+    powerSource: source,
+    clock,
+    sampleIntervalMs: 1000,
+    powerWindowMs: 10_000,
+  });
   energy.startTracking();
   const run = (seconds: number, atWatts = source.watts): void => {
     source.setWatts(atWatts);
@@ -55,13 +60,21 @@ describe('status page: energy and low-power mode', () => {
       [20_000, 10_000],
       [30_000, 10_000],
     ]);
-    expect(history.map((window) => window.powerW)).toEqual([50, 50, 80].map((watts) => expect.closeTo(watts, 9) as number));
+    expect(history.map((window) => window.powerW)).toEqual(
+      [50, 50, 80].map((watts) => expect.closeTo(watts, 9) as number),
+    );
   });
 
   it('is at risk while the windowed power is over the threshold', () => {
     const clock = new ManualClock(T0);
     const source = new ManualPowerSource({ clock, watts: 150 });
-    const energy = new EnergyMonitor({ powerSource: source, clock, sampleIntervalMs: 1000, powerWindowMs: 10_000, powerThresholdW: 120 });
+    const energy = new EnergyMonitor({
+      powerSource: source,
+      clock,
+      sampleIntervalMs: 1000,
+      powerWindowMs: 10_000,
+      powerThresholdW: 120,
+    });
     energy.startTracking();
     for (let i = 0; i < 12; i++) {
       clock.advanceMs(1000);
@@ -94,7 +107,12 @@ describe('status page: energy and low-power mode', () => {
     const lowPower = new LowPowerMode({ energy });
     run(120);
     const page = createStatusPage({ energy, lowPower, clock });
-    expect(page.snapshot().lowPower).toMatchObject({ enabled: false, reason: null, reductionRatio: null, verdict: 'unjudged' });
+    expect(page.snapshot().lowPower).toMatchObject({
+      enabled: false,
+      reason: null,
+      reductionRatio: null,
+      verdict: 'unjudged',
+    });
     lowPower.enable();
     run(120, 30);
     const status = page.snapshot().lowPower!;
@@ -125,15 +143,23 @@ function referenceBursts(atMs: readonly number[]): { allowed: number; limited: n
 describe('status page: rate limiting over recent time', () => {
   it('shows a named rule under its name with the limit of its pattern', () => {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/login': { rate: 3, perSeconds: 60, burst: 5, name: 'login' } } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/login': { rate: 3, perSeconds: 60, burst: 5, name: 'login' } },
+    });
     limits.check('/login', 'client');
     const status = createStatusPage({ limits, clock }).snapshot().rateLimits!;
-    expect(status.rules).toMatchObject([{ rule: 'login', limit: '3 per 60\u00A0s, burst 5', allowedTotal: 1 }]);
+    expect(status.rules).toMatchObject([
+      { rule: 'login', limit: '3 per 60\u00A0s, burst 5', allowedTotal: 1 },
+    ]);
   });
 
   function limitedService() {
     const clock = new ManualClock(T0);
-    const limits = new EndpointRateLimiter({ clock, rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' } });
+    const limits = new EndpointRateLimiter({
+      clock,
+      rules: { '/agents/plan': { rate: 2, perSeconds: 60 }, '/health/*': 'unlimited' },
+    });
     /** Five checks from one client: the bucket of 2 admits 2 and limits 3 each minute. */
     const burst = (): void => {
       for (let i = 0; i < 5; i++) limits.check('/agents/plan', 'client');
@@ -167,7 +193,12 @@ describe('status page: rate limiting over recent time', () => {
         { startMs: T0 + MINUTE_MS, endMs: T0 + 2 * MINUTE_MS, allowed: 2, limited: 3 },
       ],
     });
-    expect(health).toMatchObject({ rule: '/health/*', limit: 'unlimited', recentAllowed: 2, recentLimited: 0 });
+    expect(health).toMatchObject({
+      rule: '/health/*',
+      limit: 'unlimited',
+      recentAllowed: 2,
+      recentLimited: 0,
+    });
   });
 
   it('keeps intervals at least a sixtieth of the chart window long, however often the page renders', () => {
@@ -221,6 +252,11 @@ describe('status page: rate limiting over recent time', () => {
 
   it('leaves out the sections whose source is not given', () => {
     const snapshot = createStatusPage({}).snapshot();
-    expect([snapshot.endpoints, snapshot.energy, snapshot.lowPower, snapshot.rateLimits]).toEqual([null, null, null, null]);
+    expect([snapshot.endpoints, snapshot.energy, snapshot.lowPower, snapshot.rateLimits]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

@@ -31,11 +31,16 @@ export function trackedService() {
   const clock = new ManualClock(T0);
   const slo = new SLOTracker({
     clock,
-    objectives: { '/fast': { p95Ms: 200, errorRate: 0.05 }, '/close': { p95Ms: 100 }, '/slow': { p95Ms: 90 } },
+    objectives: {
+      '/fast': { p95Ms: 200, errorRate: 0.05 },
+      '/close': { p95Ms: 100 },
+      '/slow': { p95Ms: 90 },
+    },
   });
   LATENCIES_MS.forEach((latencyMs, i) => {
     clock.setMs(T0 + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
-    for (const endpoint of ['/fast', '/close', '/slow', SCRIPT_ENDPOINT]) slo.record(endpoint, latencyMs, { error: endpoint === '/fast' && i === 0 });
+    for (const endpoint of ['/fast', '/close', '/slow', SCRIPT_ENDPOINT])
+      slo.record(endpoint, latencyMs, { error: endpoint === '/fast' && i === 0 });
   });
   clock.setMs(T0 + 9 * MINUTE_MS + 30_000);
   return { clock, slo };

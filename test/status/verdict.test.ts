@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pageBurnThreshold, verdictOfBurnRate, verdictOfRatio, verdictOfValue, worseVerdict, type Verdict } from '../../src/status/verdict.js';
+import {
+  pageBurnThreshold,
+  verdictOfBurnRate,
+  verdictOfRatio,
+  verdictOfValue,
+  worseVerdict,
+  type Verdict,
+} from '../../src/status/verdict.js';
 
 const SEVERITY: Verdict[] = ['unjudged', 'ok', 'at-risk', 'breached'];
 
@@ -24,9 +31,16 @@ describe('verdicts', () => {
 
   it('never gets better as the measured value grows (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 1e-3, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, target, warning) => {
+      fc.property(
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (a, b, target, warning) => {
           const [low, high] = a <= b ? [a, b] : [b, a];
-          expect(SEVERITY.indexOf(verdictOfValue(high, target, warning))).toBeGreaterThanOrEqual(SEVERITY.indexOf(verdictOfValue(low, target, warning)));
+          expect(SEVERITY.indexOf(verdictOfValue(high, target, warning))).toBeGreaterThanOrEqual(
+            SEVERITY.indexOf(verdictOfValue(low, target, warning)),
+          );
         },
       ),
     );
@@ -54,6 +68,10 @@ describe('verdicts', () => {
   });
 
   it('keeps the worse of two verdicts', () => {
-    for (const a of SEVERITY) for (const b of SEVERITY) expect(worseVerdict(a, b)).toBe(SEVERITY[Math.max(SEVERITY.indexOf(a), SEVERITY.indexOf(b))]);
+    for (const a of SEVERITY)
+      for (const b of SEVERITY)
+        expect(worseVerdict(a, b)).toBe(
+          SEVERITY[Math.max(SEVERITY.indexOf(a), SEVERITY.indexOf(b))],
+        );
   });
 });

@@ -12,7 +12,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -34,14 +44,24 @@ export interface PackedPackage {
 const root = resolve(import.meta.dirname, '../..');
 /** Where the package's sources come from: this checkout, or another one (a clean export, say). */
 const sourceRoot = resolve(process.env['GREENSLO_PACKAGE_SOURCE'] ?? root);
-const inputs = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'src'];
+const inputs = [
+  'package.json',
+  'tsup.config.ts',
+  'tsconfig.json',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  'src',
+];
 const cacheRoot = join(root, 'test-output/packed-package');
 const BUILD_WAIT_LIMIT_MS = 10 * 60_000;
 const POLL_MS = 500;
 
 function filesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 function inputHash(): string {
@@ -55,18 +75,37 @@ function inputHash(): string {
 function build(dir: string): PackedPackage {
   const stage = join(dir, 'stage');
   mkdirSync(stage, { recursive: true });
-  for (const input of inputs) cpSync(join(sourceRoot, input), join(stage, input), { recursive: true });
+  for (const input of inputs)
+    cpSync(join(sourceRoot, input), join(stage, input), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [join(root, 'node_modules/tsup/dist/cli-default.js')], { cwd: stage, stdio: 'pipe' });
-  const [report] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: stage, encoding: 'utf8' })) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
+  execFileSync(process.execPath, [join(root, 'node_modules/tsup/dist/cli-default.js')], {
+    cwd: stage,
+    stdio: 'pipe',
+  });
+  const [report] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: stage,
+      encoding: 'utf8',
+    }),
+  ) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
   const consumerDir = join(dir, 'consumer');
   const packageDir = join(consumerDir, 'node_modules/greenslo');
   mkdirSync(packageDir, { recursive: true });
   const tarball = join(dir, report.filename);
   execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-  writeFileSync(join(consumerDir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  writeFileSync(
+    join(consumerDir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
   rmSync(stage, { recursive: true, force: true });
-  return { consumerDir, packageDir, tarball, packedBytes: report.size, unpackedBytes: report.unpackedSize, files: report.files.map((file) => file.path).sort() };
+  return {
+    consumerDir,
+    packageDir,
+    tarball,
+    packedBytes: report.size,
+    unpackedBytes: report.unpackedSize,
+    files: report.files.map((file) => file.path).sort(),
+  };
 }
 
 /** Finished builds kept besides the newest, so that a run of other sources at the same time keeps its own. */
@@ -75,18 +114,26 @@ const OLD_BUILDS_KEPT = 2;
 function removeOldBuilds(keep: string): void {
   const finished = readdirSync(cacheRoot)
     .filter((name) => name !== keep && existsSync(join(cacheRoot, name, 'packed.json')))
-    .sort((a, b) => statSync(join(cacheRoot, b, 'packed.json')).mtimeMs - statSync(join(cacheRoot, a, 'packed.json')).mtimeMs);
-  for (const name of finished.slice(OLD_BUILDS_KEPT)) rmSync(join(cacheRoot, name), { recursive: true, force: true });
+    .sort(
+      (a, b) =>
+        statSync(join(cacheRoot, b, 'packed.json')).mtimeMs -
+        statSync(join(cacheRoot, a, 'packed.json')).mtimeMs,
+    );
+  for (const name of finished.slice(OLD_BUILDS_KEPT))
+    rmSync(join(cacheRoot, name), { recursive: true, force: true });
 }
 
 async function waitForOtherBuild(dir: string): Promise<PackedPackage> {
   const lock = `${dir}.lock`;
   for (let waitedMs = 0; waitedMs < BUILD_WAIT_LIMIT_MS; waitedMs += POLL_MS) {
-    if (existsSync(join(dir, 'packed.json'))) return JSON.parse(readFileSync(join(dir, 'packed.json'), 'utf8')) as PackedPackage;
+    if (existsSync(join(dir, 'packed.json')))
+      return JSON.parse(readFileSync(join(dir, 'packed.json'), 'utf8')) as PackedPackage;
     if (!existsSync(lock)) throw new Error(`the build in ${dir} stopped without a result`);
     await sleep(POLL_MS);
   }
-  throw new Error(`waited ${BUILD_WAIT_LIMIT_MS} ms for the build in ${dir}; remove ${lock} if no build is running`);
+  throw new Error(
+    `waited ${BUILD_WAIT_LIMIT_MS} ms for the build in ${dir}; remove ${lock} if no build is running`,
+  );
 }
 
 /** Builds and packs the package once per set of inputs; later calls return the cached result. */

@@ -9,7 +9,9 @@ import { execFileSync } from 'node:child_process';
  */
 export function findProgram(program: string, debianPackage: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim() || undefined
+    );
   } catch {
     const notice = `${program} is not installed: install the Debian package \`${debianPackage}\` (apt-get install -y ${debianPackage}) to run this suite.`;
     if (process.env.GREENSLO_REQUIRE_SERVICES === '1') throw new Error(notice);

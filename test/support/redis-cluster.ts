@@ -35,11 +35,24 @@ export class RedisCluster {
     try {
       for (let i = 0; i < 3; i++) {
         const config = join(directory, `nodes-${i}.conf`);
-        servers.push(await RedisServer.start(program, ['--cluster-enabled', 'yes', '--cluster-config-file', config, '--dir', directory]));
+        servers.push(
+          await RedisServer.start(program, [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            config,
+            '--dir',
+            directory,
+          ]),
+        );
       }
       const cluster = new RedisCluster(servers, directory);
       const addresses = cluster.ports.map((port) => `127.0.0.1:${port}`);
-      await run(cli, ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+      await run(
+        cli,
+        ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+        { timeout: 30_000 },
+      );
       await cluster.#waitUntilReady(cli);
       return cluster;
     } catch (error) {
@@ -52,7 +65,11 @@ export class RedisCluster {
   /** Polls `CLUSTER INFO` on each node (at most 10 s) until all say the cluster is ok. */
   async #waitUntilReady(cli: string): Promise<void> {
     for (let attempt = 0; attempt < 200; attempt++) {
-      const infos = await Promise.all(this.ports.map((port) => run(cli, ['-p', String(port), 'cluster', 'info']).then(({ stdout }) => stdout)));
+      const infos = await Promise.all(
+        this.ports.map((port) =>
+          run(cli, ['-p', String(port), 'cluster', 'info']).then(({ stdout }) => stdout),
+        ),
+      );
       if (infos.every((info) => info.includes('cluster_state:ok'))) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

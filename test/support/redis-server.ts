@@ -36,12 +36,31 @@ export class RedisServer {
   /** Starts the server again on the same port (a restart flushes its script cache and data). */
   async restart(): Promise<void> {
     if (this.#process) return;
-    const child = spawn(this.#program, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...this.#extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      this.#program,
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+        ...this.#extraArgs,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.#process = child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${this.port} within 10 s`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`redis-server did not start on port ${this.port} within 10 s`)),
+        10_000,
+      );
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();

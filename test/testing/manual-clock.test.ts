@@ -23,10 +23,14 @@ describe('ManualClock', () => {
 
   it('rejects negative or non-finite steps and times', () => {
     const clock = new ManualClock();
-    expect(() => clock.advanceMs(-1)).toThrow(new RangeError('ManualClock: `ms` must be a finite number >= 0, got -1.'));
+    expect(() => clock.advanceMs(-1)).toThrow(
+      new RangeError('ManualClock: `ms` must be a finite number >= 0, got -1.'),
+    );
     expect(() => clock.advanceMs(Number.NaN)).toThrow(RangeError);
     expect(() => clock.setMs(Infinity)).toThrow(RangeError);
-    expect(() => new ManualClock(Number.NaN)).toThrow('ManualClock: `startMs` must be a finite number, got NaN.');
+    expect(() => new ManualClock(Number.NaN)).toThrow(
+      'ManualClock: `startMs` must be a finite number, got NaN.',
+    );
     expect(clock.nowMs()).toBe(0);
   });
 });

@@ -42,7 +42,9 @@ describe('ManualPowerSource', () => {
 
   it('rejects bad options and values in the usual form', () => {
     const clock = new ManualClock();
-    expect(() => new ManualPowerSource({ clock, watts: -1 })).toThrow(new RangeError('ManualPowerSource: `watts` must be a finite number >= 0, got -1.'));
+    expect(() => new ManualPowerSource({ clock, watts: -1 })).toThrow(
+      new RangeError('ManualPowerSource: `watts` must be a finite number >= 0, got -1.'),
+    );
     expect(() => new ManualPowerSource({ clock, joules: Number.NaN })).toThrow(RangeError);
     expect(() => new ManualPowerSource({ clock: {} as ManualClock })).toThrow(TypeError);
     const source = new ManualPowerSource({ clock });
@@ -52,8 +54,12 @@ describe('ManualPowerSource', () => {
 
   it('refuses an unknown option key, naming it before the missing clock', () => {
     expect(() => new ManualPowerSource({ power: 50 } as never)).toThrow(
-      new TypeError('ManualPowerSource: `power` is not an option; known options are `clock`, `watts`, `joules`, `name`.'),
+      new TypeError(
+        'ManualPowerSource: `power` is not an option; known options are `clock`, `watts`, `joules`, `name`.',
+      ),
     );
-    expect(() => new ManualPowerSource({ clock: new ManualClock(), wats: 5 } as never)).toThrow(/did you mean `watts`\?/);
+    expect(() => new ManualPowerSource({ clock: new ManualClock(), wats: 5 } as never)).toThrow(
+      /did you mean `watts`\?/,
+    );
   });
 });

@@ -5,8 +5,17 @@
  */
 import { request as httpRequestRaw } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EndpointRateLimiter, EnergyMonitor, SLOTracker, UNMATCHED_ENDPOINT } from '../../../src/index.js';
-import type { GuardFailureKind, GuardHeaders, LimitedResponseInit } from '../../../src/http/guard-options.js';
+import {
+  EndpointRateLimiter,
+  EnergyMonitor,
+  SLOTracker,
+  UNMATCHED_ENDPOINT,
+} from '../../../src/index.js';
+import type {
+  GuardFailureKind,
+  GuardHeaders,
+  LimitedResponseInit,
+} from '../../../src/http/guard-options.js';
 import { ManualClock } from '../../../src/testing/manual-clock.js';
 import { ManualPowerSource } from '../../../src/testing/manual-power-source.js';
 import { httpRequest, type HttpReply } from './http-client.js';
@@ -21,7 +30,12 @@ export interface NeutralHooks {
   readonly skip?: (header: HeaderReader) => boolean;
   readonly cost?: (header: HeaderReader) => number;
   readonly refund?: (status: number, header: HeaderReader) => boolean;
-  readonly limitedResponse?: (info: { endpoint: string; clientKey: string; ruleName: string; retryAfterMs: number }) => LimitedResponseInit;
+  readonly limitedResponse?: (info: {
+    endpoint: string;
+    clientKey: string;
+    ruleName: string;
+    retryAfterMs: number;
+  }) => LimitedResponseInit;
 }
 
 /** A handler that waits until the test lets it go, to test clients that leave. */
@@ -95,14 +109,24 @@ export async function disconnectDuring(url: string, gate: Gate): Promise<void> {
   await closed;
 }
 
-const rateLimitHeaderNames = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit', 'ratelimit-policy', 'retry-after'];
-export const rateLimitHeadersOf = (reply: HttpReply) => rateLimitHeaderNames.filter((name) => reply.headers[name] !== undefined);
+const rateLimitHeaderNames = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+];
+export const rateLimitHeadersOf = (reply: HttpReply) =>
+  rateLimitHeaderNames.filter((name) => reply.headers[name] !== undefined);
 
 const SEED_429 =
   '{"error":{"code":"rate_limit_exceeded","message":"Rate limit exceeded for /embed/multimodal. Max 60 requests per minute.","endpoint":"/embed/multimodal","limit":60},"retry_after":1}';
 
 /** Runs the adapter contract against each named service. */
-export function describeGuardContract(services: ReadonlyArray<readonly [string, ContractService]>): void {
+export function describeGuardContract(
+  services: ReadonlyArray<readonly [string, ContractService]>,
+): void {
   describe.each(services)('%s guard over real HTTP on 127.0.0.1', (_name, startService) => {
     let service: RunningService | undefined;
     let parts: ContractParts;
@@ -161,7 +185,10 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       expect(limited.headers['ratelimit-policy']).toBe('"/embed/multimodal";q=60;w=60');
       // The same endpoint with other letter case and a trailing slash shares the bucket; another client does not.
       expect((await httpRequest(`${url}/Embed/Multimodal/`, { method: 'POST' })).status).toBe(429);
-      const otherClient = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', from: '127.0.0.2' });
+      const otherClient = await httpRequest(`${url}/embed/multimodal`, {
+        method: 'POST',
+        from: '127.0.0.2',
+      });
       expect(otherClient.status).toBe(200);
       expect(otherClient.headers['x-ratelimit-remaining']).toBe('59');
       // A refused request runs no handler and records no latency.
@@ -169,12 +196,24 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
     });
 
     it("writes only the IETF fields with headers: 'draft', none with 'none' (a 429 keeps Retry-After)", async () => {
-      const { url } = await start({ headers: 'draft', limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
+      const { url } = await start({
+        headers: 'draft',
+        limits: new EndpointRateLimiter({
+          clock: new ManualClock(T0),
+          default: { rate: 1, perSeconds: 3600 },
+        }),
+      });
       const admitted = await httpRequest(`${url}/users/1`);
       expect(rateLimitHeadersOf(admitted)).toEqual(['ratelimit', 'ratelimit-policy']);
       await service!.close();
       service = undefined;
-      const none = await start({ headers: 'none', limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
+      const none = await start({
+        headers: 'none',
+        limits: new EndpointRateLimiter({
+          clock: new ManualClock(T0),
+          default: { rate: 1, perSeconds: 3600 },
+        }),
+      });
       expect(rateLimitHeadersOf(await httpRequest(`${none.url}/users/1`))).toEqual([]);
       const limited = await httpRequest(`${none.url}/users/1`);
       expect(limited.status).toBe(429);
@@ -183,7 +222,12 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
     });
 
     it('never limits the health and metrics endpoints, and writes no rate-limit fields there', async () => {
-      const { url } = await start({ limits: new EndpointRateLimiter({ clock: new ManualClock(T0), default: { rate: 1, perSeconds: 3600 } }) });
+      const { url } = await start({
+        limits: new EndpointRateLimiter({
+          clock: new ManualClock(T0),
+          default: { rate: 1, perSeconds: 3600 },
+        }),
+      });
       for (let i = 0; i < 20; i++) {
         for (const path of ['/health', '/health/live', '/health/ready', '/metrics']) {
           const reply = await httpRequest(`${url}${path}`);
@@ -197,20 +241,35 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
 
     it('keys the SLOs by route pattern, prefixes included, and folds every unmatched path into one endpoint', async () => {
       const { url, slo } = await start();
-      for (const path of ['/users/1', '/users/2', '/users/3', '/api/items/9', '/random/a', '/random/b', '/api/nothing', '/users']) await httpRequest(`${url}${path}`);
+      for (const path of [
+        '/users/1',
+        '/users/2',
+        '/users/3',
+        '/api/items/9',
+        '/random/a',
+        '/random/b',
+        '/api/nothing',
+        '/users',
+      ])
+        await httpRequest(`${url}${path}`);
       await eventually(() => {
         expect(slo.stats('/users/:id')?.count).toBe(3);
         expect(slo.stats('/api/items/:id')?.count).toBe(1);
         expect(slo.stats(UNMATCHED_ENDPOINT)?.count).toBe(4);
       });
-      expect([...slo.endpoints()].sort()).toEqual(['/api/items/:id', '/users/:id', UNMATCHED_ENDPOINT].sort());
+      expect([...slo.endpoints()].sort()).toEqual(
+        ['/api/items/:id', '/users/:id', UNMATCHED_ENDPOINT].sort(),
+      );
     });
 
     it('counts 5xx responses and thrown errors as errors, and 4xx and 2xx as successes', async () => {
       const { url, slo } = await start();
       expect((await httpRequest(`${url}/fail`)).status).toBe(503);
       expect((await httpRequest(`${url}/boom`)).status).toBe(500);
-      expect((await httpRequest(`${url}/login`, { method: 'POST', headers: { 'x-status': '401' } })).status).toBe(401);
+      expect(
+        (await httpRequest(`${url}/login`, { method: 'POST', headers: { 'x-status': '401' } }))
+          .status,
+      ).toBe(401);
       expect((await httpRequest(`${url}/users/7`)).status).toBe(200);
       await eventually(() => {
         expect(slo.stats('/fail')).toMatchObject({ count: 1, errorCount: 1 });
@@ -259,44 +318,86 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       const reply = await httpRequest(`${url}/users/9`);
       expect(reply.status).toBe(200);
       expect(JSON.parse(reply.body)).toEqual({ id: '9' });
-      await eventually(() => expect(errors.map(([error, kind]) => [(error as Error).message, kind]).sort()).toEqual([['energy is broken', 'energy'], ['tracker is broken', 'slo']]));
+      await eventually(() =>
+        expect(errors.map(([error, kind]) => [(error as Error).message, kind]).sort()).toEqual([
+          ['energy is broken', 'energy'],
+          ['tracker is broken', 'slo'],
+        ]),
+      );
     });
 
     it('ignores a spoofed X-Forwarded-For without trust in the proxy, and honours it with trust', async () => {
       const rules = { '/embed/multimodal': { rate: 1, perSeconds: 60 } };
-      const { url } = await start({ limits: new EndpointRateLimiter({ clock: new ManualClock(T0), rules }) });
+      const { url } = await start({
+        limits: new EndpointRateLimiter({ clock: new ManualClock(T0), rules }),
+      });
       const spoofed = [];
-      for (const address of ['203.0.113.1', '203.0.113.2']) spoofed.push((await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'X-Forwarded-For': address } })).status);
+      for (const address of ['203.0.113.1', '203.0.113.2'])
+        spoofed.push(
+          (
+            await httpRequest(`${url}/embed/multimodal`, {
+              method: 'POST',
+              headers: { 'X-Forwarded-For': address },
+            })
+          ).status,
+        );
       expect(spoofed).toEqual([200, 429]);
       await service!.close();
       service = undefined;
-      const trusted = await start({ trustProxy: true, limits: new EndpointRateLimiter({ clock: new ManualClock(T0), rules }) });
+      const trusted = await start({
+        trustProxy: true,
+        limits: new EndpointRateLimiter({ clock: new ManualClock(T0), rules }),
+      });
       const statuses = [];
-      for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.1']) statuses.push((await httpRequest(`${trusted.url}/embed/multimodal`, { method: 'POST', headers: { 'X-Forwarded-For': address } })).status);
+      for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.1'])
+        statuses.push(
+          (
+            await httpRequest(`${trusted.url}/embed/multimodal`, {
+              method: 'POST',
+              headers: { 'X-Forwarded-For': address },
+            })
+          ).status,
+        );
       expect(statuses).toEqual([200, 200, 429]);
     });
 
     it('names the policy after the rule in both IETF fields and in the metrics, on admitted and refused responses', async () => {
       const clock = new ManualClock(T0);
-      const limits = new EndpointRateLimiter({ clock, rules: { '/login': { name: 'login', rate: 3, perSeconds: 60 } } });
+      const limits = new EndpointRateLimiter({
+        clock,
+        rules: { '/login': { name: 'login', rate: 3, perSeconds: 60 } },
+      });
       const { url } = await start({ clock, limits });
       const replies = [];
-      for (let i = 0; i < 4; i++) replies.push(await httpRequest(`${url}/login`, { method: 'POST' }));
+      for (let i = 0; i < 4; i++)
+        replies.push(await httpRequest(`${url}/login`, { method: 'POST' }));
       expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 429]);
-      for (const reply of replies) expect(reply.headers['ratelimit-policy']).toBe('"login";q=3;w=60');
+      for (const reply of replies)
+        expect(reply.headers['ratelimit-policy']).toBe('"login";q=3;w=60');
       // 3 a minute: one token every 20 s; after the first request the bucket is full again in 20 s.
       expect(replies[0]!.headers.ratelimit).toBe('"login";r=2;t=20');
       expect(replies[3]!.headers.ratelimit).toBe('"login";r=0;t=20');
       const metrics = await httpRequest(`${url}/metrics`);
-      expect(metrics.body).toContain('greenslo_rate_limit_decisions_total{rule="login",outcome="allowed"} 3\n');
-      expect(metrics.body).toContain('greenslo_rate_limit_decisions_total{rule="login",outcome="limited"} 1\n');
+      expect(metrics.body).toContain(
+        'greenslo_rate_limit_decisions_total{rule="login",outcome="allowed"} 3\n',
+      );
+      expect(metrics.body).toContain(
+        'greenslo_rate_limit_decisions_total{rule="login",outcome="limited"} 1\n',
+      );
     });
 
     it('skip: a request the hook lets through takes no tokens and is still tracked', async () => {
       const clock = new ManualClock(T0);
       const limits = new EndpointRateLimiter({ clock, default: { rate: 1, perSeconds: 60 } });
-      const { url, slo, hookRequests } = await start({ clock, limits, hooks: { skip: (header) => header('x-internal') === 'yes' } });
-      for (let i = 0; i < 5; i++) expect((await httpRequest(`${url}/users/1`, { headers: { 'x-internal': 'yes' } })).status).toBe(200);
+      const { url, slo, hookRequests } = await start({
+        clock,
+        limits,
+        hooks: { skip: (header) => header('x-internal') === 'yes' },
+      });
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await httpRequest(`${url}/users/1`, { headers: { 'x-internal': 'yes' } })).status,
+        ).toBe(200);
       expect((await httpRequest(`${url}/users/1`)).status).toBe(200);
       expect((await httpRequest(`${url}/users/1`)).status).toBe(429);
       // Five skipped and one admitted are tracked; the refused one runs nothing.
@@ -306,13 +407,29 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
 
     it('cost: charges the tokens the hook names (LLM tokens), and shows them in the remaining count', async () => {
       const clock = new ManualClock(T0);
-      const limits = new EndpointRateLimiter({ clock, rules: { '/embed/multimodal': { name: 'tokens', rate: 1000, perSeconds: 60 } } });
-      const { url } = await start({ clock, limits, hooks: { cost: (header) => Number(header('x-tokens') ?? 1) } });
-      const first = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'x-tokens': '700' } });
+      const limits = new EndpointRateLimiter({
+        clock,
+        rules: { '/embed/multimodal': { name: 'tokens', rate: 1000, perSeconds: 60 } },
+      });
+      const { url } = await start({
+        clock,
+        limits,
+        hooks: { cost: (header) => Number(header('x-tokens') ?? 1) },
+      });
+      const first = await httpRequest(`${url}/embed/multimodal`, {
+        method: 'POST',
+        headers: { 'x-tokens': '700' },
+      });
       expect(first.headers['x-ratelimit-remaining']).toBe('300');
-      const second = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'x-tokens': '300' } });
+      const second = await httpRequest(`${url}/embed/multimodal`, {
+        method: 'POST',
+        headers: { 'x-tokens': '300' },
+      });
       expect([second.status, second.headers['x-ratelimit-remaining']]).toEqual([200, '0']);
-      const refused = await httpRequest(`${url}/embed/multimodal`, { method: 'POST', headers: { 'x-tokens': '50' } });
+      const refused = await httpRequest(`${url}/embed/multimodal`, {
+        method: 'POST',
+        headers: { 'x-tokens': '50' },
+      });
       expect(refused.status).toBe(429);
       // 1000 a minute refill 50 tokens in 3 s.
       expect(refused.headers['retry-after']).toBe('3');
@@ -320,9 +437,13 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
 
     it('refund: counts only failed logins, and the next request already sees the tokens given back', async () => {
       const clock = new ManualClock(T0);
-      const limits = new EndpointRateLimiter({ clock, rules: { '/login': { name: 'login', rate: 3, perSeconds: 60 } } });
+      const limits = new EndpointRateLimiter({
+        clock,
+        rules: { '/login': { name: 'login', rate: 3, perSeconds: 60 } },
+      });
       const { url } = await start({ clock, limits, hooks: { refund: (status) => status < 400 } });
-      const login = (status: number) => httpRequest(`${url}/login`, { method: 'POST', headers: { 'x-status': String(status) } });
+      const login = (status: number) =>
+        httpRequest(`${url}/login`, { method: 'POST', headers: { 'x-status': String(status) } });
       for (let i = 0; i < 5; i++) {
         const reply = await login(200);
         expect(reply.status).toBe(200);
@@ -333,16 +454,34 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       expect((await login(401)).headers['x-ratelimit-remaining']).toBe('1');
       expect((await login(401)).headers['x-ratelimit-remaining']).toBe('0');
       expect((await login(200)).status).toBe(429);
-      expect(limits.decisionCounts()).toContainEqual({ rule: 'login', pattern: '/login', allowed: 8, limited: 1, refunded: 5 });
+      expect(limits.decisionCounts()).toContainEqual({
+        rule: 'login',
+        pattern: '/login',
+        allowed: 8,
+        limited: 1,
+        refunded: 5,
+      });
     });
 
     it('limitedResponse: answers a plain-text refusal of its own, its headers over ours but Retry-After kept', async () => {
       const clock = new ManualClock(T0);
-      const limits = new EndpointRateLimiter({ clock, rules: { '/login': { name: 'login', rate: 1, perSeconds: 60 } } });
-      const seen: { endpoint: string; clientKey: string; ruleName: string; retryAfterMs: number }[] = [];
+      const limits = new EndpointRateLimiter({
+        clock,
+        rules: { '/login': { name: 'login', rate: 1, perSeconds: 60 } },
+      });
+      const seen: {
+        endpoint: string;
+        clientKey: string;
+        ruleName: string;
+        retryAfterMs: number;
+      }[] = [];
       const limitedResponse = (info: (typeof seen)[number]) => {
         seen.push(info);
-        return { status: 429, headers: { 'Retry-After': '1', 'X-RateLimit-Limit': 'custom', 'X-Reason': 'login' }, body: 'Too many attempts, wait a minute.' };
+        return {
+          status: 429,
+          headers: { 'Retry-After': '1', 'X-RateLimit-Limit': 'custom', 'X-Reason': 'login' },
+          body: 'Too many attempts, wait a minute.',
+        };
       };
       const { url } = await start({ clock, limits, hooks: { limitedResponse } });
       expect((await httpRequest(`${url}/login`, { method: 'POST' })).status).toBe(200);
@@ -354,7 +493,9 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       expect(refused.headers['x-ratelimit-limit']).toBe('custom');
       expect(refused.headers['retry-after']).toBe('60');
       expect(refused.headers['ratelimit-policy']).toBe('"login";q=1;w=60');
-      expect(seen).toEqual([{ endpoint: '/login', clientKey: '127.0.0.1', ruleName: 'login', retryAfterMs: 60_000 }]);
+      expect(seen).toEqual([
+        { endpoint: '/login', clientKey: '127.0.0.1', ruleName: 'login', retryAfterMs: 60_000 },
+      ]);
     });
 
     it('serves Prometheus text on /metrics and the JSON reports with ?format=json', async () => {
@@ -367,12 +508,22 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       expect(text.status).toBe(200);
       expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
       expect(text.body).toContain('greenslo_requests_total{endpoint="/users/:id"} 2\n');
-      expect(text.body).toContain('greenslo_rate_limit_decisions_total{rule="/embed/multimodal",outcome="allowed"} 1\n');
+      expect(text.body).toContain(
+        'greenslo_rate_limit_decisions_total{rule="/embed/multimodal",outcome="allowed"} 1\n',
+      );
       const json = await httpRequest(`${url}/metrics?format=json`);
       expect(json.headers['content-type']).toMatch(/^application\/json/);
       const report = JSON.parse(json.body);
-      expect(report.slo.endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
-      expect(report.rateLimits).toContainEqual({ rule: '/embed/multimodal', pattern: '/embed/multimodal', allowed: 1, limited: 0, refunded: 0 });
+      expect(
+        report.slo.endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint),
+      ).toContain('/users/:id');
+      expect(report.rateLimits).toContainEqual({
+        rule: '/embed/multimodal',
+        pattern: '/embed/multimodal',
+        allowed: 1,
+        limited: 0,
+        refunded: 0,
+      });
     });
 
     it('serves the status page as HTML under a strict Content-Security-Policy, and as JSON', async () => {
@@ -386,7 +537,9 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
       expect(page.body).toContain('/users/:id');
       const json = await httpRequest(`${url}/status?format=json`);
       expect(json.headers['content-type']).toMatch(/^application\/json/);
-      expect(JSON.parse(json.body).endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint)).toContain('/users/:id');
+      expect(
+        JSON.parse(json.body).endpoints.map((endpoint: { endpoint: string }) => endpoint.endpoint),
+      ).toContain('/users/:id');
     });
 
     it('answers /health/ready with the readiness report', async () => {
@@ -400,7 +553,10 @@ export function describeGuardContract(services: ReadonlyArray<readonly [string, 
 }
 
 /** Wraps the neutral hooks for a framework whose request `Req` yields headers through `headerOf`. */
-export function frameworkHooks<Req>(parts: ContractParts, headerOf: (request: Req, name: string) => string | undefined) {
+export function frameworkHooks<Req>(
+  parts: ContractParts,
+  headerOf: (request: Req, name: string) => string | undefined,
+) {
   const { skip, cost, refund, limitedResponse } = parts.hooks;
   const reader = (request: Req): HeaderReader => {
     parts.hookRequests.push(request);
@@ -409,13 +565,26 @@ export function frameworkHooks<Req>(parts: ContractParts, headerOf: (request: Re
   return {
     ...(skip === undefined ? {} : { skip: (request: Req) => skip(reader(request)) }),
     ...(cost === undefined ? {} : { cost: (request: Req) => cost(reader(request)) }),
-    ...(refund === undefined ? {} : { refund: (status: number, request: Req) => refund(status, reader(request)) }),
+    ...(refund === undefined
+      ? {}
+      : { refund: (status: number, request: Req) => refund(status, reader(request)) }),
     ...(limitedResponse === undefined
       ? {}
       : {
-          limitedResponse: (info: { request: Req; endpoint: string; clientKey: string; rule: { name: string }; decision: { retryAfterMs: number } }) => {
+          limitedResponse: (info: {
+            request: Req;
+            endpoint: string;
+            clientKey: string;
+            rule: { name: string };
+            decision: { retryAfterMs: number };
+          }) => {
             parts.hookRequests.push(info.request);
-            return limitedResponse({ endpoint: info.endpoint, clientKey: info.clientKey, ruleName: info.rule.name, retryAfterMs: info.decision.retryAfterMs });
+            return limitedResponse({
+              endpoint: info.endpoint,
+              clientKey: info.clientKey,
+              ruleName: info.rule.name,
+              retryAfterMs: info.decision.retryAfterMs,
+            });
           },
         }),
   };
@@ -423,5 +592,13 @@ export function frameworkHooks<Req>(parts: ContractParts, headerOf: (request: Re
 
 /** The guard options every service passes, hooks aside. */
 export function baseGuardOptions(parts: ContractParts) {
-  return { slo: parts.slo, limits: parts.limits, energy: parts.energy, clock: parts.clock, headers: parts.headers, onError: parts.onError, isError: parts.isError };
+  return {
+    slo: parts.slo,
+    limits: parts.limits,
+    energy: parts.energy,
+    clock: parts.clock,
+    headers: parts.headers,
+    onError: parts.onError,
+    isError: parts.isError,
+  };
 }

@@ -16,12 +16,22 @@ export interface RequestOptions {
 /** One real HTTP request over loopback, with a 10 s bound. */
 export async function httpRequest(url: string, options: RequestOptions = {}): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', localAddress: options.from ?? '127.0.0.1', headers: options.headers ?? {}, timeout: 10_000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        localAddress: options.from ?? '127.0.0.1',
+        headers: options.headers ?? {},
+        timeout: 10_000,
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on('error', reject);
     req.end();
