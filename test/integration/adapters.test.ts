@@ -17,6 +17,7 @@ import {
   type ContractService,
   type RunningService,
 } from './support/guard-contract.js';
+import { addContractRoutes } from './support/hono-routes.js';
 
 async function listen(server: Server): Promise<RunningService> {
   await new Promise<void>((resolve) =>
@@ -148,21 +149,7 @@ function fetchService(keepEnv: boolean): ContractService {
       clock: parts.clock,
     });
     app.get('/status', (c) => status(c.req.raw));
-    app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
-    app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
-    app.get('/fail', (c) => c.text('unavailable', 503));
-    app.get('/boom', () => {
-      throw new Error('boom');
-    });
-    app.get('/slow', async (c) => {
-      await parts.gate.pass();
-      return c.text('done');
-    });
-    app.post('/login', (c) => c.text('login', Number(c.req.header('x-status') ?? 200) as 200));
-    const api = new Hono();
-    api.get('/items/:id', (c) => c.json({ item: c.req.param('id') }));
-    app.route('/api', api);
-    app.onError((_error, c) => c.text('handled', 500));
+    addContractRoutes(app, parts);
     const clientKey = (request: Request, env: Partial<HttpBindings>): string => {
       const forwarded = request.headers.get('x-forwarded-for');
       return parts.trustProxy && forwarded

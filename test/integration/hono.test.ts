@@ -15,6 +15,7 @@ import {
   type ContractParts,
   type RunningService,
 } from './support/guard-contract.js';
+import { addContractRoutes } from './support/hono-routes.js';
 
 async function listen(server: Server): Promise<RunningService> {
   await new Promise<void>((resolve) =>
@@ -53,21 +54,7 @@ async function honoService(parts: ContractParts): Promise<RunningService> {
     '/status',
     honoAdapter.statusPage({ slo: parts.slo, limits: parts.limits, clock: parts.clock }),
   );
-  app.post('/embed/multimodal', (c) => c.json({ embedded: true }));
-  app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
-  app.get('/fail', (c) => c.text('unavailable', 503));
-  app.get('/boom', () => {
-    throw new Error('boom');
-  });
-  app.get('/slow', async (c) => {
-    await parts.gate.pass();
-    return c.text('done');
-  });
-  app.post('/login', (c) => c.text('login', Number(c.req.header('x-status') ?? 200) as 200));
-  const api = new Hono();
-  api.get('/items/:id', (c) => c.json({ item: c.req.param('id') }));
-  app.route('/api', api);
-  app.onError((_error, c) => c.text('handled', 500));
+  addContractRoutes(app, parts);
   return listen(serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server);
 }
 
