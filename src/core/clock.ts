@@ -27,5 +27,21 @@ const TIME_ORIGIN_MS = PERFORMANCE.timeOrigin;
  * ```
  */
 export const systemClock: Clock = {
-  nowMs: () => TIME_ORIGIN_MS + PERFORMANCE.now(),
+  nowMs: readSystemClock,
 };
+
+function readSystemClock(): number {
+  return TIME_ORIGIN_MS + PERFORMANCE.now();
+}
+
+/**
+ * The reading function of `clock`, for callers that read it on every request: `systemClock`'s own
+ * function (one call, no lookup of `nowMs`), else `clock.nowMs()` bound to it.
+ *
+ * @param clock - the clock to read
+ * @returns a function returning the clock's reading
+ * @internal
+ */
+export function clockReader(clock: Clock): () => number {
+  return clock === systemClock ? readSystemClock : () => clock.nowMs();
+}

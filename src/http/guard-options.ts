@@ -2,7 +2,13 @@
  * The options every adapter's `guard` takes, their defaults, and their checks.
  */
 import type { Clock } from '../core/clock.js';
-import { describeValue, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
+import {
+  describeValue,
+  nonEmptyString,
+  oneOf,
+  optionalFunction,
+  optionsObject,
+} from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type {
   EndpointDecision,
@@ -140,7 +146,8 @@ export const DEFAULT_GUARD_HEADERS: GuardHeaders = 'both';
  * @param options - the options
  * @param known - the keys the adapter accepts
  * @returns the header fields to write
- * @throws TypeError when an option is unknown or a function option is not a function
+ * @throws TypeError when an option is unknown, a function option is not a function or `brand` is
+ *   not a non-empty string
  * @throws RangeError when `headers` is not one of its values
  */
 export function checkGuardOptions(
@@ -169,6 +176,7 @@ export function checkGuardOptions(
       `${owner}: \`limits\` must be an EndpointRateLimiter, got ${describeValue(options.limits)}.`,
     );
   }
+  if (options.brand !== undefined) nonEmptyString(owner, 'brand', options.brand);
   return oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, [
     'legacy',
     'draft',

@@ -7,7 +7,7 @@ import type {
   EndpointDecision,
   ResolvedRateLimitRule,
 } from '../rate-limit/endpoint-rate-limiter.js';
-import { create429Response } from '../rate-limit/too-many-requests.js';
+import { tooManyRequests } from '../rate-limit/too-many-requests.js';
 import type { LimitedResponseInit } from './guard-options.js';
 import { JSON_CONTENT_TYPE } from './http-result.js';
 
@@ -27,12 +27,11 @@ export interface LimitedResponse {
 }
 
 /**
- * The seed's 429 of a refused decision, its figures checked.
+ * The seed's 429 of a refused decision whose figures the guard has checked.
  *
  * @param decision - the refusal
  * @param endpoint - the path named in the message
- * @param brand - the message's prefix, if any
- * @throws RangeError when the store's figures cannot be answered (a negative or infinite retry)
+ * @param brand - the message's prefix, if any, checked when the guard was made
  * @internal
  */
 export function defaultLimitedResponse(
@@ -42,12 +41,12 @@ export function defaultLimitedResponse(
 ): LimitedResponseInit {
   const rule = decision.rule.rule as ResolvedRateLimitRule;
   // The message states the sustained rate ("Max 60 requests per minute"), not the burst.
-  const response = create429Response({
+  const response = tooManyRequests({
     retryAfterSeconds: decision.retryAfterMs / MS_PER_SECOND,
     limit: rule.rate,
     endpoint,
     windowSeconds: rule.perSeconds,
-    ...(brand === undefined ? {} : { brand }),
+    brand,
   });
   return {
     status: response.status,

@@ -5,7 +5,7 @@
  * back when `refund` says so, ends the energy handle and records the SLO sample. Adapters only
  * translate their framework's request and response to it.
  */
-import { systemClock, type Clock } from '../core/clock.js';
+import { clockReader, systemClock } from '../core/clock.js';
 import { clockOption, describeValue } from '../core/validate.js';
 import type { RequestEnergyHandle } from '../energy/request-energy-handle.js';
 import { normalizeClientAddress } from '../rate-limit/client-address.js';
@@ -83,14 +83,6 @@ class Ticket<Req> implements GuardTicket {
   }
 }
 
-/** A clock's reading function; `systemClock`'s with `performance` looked up once. */
-function readerOf(clock: Clock): () => number {
-  if (clock !== systemClock || typeof performance !== 'object') return () => clock.nowMs();
-  const direct = performance;
-  const originMs = direct.timeOrigin;
-  return () => originMs + direct.now();
-}
-
 /**
  * {@link RequestGuard} without the reading of client addresses: for adapters whose requests carry
  * none and that require `clientKey` instead (the Fetch guard), so that their bundles leave the
@@ -127,11 +119,9 @@ export class RequestGuardCore<Req> {
     known: readonly string[] = GUARD_OPTION_KEYS,
     normalizeAddress?: (address: string) => string,
   ) {
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${owner}: options must be an object, got ${describeValue(options)}.`);
     const headers: GuardHeaders = checkGuardOptions(owner, options, known);
     this.#options = options;
-    this.#now = readerOf(clockOption(owner, options.clock ?? systemClock));
+    this.#now = clockReader(clockOption(owner, options.clock ?? systemClock));
     this.#isError = options.isError ?? defaultIsError;
     this.#legacy = headers === 'legacy' || headers === 'both';
     this.#draft = headers === 'draft' || headers === 'both';

@@ -60,7 +60,7 @@ export const DEFAULT_RATE_LIMITS: EndpointRules = Object.freeze({
  * 0. `getRateLimitHeaders` writes no fields for it. Test for it with `decision.limit === Infinity`.
  * (`JSON.stringify` renders `Infinity` as `null`.)
  */
-export const UNLIMITED_DECISION: RateLimitDecision = Object.freeze(
+export const UNLIMITED_DECISION: RateLimitDecision = /* @__PURE__ */ Object.freeze(
   /* @__PURE__ */ unlimitedDecision(),
 );
 

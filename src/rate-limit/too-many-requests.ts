@@ -86,21 +86,33 @@ export function create429Response(options: TooManyRequestsOptions): TooManyReque
     'windowSeconds',
     'brand',
   ]);
-  const retryAfter = Math.min(
-    Math.ceil(nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds)),
-    MAX_RETRY_AFTER_SECONDS,
-  );
-  const limit = positiveNumber(OWNER, 'limit', options.limit);
-  const endpoint = nonEmptyString(OWNER, 'endpoint', options.endpoint);
-  const windowSeconds = positiveNumber(
-    OWNER,
-    'windowSeconds',
-    options.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
-  );
-  const brand =
-    options.brand === undefined ? '' : `${nonEmptyString(OWNER, 'brand', options.brand)}: `;
+  return tooManyRequests({
+    retryAfterSeconds: nonNegativeNumber(OWNER, 'retryAfterSeconds', options.retryAfterSeconds),
+    limit: positiveNumber(OWNER, 'limit', options.limit),
+    endpoint: nonEmptyString(OWNER, 'endpoint', options.endpoint),
+    windowSeconds: positiveNumber(
+      OWNER,
+      'windowSeconds',
+      options.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
+    ),
+    brand: options.brand === undefined ? undefined : nonEmptyString(OWNER, 'brand', options.brand),
+  });
+}
+
+/**
+ * {@link create429Response} of options already checked (the guards check theirs when they are
+ * made, and the rule's figures when the rule is).
+ *
+ * @internal
+ */
+export function tooManyRequests(
+  options: Omit<TooManyRequestsOptions, 'brand'> & { readonly brand: string | undefined },
+): TooManyRequestsResponse {
+  const { limit, endpoint, brand } = options;
+  const retryAfter = Math.min(Math.ceil(options.retryAfterSeconds), MAX_RETRY_AFTER_SECONDS);
   const requests = limit === 1 ? 'request' : 'requests';
-  const message = `${brand}Rate limit exceeded for ${endpoint}. Max ${limit} ${requests} per ${windowText(windowSeconds)}.`;
+  const window = windowText(options.windowSeconds ?? DEFAULT_WINDOW_SECONDS);
+  const message = `${brand === undefined ? '' : `${brand}: `}Rate limit exceeded for ${endpoint}. Max ${limit} ${requests} per ${window}.`;
   return {
     status: 429,
     headers: {

@@ -243,6 +243,16 @@ describe('RequestGuard: one pass per request', () => {
     );
     expect(() => new RequestGuard('g', { skip: true } as never)).toThrow(TypeError);
   });
+
+  it('refuses a brand that is not a non-empty string when it is made, not at the first refusal', () => {
+    const limits = new EndpointRateLimiter({ rules: { '/a': { rate: 1, perSeconds: 60 } } });
+    expect(() => new RequestGuard('g', { limits, brand: '' })).toThrow(
+      new TypeError('g: `brand` must be a non-empty string, got "".'),
+    );
+    expect(() => new RequestGuard('g', { limits, brand: 7 as never })).toThrow(
+      new TypeError('g: `brand` must be a non-empty string, got 7.'),
+    );
+  });
 });
 
 describe('RequestGuard hooks', () => {
