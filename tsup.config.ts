@@ -26,47 +26,65 @@ export const bundledPackages = ['tdigest', 'bintrees'];
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-/**
- * `tdigest` takes only `RBTree` from `bintrees`, whose index also loads the unused `BinTree`; this
- * resolves `bintrees` to the red-black tree alone (about 1 kB less in every bundle that tracks SLOs).
- */
-const redBlackTreeOnly: EsbuildPlugin = {
-  name: 'bintrees-red-black-tree-only',
-  setup(build) {
-    build.onResolve({ filter: /^bintrees$/ }, () => ({
-      path: 'bintrees',
-      namespace: 'red-black-tree-only',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'red-black-tree-only' }, () => ({
-      contents: asPureModule("module.exports = { RBTree: require('bintrees/lib/rbtree') };"),
-      resolveDir: process.cwd(),
-      loader: 'js',
-    }));
-  },
-};
+/** What greenslo leaves out of one bundled file. */
+interface Trim {
+  /** `Owner.prototype.name = function ... };` blocks to drop. */
+  readonly methods?: readonly string[];
+  /** Where the rest of the file is cut off, replaced by `exports`. */
+  readonly cutFrom?: string;
+  readonly exports?: string;
+  /** Exact passages and their replacements, applied after the above. */
+  readonly edits?: readonly (readonly [string, string])[];
+}
 
 /**
  * What greenslo never calls in the bundled packages: `tdigest`'s `Digest` (the discrete-mode
- * variant) and its rank queries, and the tree's lookups, reverse walk and removal. Dropping them
- * takes about 0.7 kB gzipped off every bundle that tracks SLOs; a name that is no longer found
- * fails the build rather than leaving the code in silently.
+ * variant), its discrete mode, rank queries, random recompression (greenslo rebuilds the digest
+ * itself, see src/slo/all-time-digest.ts) and array arguments; `bintrees`' index (which also loads
+ * the unused `BinTree`: `tdigest` takes the red-black tree directly), and the tree's lookups,
+ * reverse walk and removal. Dropping them takes about 0.9 kB gzipped off every bundle that tracks
+ * SLOs; a name or passage that is no longer found fails the build rather than leaving the code in
+ * silently.
  */
-const unusedBundledCode: Record<
-  string,
-  { readonly methods: readonly string[]; readonly cutFrom?: string; readonly exports?: string }
-> = {
+const unusedBundledCode: Record<string, Trim> = {
   'tdigest/tdigest.js': {
-    methods: ['summary', 'bound_mean', 'p_rank', '_p_rank'],
-    cutFrom: 'function Digest(config)',
+    methods: ['summary', 'bound_mean', 'p_rank', '_p_rank', 'percentile'],
+    cutFrom: 'function pop_random(choices)',
     exports: 'module.exports = { TDigest: TDigest };\n',
+    edits: [
+      ["require('bintrees').RBTree", "require('bintrees/lib/rbtree')"],
+      ['    this.discrete = (delta === false);\n', ''],
+      ['    this.K = (K === undefined) ? 25 : K;\n', ''],
+      [
+        '    if (everything) {\n        this._cumulate(true); // be sure cumns are exact\n        this.centroids.each(function(c) { result.push(c); });\n    } else {\n        this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });\n    }\n',
+        '    this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });\n',
+      ],
+      ['if (c.mean === x || this.discrete) {', 'if (c.mean === x) {'],
+      [
+        '    } else if (this.discrete) {\n        this._new_centroid(x, n, nearest.cumn); // never merge\n',
+        '',
+      ],
+      [
+        '    if (!this.discrete && this.K && this.size() > this.K / this.delta) {\n        // re-process the centroids and hope for some compression.\n        this.compress();\n    }\n',
+        '',
+      ],
+      [
+        'TDigest.prototype._percentile = function(p) {',
+        'TDigest.prototype.percentile = function(p) {',
+      ],
+      [
+        '    } else if (!this.discrete) {\n        return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);\n    } else if (h <= lower.cumn) {\n        return lower.mean;\n    } else {\n        return upper.mean;\n    }\n',
+        '    }\n    return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);\n',
+      ],
+    ],
   },
   'bintrees/lib/treebase.js': { methods: ['find', 'findIter', 'reach'] },
   'bintrees/lib/rbtree.js': { methods: ['remove'] },
 };
 
-/** `code` without the `Owner.prototype.name = function ... };` blocks of `methods` (and the tail from `cutFrom`). */
+/** `code` without what {@link unusedBundledCode} lists for `file`. */
 function withoutUnused(file: string, code: string): string {
-  const { methods, cutFrom, exports } = unusedBundledCode[file]!;
+  const { methods = [], cutFrom, exports, edits = [] } = unusedBundledCode[file]!;
   let kept = code;
   if (cutFrom !== undefined) {
     const start = kept.indexOf(cutFrom);
@@ -78,6 +96,10 @@ function withoutUnused(file: string, code: string): string {
     const block = new RegExp(`^\\w+\\.prototype\\.${name} = function[\\s\\S]*?^\\};\\n`, 'm');
     if (!block.test(kept)) throw new Error(`${file}: method \`${name}\` not found`);
     kept = kept.replace(block, '');
+  }
+  for (const [passage, replacement] of edits) {
+    if (!kept.includes(passage)) throw new Error(`${file}: \`${passage}\` not found`);
+    kept = kept.replace(passage, () => replacement);
   }
   return kept;
 }
@@ -121,7 +143,7 @@ const bundledCodeTrimmed: EsbuildPlugin = {
  * greenslo name matches.
  */
 const INTERNAL_BUNDLED_PROPERTIES =
-  /^(_cumulate|_new_centroid|_addweight|_digest|_percentile|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate|nreset|discrete)$/;
+  /^(_cumulate|_new_centroid|_addweight|_digest|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate|nreset)$/;
 
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
@@ -168,7 +190,7 @@ export default defineConfig({
   treeshake: true,
   outDir: 'dist',
   noExternal: bundledPackages,
-  esbuildPlugins: [redBlackTreeOnly, bundledCodeTrimmed],
+  esbuildPlugins: [bundledCodeTrimmed],
   // Frozen constants cost nothing to drop when unused; without this, every module-level
   // `Object.freeze(...)` would stay in every bundle. (A statement `Object.freeze(x);` would be
   // dropped too: eslint forbids that form.)
