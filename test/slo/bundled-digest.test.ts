@@ -21,9 +21,9 @@ async function bundledTdigest(): Promise<Digests> {
     write: false,
     logLevel: 'silent',
     plugins: options.esbuildPlugins ?? [],
-    mangleProps: esbuildOptions.mangleProps,
+    ...esbuildOptions,
   });
-  const code = result.outputFiles[0]!.text;
+  const code = result.outputFiles?.[0]?.text ?? '';
   const module = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as {
     default: Digests;
   };
