@@ -14,8 +14,7 @@ import {
 } from '../status/status-page.js';
 import type { HttpResult } from '../http/http-result.js';
 import {
-  GUARD_OPTION_HINTS,
-  GUARD_OPTION_KEYS,
+  checkGuardOptions,
   type GuardOptions,
   type LimitedRequestInfo,
 } from '../http/guard-options.js';
@@ -25,7 +24,7 @@ import {
   type GuardStart,
   type GuardTicket,
 } from '../http/request-guard.js';
-import { optionsObject } from '../core/validate.js';
+import { fail } from '../core/validate.js';
 import { pathOfUrl } from '../http/route-key.js';
 
 /** A Fetch-style handler: a `Request` (plus whatever the runtime passes) in, a `Response` out. */
@@ -48,6 +47,10 @@ export interface FetchGuardOptions<Rest extends unknown[] = unknown[]> extends O
    */
   readonly clientKey?: ((request: Request, ...rest: Rest) => string) | undefined;
 }
+
+const OWNER = 'greenslo/fetch guard';
+const NEEDS_CLIENT_KEY =
+  'a function when `limits` is given (Fetch requests carry no client address)';
 
 const reportedRoutes = new WeakMap<Request, string>();
 
@@ -146,22 +149,11 @@ export function guard<Rest extends unknown[]>(
   handler: FetchHandler<Rest>,
   options: FetchGuardOptions<Rest> = {},
 ): FetchHandler<Rest> {
-  if (typeof handler !== 'function')
-    throw new TypeError(
-      `greenslo/fetch guard: \`handler\` must be a function, got ${typeof handler}.`,
-    );
-  optionsObject(
-    'greenslo/fetch guard',
-    options,
-    GUARD_OPTION_KEYS as (keyof FetchGuardOptions<Rest>)[],
-    GUARD_OPTION_HINTS,
-  );
-  if (options.limits !== undefined && typeof options.clientKey !== 'function') {
-    throw new TypeError(
-      'greenslo/fetch guard: `clientKey` must be a function when `limits` is given: Fetch requests carry no client address.',
-    );
-  }
-  const core = new RequestGuardCore<Call<Rest>>('greenslo/fetch guard', callOptions(options));
+  if (typeof handler !== 'function') fail(TypeError, OWNER, 'handler', 'a function', handler);
+  checkGuardOptions(OWNER, options as GuardOptions<never>);
+  if (options.limits !== undefined && typeof options.clientKey !== 'function')
+    fail(TypeError, OWNER, 'clientKey', NEEDS_CLIENT_KEY, options.clientKey);
+  const core = new RequestGuardCore<Call<Rest>>(OWNER, callOptions(options));
   const respond = (
     start: GuardStart,
     request: Request,

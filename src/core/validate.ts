@@ -18,7 +18,16 @@ export function describeValue(value: unknown): string {
   return `an ${typeof value}`;
 }
 
-function fail(
+/**
+ * Throws the standard error of an option: ``owner: `name` must be rule, got value.``
+ *
+ * @param Kind - `TypeError` for a value of the wrong type, `RangeError` for one out of range
+ * @param owner - the class or function named in the error
+ * @param name - the option
+ * @param rule - what the option must be (`'a finite number > 0'`)
+ * @param value - the value received
+ */
+export function fail(
   Kind: typeof TypeError | typeof RangeError,
   owner: string,
   name: string,

@@ -2,13 +2,7 @@
  * The options every adapter's `guard` takes, their defaults, and their checks.
  */
 import type { Clock } from '../core/clock.js';
-import {
-  describeValue,
-  nonEmptyString,
-  oneOf,
-  optionalFunction,
-  optionsObject,
-} from '../core/validate.js';
+import { fail, nonEmptyString, oneOf, optionalFunction, optionsObject } from '../core/validate.js';
 import type { EnergyMonitor } from '../energy/energy-monitor.js';
 import type {
   EndpointDecision,
@@ -171,11 +165,8 @@ export function checkGuardOptions(
     options.limits !== undefined &&
     (typeof options.limits !== 'object' ||
       typeof (options.limits as { check?: unknown }).check !== 'function')
-  ) {
-    throw new TypeError(
-      `${owner}: \`limits\` must be an EndpointRateLimiter, got ${describeValue(options.limits)}.`,
-    );
-  }
+  )
+    fail(TypeError, owner, 'limits', 'an EndpointRateLimiter', options.limits);
   if (options.brand !== undefined) nonEmptyString(owner, 'brand', options.brand);
   return oneOf(owner, 'headers', options.headers ?? DEFAULT_GUARD_HEADERS, [
     'legacy',

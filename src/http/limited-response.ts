@@ -2,7 +2,7 @@
  * The response of a refused request: the seed's JSON 429, or the guard's `limitedResponse` hook's,
  * with the rate-limit fields and `Retry-After` in either case.
  */
-import { describeValue } from '../core/validate.js';
+import { fail } from '../core/validate.js';
 import type {
   EndpointDecision,
   ResolvedRateLimitRule,
@@ -11,6 +11,7 @@ import { tooManyRequests } from '../rate-limit/too-many-requests.js';
 import type { LimitedResponseInit } from './guard-options.js';
 import { JSON_CONTENT_TYPE } from './http-result.js';
 
+const OWNER = 'limitedResponse';
 const MS_PER_SECOND = 1000;
 const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -69,16 +70,10 @@ export function limitedResponse(
   fields: Readonly<Record<string, string>>,
 ): LimitedResponse {
   const { status, headers, body } = (init ?? {}) as Partial<LimitedResponseInit>;
-  if (!(Number.isInteger(status) && status! >= 200 && status! <= 599)) {
-    throw new TypeError(
-      `limitedResponse: \`status\` must be an integer from 200 to 599, got ${describeValue(status)}.`,
-    );
-  }
+  if (!(Number.isInteger(status) && status! >= 200 && status! <= 599))
+    fail(TypeError, OWNER, 'status', 'an integer from 200 to 599', status);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  if (typeof text !== 'string')
-    throw new TypeError(
-      `limitedResponse: \`body\` must be a string or a JSON value, got ${describeValue(body)}.`,
-    );
+  if (typeof text !== 'string') fail(TypeError, OWNER, 'body', 'a string or a JSON value', body);
   const merged: Record<string, string> = {
     'Content-Type': typeof body === 'string' ? TEXT_CONTENT_TYPE : JSON_CONTENT_TYPE,
     ...fields,

@@ -4,16 +4,9 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import { describeValue } from '../core/validate.js';
+import { fail } from '../core/validate.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy } from './types.js';
-
-/** Throws the TypeError for a client id that is not a non-empty string. */
-export function failClientId(owner: string, clientId: unknown): never {
-  throw new TypeError(
-    `${owner}: \`clientId\` must be a non-empty string, got ${describeValue(clientId)}.`,
-  );
-}
 
 /**
  * The smallest cost, as a share of the capacity, that a bucket accepts: 2^-52. A smaller cost could
@@ -36,8 +29,7 @@ export function failCost(owner: string, name: string, cost: unknown, capacity: n
   const rule = tiny
     ? `at least ${capacity} × 2^-52 (a smaller cost would take nothing from the bucket)`
     : `a finite number > 0 and <= ${capacity}`;
-  const Kind = typeof cost === 'number' ? RangeError : TypeError;
-  throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(cost)}.`);
+  return fail(typeof cost === 'number' ? RangeError : TypeError, owner, name, rule, cost);
 }
 
 /**
@@ -53,9 +45,7 @@ export function bucketPolicy(
 ): BucketPolicy {
   if (!(capacity * refillIntervalMs <= Number.MAX_SAFE_INTEGER)) {
     const rule = `at most ${Number.MAX_SAFE_INTEGER} when multiplied by the refill interval of ${refillIntervalMs} ms`;
-    throw new RangeError(
-      `${owner}: \`${capacityName}\` must be ${rule}, got ${describeValue(capacity)}.`,
-    );
+    fail(RangeError, owner, capacityName, rule, capacity);
   }
   return Object.freeze({ capacity, refillTokens, refillIntervalMs });
 }
@@ -72,8 +62,12 @@ export function storeOption<S extends RateLimitStore>(owner: string, store: S): 
     typeof candidate.reset === 'function' &&
     typeof candidate.clear === 'function';
   if (!valid)
-    throw new TypeError(
-      `${owner}: \`store\` must be a RateLimitStore (synchronous, consume, remaining, reset, clear), got ${describeValue(store)}.`,
+    fail(
+      TypeError,
+      owner,
+      'store',
+      'a RateLimitStore (synchronous, consume, remaining, reset, clear)',
+      store,
     );
   return store;
 }

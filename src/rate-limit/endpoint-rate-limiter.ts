@@ -6,13 +6,14 @@ import {
   clockOption,
   clockReading,
   describeValue,
+  fail,
   nonEmptyString,
   optionsObject,
   positiveNumber,
   RATE_LIMIT_OPTION_HINTS,
 } from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
-import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
+import { bucketPolicy, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore, type MemoryStoreStats } from './memory-store.js';
 import {
   DEFAULT_RATE_LIMITS,
@@ -183,12 +184,9 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     this.#clock = new ClockReader(clockOption(OWNER, options.clock ?? systemClock));
     const rules = options.rules ?? DEFAULT_RATE_LIMITS;
     if (typeof rules !== 'object' || rules === null)
-      throw new TypeError(
-        `${OWNER}: \`rules\` must be an object of endpoint rules, got ${describeValue(rules)}.`,
-      );
+      fail(TypeError, OWNER, 'rules', 'an object of endpoint rules', rules);
     const shared = options.store === undefined ? undefined : storeOption(OWNER, options.store);
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
-    const seen = new Map<string, string>();
     for (const [pattern, rule] of Object.entries(rules)) {
       const entry = makeEntry(
         checkPattern(pattern),
@@ -196,16 +194,9 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
         shared,
         maxKeys,
       );
-      const canonical = canonicalPath(pattern);
-      const clash = seen.get(canonical);
-      if (clash !== undefined)
-        throw new RangeError(
-          `${OWNER}: \`rules\` has ${describeValue(clash)} and ${describeValue(pattern)}, which match the same paths (matching ignores case and trailing slashes).`,
-        );
-      seen.set(canonical, pattern);
       this.#entries.push(entry);
       if (pattern.endsWith('/*')) this.#wildcards.push(entry);
-      else this.#exact.set(canonical, entry);
+      else this.#exact.set(canonicalPath(pattern), entry);
     }
     this.#wildcards.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
     this.#fallback = makeEntry(
@@ -215,7 +206,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
       maxKeys,
     );
     this.#entries.push(this.#fallback);
-    checkNames(this.#entries);
+    checkClashes(this.#entries);
     this.#counted = options.default === undefined ? this.#entries.slice(0, -1) : this.#entries;
     this.#synchronous = shared === undefined || shared.synchronous;
   }
@@ -239,7 +230,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
     options?: number | EndpointCheckOptions,
   ): StoreAnswer<S, EndpointDecision> {
     const entry = this.#lookUp(endpoint);
-    if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
+    if (typeof clientId !== 'string' || clientId.length === 0)
+      nonEmptyString(OWNER, 'clientId', clientId);
     const cost =
       typeof options === 'object' && options !== null ? (options.cost ?? 1) : (options ?? 1);
     const buckets = entry.buckets;
@@ -359,8 +351,7 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `clientId` is given but is not a non-empty string
    */
   reset(clientId?: string): StoreAnswer<S, void> {
-    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0))
-      failClientId(OWNER, clientId);
+    if (clientId !== undefined) nonEmptyString(OWNER, 'clientId', clientId);
     const answers = this.#entries.map(({ buckets }) => {
       if (buckets === undefined) return undefined;
       return clientId === undefined
@@ -374,11 +365,8 @@ export class EndpointRateLimiter<S extends RateLimitStore = MemoryStore> {
   }
 
   #lookUp(endpoint: string): Entry {
-    if (typeof endpoint !== 'string' || endpoint.length === 0) {
-      throw new TypeError(
-        `${OWNER}: \`endpoint\` must be a non-empty string, got ${describeValue(endpoint)}.`,
-      );
-    }
+    if (typeof endpoint !== 'string' || endpoint.length === 0)
+      nonEmptyString(OWNER, 'endpoint', endpoint);
     const exact = this.#exact.get(endpoint);
     if (exact !== undefined) return exact;
     // Express and Koa route `/Agents/Plan/` to `/agents/plan` by default: so must the limits.
@@ -451,34 +439,41 @@ function makeEntry(
   return new Entry(match, { policy, store, keyPrefix: shared === undefined ? '' : `${pattern} ` });
 }
 
-function checkNames(entries: readonly Entry[]): void {
-  const seen = new Map<string, string>();
+/** Refuses two rules that match the same paths, or share a name. */
+function checkClashes(entries: readonly Entry[]): void {
+  const byPath = new Map<string, string>();
+  const byName = new Map<string, string>();
   for (const { match } of entries) {
-    const other = seen.get(match.name);
+    const { pattern, name } = match;
+    const path = canonicalPath(pattern);
+    const samePath = byPath.get(path);
+    const other = samePath ?? byName.get(name);
     if (other !== undefined)
       throw new RangeError(
-        `${OWNER}: the rules for ${describeValue(other)} and ${describeValue(match.pattern)} share the name ${describeValue(match.name)}; each rule's name must be its own.`,
+        `${OWNER}: the rules for ${describeValue(other)} and ${describeValue(pattern)} ${samePath === undefined ? `share the name ${describeValue(name)}` : 'match the same paths (case and trailing slashes are ignored)'}.`,
       );
-    seen.set(match.name, match.pattern);
+    byPath.set(path, pattern);
+    byName.set(name, pattern);
   }
 }
 
 function checkPattern(pattern: string): string {
-  const wildcard = pattern.endsWith('/*');
-  const path = wildcard ? pattern.slice(0, -1) : pattern;
+  const path = pattern.endsWith('/*') ? pattern.slice(0, -1) : pattern;
   if (pattern.startsWith('/') && !/[\s*]/.test(path)) return pattern;
-  const rule =
-    'keys that are paths like "/agents/plan" or "/health/*" (no spaces, `*` only as a last "/*")';
-  throw new RangeError(`${OWNER}: \`rules\` must have ${rule}, got ${describeValue(pattern)}.`);
+  return fail(
+    RangeError,
+    OWNER,
+    'rules',
+    'keyed by paths like "/a/b" or "/a/*" (no spaces)',
+    pattern,
+  );
 }
 
 function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimited' {
   if (rule === 'unlimited') return rule;
   if (typeof rule !== 'object' || rule === null) {
     const Kind = typeof rule === 'string' ? RangeError : TypeError;
-    throw new Kind(
-      `${OWNER}: \`${name}\` must be { rate, perSeconds, burst?, name? } or 'unlimited', got ${describeValue(rule)}.`,
-    );
+    fail(Kind, OWNER, name, "{ rate, perSeconds, burst?, name? } or 'unlimited'", rule);
   }
   optionsObject(
     `${OWNER}: \`${name}\``,
@@ -499,7 +494,5 @@ function checkRule(name: string, rule: unknown): ResolvedRateLimitRule | 'unlimi
 function printableName(name: string, value: unknown): string {
   const text = nonEmptyString(OWNER, name, value);
   if (/^[\x20-\x7e]+$/.test(text)) return text;
-  throw new RangeError(
-    `${OWNER}: \`${name}\` must be printable ASCII, got ${describeValue(text)}.`,
-  );
+  return fail(RangeError, OWNER, name, 'printable ASCII', text);
 }

@@ -4,7 +4,7 @@
  */
 import { systemClock } from '../core/clock.js';
 import {
-  describeValue,
+  fail,
   finiteNumber,
   nonNegativeNumber,
   oneOf,
@@ -202,8 +202,7 @@ export class RateLimitPolicyFields {
    */
   constructor(policy: RateLimitHeaderPolicy) {
     this.limit = Math.floor(nonNegativeNumber(OWNER, 'limit', policy.limit));
-    if (this.limit === Infinity)
-      throw new RangeError(`${OWNER}: \`limit\` must be finite, got Infinity.`);
+    if (this.limit === Infinity) fail(RangeError, OWNER, 'limit', 'finite', Infinity);
     this.limitText = String(this.limit);
     this.quotedName = quotedString(policy.policy ?? DEFAULT_POLICY_NAME);
     const window =
@@ -330,18 +329,9 @@ function fieldInteger(value: number): number {
  * @throws RangeError when `text` holds a character outside printable ASCII (0x20–0x7E)
  */
 function quotedString(text: string): string {
-  if (typeof text !== 'string')
-    throw new TypeError(
-      `${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`,
-    );
-  let quoted = '"';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e)
-      throw new RangeError(
-        `${OWNER}: \`policy\` must be a string of printable ASCII, got ${describeValue(text)}.`,
-      );
-    quoted += code === 0x22 || code === 0x5c ? `\\${text[i]}` : text[i];
+  if (typeof text !== 'string' || !/^[\x20-\x7e]*$/.test(text)) {
+    const Kind = typeof text === 'string' ? RangeError : TypeError;
+    fail(Kind, OWNER, 'policy', 'a string of printable ASCII', text);
   }
-  return `${quoted}"`;
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }

@@ -5,12 +5,13 @@ import { systemClock, type Clock } from '../core/clock.js';
 import {
   clockOption,
   describeValue,
+  nonEmptyString,
   optionsObject,
   positiveNumber,
   RATE_LIMIT_OPTION_HINTS,
 } from '../core/validate.js';
 import { ClockReader } from './clock-reader.js';
-import { bucketPolicy, failClientId, failCost, isCost, storeOption } from './checks.js';
+import { bucketPolicy, failCost, isCost, storeOption } from './checks.js';
 import { DEFAULT_MAX_KEYS, MemoryStore } from './memory-store.js';
 import type { RateLimitStore, StoreAnswer } from './store.js';
 import type { BucketPolicy, RateLimitDecision } from './types.js';
@@ -161,7 +162,8 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `clientId` is not a non-empty string
    */
   getRemaining(clientId: string): StoreAnswer<S, number> {
-    if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
+    if (typeof clientId !== 'string' || clientId.length === 0)
+      nonEmptyString(OWNER, 'clientId', clientId);
     const nowMs = this.#clock.nowMs(OWNER);
     const answer = this.store.remaining(this.#key(clientId), this.policy, nowMs);
     return (this.store.synchronous ? answer : Promise.resolve(answer)) as StoreAnswer<S, number>;
@@ -174,8 +176,7 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
    * @throws TypeError when `clientId` is given but is not a non-empty string
    */
   reset(clientId?: string): StoreAnswer<S, void> {
-    if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0))
-      failClientId(OWNER, clientId);
+    if (clientId !== undefined) nonEmptyString(OWNER, 'clientId', clientId);
     const answer =
       clientId === undefined
         ? this.store.clear(this.keyPrefix)
@@ -189,7 +190,8 @@ export class RateLimiter<S extends RateLimitStore = MemoryStore> {
   }
 
   #checkArguments(clientId: string, cost: number): void {
-    if (typeof clientId !== 'string' || clientId.length === 0) failClientId(OWNER, clientId);
+    if (typeof clientId !== 'string' || clientId.length === 0)
+      nonEmptyString(OWNER, 'clientId', clientId);
     if (!isCost(cost, this.burst)) failCost(OWNER, 'cost', cost, this.burst);
   }
 }

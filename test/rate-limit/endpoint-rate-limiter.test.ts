@@ -261,7 +261,7 @@ describe('EndpointRateLimiter path matching', () => {
           rules: { '/a': 'unlimited', '/A/': { rate: 1, perSeconds: 1 } },
         }),
     ).toThrow(
-      'EndpointRateLimiter: `rules` has "/a" and "/A/", which match the same paths (matching ignores case and trailing slashes).',
+      'EndpointRateLimiter: the rules for "/a" and "/A/" match the same paths (case and trailing slashes are ignored).',
     );
   });
 });
