@@ -24,6 +24,10 @@
 
 /** One sampled interval, from one reading of the power source to the next. */
 export class LedgerInterval {
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly startMs: number;
+  declare readonly startShareMs: number;
+  declare readonly startPerRequestJ: number;
   /** Time without any request in flight, in ms. */
   idleMs = 0;
   /** Share-time, in ms, that requests which ended within this interval held in it. */
@@ -31,20 +35,21 @@ export class LedgerInterval {
   /** The interval's energy rate in joules per ms, once settled; NaN while it is open. */
   rateJPerMs = Number.NaN;
 
-  constructor(
-    readonly startMs: number,
-    readonly startShareMs: number,
-    readonly startPerRequestJ: number,
-  ) {}
+  constructor(startMs: number, startShareMs: number, startPerRequestJ: number) {
+    this.startMs = startMs;
+    this.startShareMs = startShareMs;
+    this.startPerRequestJ = startPerRequestJ;
+  }
 }
 
 /** Per-request attribution over one tracking session. */
 export class AttributionLedger {
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
   /** Latest time seen, in epoch ms; time never runs backwards here. */
-  lastMs: number;
+  declare lastMs: number;
+  declare interval: LedgerInterval;
   inFlight = 0;
   shareMs = 0;
-  interval: LedgerInterval;
   /** Rate used for the part of a request since the last sample: the last settled interval's rate. */
   estimateRateJPerMs = 0;
   /** Whether an interval of non-zero length has been settled, so that `estimateRateJPerMs` is measured. */

@@ -176,20 +176,22 @@ export interface EnergyMonitorOptions {
  * ```
  */
 export class EnergyMonitor {
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations; the
+  // constructor sets them in this order.
   /** The power source read by this monitor. */
-  readonly powerSource: PowerSource;
+  declare readonly powerSource: PowerSource;
   /** The carbon intensity provider, when one was given instead of a number. */
-  readonly carbonIntensityProvider: CarbonIntensityProvider | undefined;
+  declare readonly carbonIntensityProvider: CarbonIntensityProvider | undefined;
   /** Power usage effectiveness used. */
-  readonly pue: number;
+  declare readonly pue: number;
   /** Embodied emissions counted per hour of tracking, in gCO2e. */
-  readonly embodiedGPerHour: number;
+  declare readonly embodiedGPerHour: number;
   /** The warning threshold in watts, if any. */
-  readonly powerThresholdW: number | undefined;
+  declare readonly powerThresholdW: number | undefined;
   /** Minimum time between two readings of the power source, in ms. */
-  readonly sampleIntervalMs: number;
+  declare readonly sampleIntervalMs: number;
   /** The clock this monitor reads. */
-  readonly clock: Clock;
+  declare readonly clock: Clock;
   readonly #intensity: IntensityFeed;
   readonly #clearBelowW: number;
   readonly #windows: PowerWindows;
@@ -214,7 +216,7 @@ export class EnergyMonitor {
       throw new TypeError(`${OWNER}: \`options\` must be an object with a \`powerSource\`.`);
     rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.powerSource = powerSourceOption(OWNER, options.powerSource);
-    this.clock = clockOption(OWNER, options.clock ?? systemClock);
+    const clock = clockOption(OWNER, options.clock ?? systemClock);
     const refreshMs = nonNegativeNumber(
       OWNER,
       'carbonIntensityRefreshMs',
@@ -247,6 +249,7 @@ export class EnergyMonitor {
       'sampleIntervalMs',
       options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
     );
+    this.clock = clock;
     const windowMs = positiveNumber(
       OWNER,
       'powerWindowMs',

@@ -59,10 +59,11 @@ export interface IntensityFeedHooks {
  */
 export class IntensityFeed {
   readonly provider: CarbonIntensityProvider | undefined;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
   /** The latest figure, in gCO2e/kWh; never NaN. */
-  latestGPerKWh: number;
+  declare latestGPerKWh: number;
   /** Whether the figure is fixed or came from the provider (false while it is the fallback). */
-  received: boolean;
+  declare received: boolean;
   readonly #refreshMs: number;
   readonly #hooks: IntensityFeedHooks;
   #pending = false;

@@ -22,12 +22,13 @@ export interface SessionHooks {
  * @internal
  */
 export class TrackingSession {
-  readonly ledger: AttributionLedger;
-  readonly startedAtMs: number;
-  stoppedAtMs: number | undefined;
-  readonly clock: Clock;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly ledger: AttributionLedger;
+  declare readonly startedAtMs: number;
+  declare readonly clock: Clock;
   /** Grams of CO2e per joule charged for the open interval: `pue x intensity / 3.6e6`. */
-  gramsPerJoule: number;
+  declare gramsPerJoule: number;
+  stoppedAtMs: number | undefined;
   /** Emissions of the settled intervals, each at its own intensity, in grams. */
   emissionsG = 0;
   /** Sum of the emissions returned to ended requests, in grams. */

@@ -23,11 +23,14 @@ export const MAX_BATCH_SIZE = 1024;
 
 /** Scratch space shared by every digest of one tracker, so batches allocate nothing. */
 export class DigestScratch {
-  readonly values: Float64Array;
-  readonly means: Float64Array;
-  readonly weights: Float64Array;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly batchSize: number;
+  declare readonly values: Float64Array;
+  declare readonly means: Float64Array;
+  declare readonly weights: Float64Array;
 
-  constructor(readonly batchSize: number) {
+  constructor(batchSize: number) {
+    this.batchSize = batchSize;
     this.values = new Float64Array(batchSize);
     this.means = new Float64Array(batchSize);
     this.weights = new Float64Array(batchSize);

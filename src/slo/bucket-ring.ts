@@ -26,17 +26,20 @@ export interface BucketTotals {
 }
 
 export class BucketRing {
-  readonly rows: Float64Array;
-  readonly stride: number;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly widthMs: number;
+  declare readonly length: number;
+  declare readonly thresholdsMs: Float64Array;
+  declare readonly rows: Float64Array;
+  declare readonly stride: number;
   /** Index of the newest bucket written; records never go to an older one. */
   #currentIndex = -Infinity;
   #currentBase = 0;
 
-  constructor(
-    readonly widthMs: number,
-    readonly length: number,
-    readonly thresholdsMs: Float64Array,
-  ) {
+  constructor(widthMs: number, length: number, thresholdsMs: Float64Array) {
+    this.widthMs = widthMs;
+    this.length = length;
+    this.thresholdsMs = thresholdsMs;
     this.stride = FIRST_GOOD + thresholdsMs.length;
     this.rows = new Float64Array(length * this.stride).fill(Number.NaN);
   }

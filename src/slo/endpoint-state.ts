@@ -19,24 +19,29 @@ export class EndpointState {
   version = 0;
   /** Newest samples in the window not yet added to the digest. */
   pendingCount = 0;
-  readonly window: LatencyWindow;
   readonly digest = new AllTimeDigest();
-  readonly histogram: LatencyHistogram;
-  readonly buckets: EndpointTimeBuckets;
-  readonly objectives: readonly ResolvedObjective[];
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly name: string;
+  declare readonly scratch: DigestScratch;
+  declare readonly window: LatencyWindow;
+  declare readonly histogram: LatencyHistogram;
+  declare readonly buckets: EndpointTimeBuckets;
+  declare readonly objectives: readonly ResolvedObjective[];
   /** For each objective, the index of its threshold in `buckets.thresholdsMs` (-1 for the error rate). */
-  readonly thresholdIndexes: readonly number[];
+  declare readonly thresholdIndexes: readonly number[];
   /** Cached windowed p50, p95, p99, each valid while its entry in `cacheVersions` equals `version`. */
   readonly cachedPercentiles = new Float64Array(3);
   readonly cacheVersions = new Float64Array(3).fill(-1);
 
   constructor(
-    readonly name: string,
+    name: string,
     objective: SloObjective | undefined,
     windowSize: number,
     histogramBoundsMs: Float64Array,
-    readonly scratch: DigestScratch,
+    scratch: DigestScratch,
   ) {
+    this.name = name;
+    this.scratch = scratch;
     this.window = new LatencyWindow(windowSize);
     this.histogram = new LatencyHistogram(histogramBoundsMs);
     this.objectives = resolveObjective(objective);

@@ -74,11 +74,14 @@ export function histogramBounds(
  * @internal
  */
 export class LatencyHistogram {
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
   /** Requests per bucket: index i counts latencies in (bound[i-1], bound[i]]; the last has no bound. */
-  readonly counts: Float64Array;
+  declare readonly counts: Float64Array;
+  declare readonly boundsMs: Float64Array;
   sumMs = 0;
 
-  constructor(readonly boundsMs: Float64Array) {
+  constructor(boundsMs: Float64Array) {
+    this.boundsMs = boundsMs;
     this.counts = new Float64Array(boundsMs.length + 1);
   }
 

@@ -5,8 +5,10 @@
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
 export class LatencyWindow {
-  readonly latenciesMs: Float64Array;
-  readonly errorFlags: Uint8Array;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly capacity: number;
+  declare readonly latenciesMs: Float64Array;
+  declare readonly errorFlags: Uint8Array;
   /** Slot the next sample goes to. */
   head = 0;
   /** Samples held, up to the capacity. */
@@ -14,7 +16,8 @@ export class LatencyWindow {
   /** Failed requests among the samples held. */
   errorCount = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
+    this.capacity = capacity;
     this.latenciesMs = new Float64Array(capacity);
     this.errorFlags = new Uint8Array(capacity);
   }

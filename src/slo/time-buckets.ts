@@ -50,11 +50,14 @@ export type BucketRow = readonly number[];
  * @internal
  */
 export class EndpointTimeBuckets {
-  readonly minute: BucketRing;
-  readonly tenMinutes: BucketRing;
+  // Fields set in the constructor are `declare`d, so that bundles carry no field declarations.
+  declare readonly thresholdsMs: Float64Array;
+  declare readonly minute: BucketRing;
+  declare readonly tenMinutes: BucketRing;
 
   /** @param thresholdsMs - latency thresholds whose good counts (latency at or under) are kept */
-  constructor(readonly thresholdsMs: Float64Array) {
+  constructor(thresholdsMs: Float64Array) {
+    this.thresholdsMs = thresholdsMs;
     this.minute = new BucketRing(MINUTE_BUCKET_MS, MINUTE_BUCKET_COUNT, thresholdsMs);
     this.tenMinutes = new BucketRing(TEN_MINUTE_BUCKET_MS, TEN_MINUTE_BUCKET_COUNT, thresholdsMs);
   }
