@@ -57,7 +57,6 @@ export { UNLIMITED_DECISION } from '../rate-limit/endpoint-rules.js';
 export {
   DEFAULT_POLICY_NAME,
   RateLimitPolicyFields,
-  writeRetryAfter,
   type RateLimitFigures,
   type RateLimitHeaderPolicy,
 } from '../rate-limit/rate-limit-headers.js';

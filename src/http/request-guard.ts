@@ -10,7 +10,6 @@ import { clockOption, describeValue } from '../core/validate.js';
 import type { RequestEnergyHandle } from '../energy/request-energy-handle.js';
 import { normalizeClientAddress } from '../rate-limit/client-address.js';
 import type { EndpointDecision } from '../rate-limit/endpoint-rate-limiter.js';
-import { writeRetryAfter, type RateLimitHeaderStandard } from '../rate-limit/rate-limit-headers.js';
 import {
   checkGuardOptions,
   GUARD_OPTION_KEYS,
@@ -92,10 +91,7 @@ export class RequestGuardCore<Req> {
   readonly #options: GuardOptions<Req>;
   readonly #now: () => number;
   readonly #isError: (status: number) => boolean;
-  readonly #legacy: boolean;
-  readonly #draft: boolean;
-  /** The fields of admitted responses; `undefined` with `headers: 'none'`. */
-  readonly #standard: RateLimitHeaderStandard | undefined;
+  readonly #headers: GuardHeaders;
   readonly #warned = new Set<GuardFailureKind>();
   /** The options of every SLO sample, refilled per request: `record` reads them and keeps nothing. */
   readonly #sample = { error: false, atMs: 0 };
@@ -119,13 +115,10 @@ export class RequestGuardCore<Req> {
     known: readonly string[] = GUARD_OPTION_KEYS,
     normalizeAddress?: (address: string) => string,
   ) {
-    const headers: GuardHeaders = checkGuardOptions(owner, options, known);
+    this.#headers = checkGuardOptions(owner, options, known);
     this.#options = options;
     this.#now = clockReader(clockOption(owner, options.clock ?? systemClock));
     this.#isError = options.isError ?? defaultIsError;
-    this.#legacy = headers === 'legacy' || headers === 'both';
-    this.#draft = headers === 'draft' || headers === 'both';
-    this.#standard = headers === 'none' ? undefined : headers;
     this.#normalizeAddress = normalizeAddress;
     reserveEndpoints(options);
   }
@@ -337,7 +330,8 @@ export class RequestGuardCore<Req> {
     refused = false,
   ): Readonly<Record<string, string>> {
     const fields = decision.rule.fields;
-    if (fields === undefined || (!refused && !this.#legacy && !this.#draft)) return NO_HEADERS;
+    const standard = this.#headers;
+    if (fields === undefined || (!refused && standard === 'none')) return NO_HEADERS;
     const { remaining, resetAtMs, retryAfterMs } = decision;
     if (!(
       remaining >= 0 &&
@@ -350,13 +344,9 @@ export class RequestGuardCore<Req> {
         `EndpointRateLimiter: the store answered figures that cannot be header fields (${figures}).`,
       );
     }
-    // An admitted response's fields come as one object literal: about 0.83x the time of adding them one by one.
-    if (!refused) return fields.admitted(decision, nowMs, this.#standard!);
-    const headers: Record<string, string> = {};
-    if (this.#legacy) fields.writeLegacy(headers, decision);
-    if (refused) writeRetryAfter(headers, decision);
-    if (this.#draft) fields.writeDraft(headers, decision, nowMs);
-    return headers;
+    if (refused) return fields.refused(decision, nowMs, standard);
+    // One object literal per response: about 0.83x the time of adding the fields one by one.
+    return fields.admitted(decision, nowMs, standard as Exclude<GuardHeaders, 'none'>);
   }
 
   #admit(ticket: Ticket<Req>): GuardTicket {

@@ -43,7 +43,6 @@ export {
   DEFAULT_POLICY_NAME,
   getRateLimitHeaders,
   RateLimitPolicyFields,
-  writeRetryAfter,
   type RateLimitFigures,
   type RateLimitHeaderPolicy,
   type RateLimitHeaderOptions,

@@ -148,16 +148,12 @@ export function getRateLimitHeaders(options: RateLimitHeaderOptions): Record<str
     resetAtMs: finiteNumber(OWNER, 'resetAtMs', options.resetAtMs),
     retryAfterMs: retrySeconds(options) * MS_PER_SECOND,
   };
-  const headers: Record<string, string> = {};
-  if (standard !== 'draft') fields.writeLegacy(headers, figures);
-  writeRetryAfter(headers, figures);
-  if (standard !== 'legacy')
-    fields.writeDraft(
-      headers,
-      figures,
-      finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs()),
-    );
-  return headers;
+  // The time is read (and checked) only for the draft fields' `t`.
+  const nowMs =
+    standard === 'legacy' ? 0 : finiteNumber(OWNER, 'nowMs', options.nowMs ?? systemClock.nowMs());
+  return figures.retryAfterMs > 0
+    ? fields.refused(figures, nowMs, standard)
+    : fields.admitted(figures, nowMs, standard);
 }
 
 /** The figures of one response that the header fields show, as a `RateLimitDecision` holds them. */
@@ -172,15 +168,14 @@ export interface RateLimitFigures {
 
 /**
  * The fields of one rate-limit policy that never change, checked and serialized once (the quota,
- * the quoted name, the whole `RateLimit-Policy` value), and the writers of each response's own
- * figures straight into a header object, with no object in between. `EndpointRateLimiter` makes
- * one per rule; each decision carries its rule's.
+ * the quoted name, the whole `RateLimit-Policy` value), and the header fields of each response,
+ * built in one object literal. `EndpointRateLimiter` makes one per rule; each decision carries its
+ * rule's.
  *
  * @example
  * ```ts
  * const fields = new RateLimitPolicyFields({ limit: 60, windowSeconds: 60, policy: 'embed' });
- * const headers: Record<string, string> = {};
- * fields.writeDraft(headers, { remaining: 42, resetAtMs: 1_023_000, retryAfterMs: 0 }, 1_000_000);
+ * fields.admitted({ remaining: 42, resetAtMs: 1_023_000, retryAfterMs: 0 }, 1_000_000, 'draft');
  * // { RateLimit: '"embed";r=42;t=23', 'RateLimit-Policy': '"embed";q=60;w=60' }
  * ```
  */
@@ -213,20 +208,9 @@ export class RateLimitPolicyFields {
   }
 
   /**
-   * Writes `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch seconds).
-   *
-   * @param headers - the object to write into
-   * @param figures - the response's figures, already checked finite and >= 0
-   */
-  writeLegacy(headers: Record<string, string>, figures: RateLimitFigures): void {
-    headers['X-RateLimit-Limit'] = this.limitText;
-    headers['X-RateLimit-Remaining'] = String(Math.min(this.limit, Math.floor(figures.remaining)));
-    headers['X-RateLimit-Reset'] = String(Math.ceil(figures.resetAtMs / MS_PER_SECOND));
-  }
-
-  /**
-   * The fields of an admitted response as one object literal (built in one step, with room for every
-   * field): the legacy ones with `legacy`, the draft ones with `draft`.
+   * The fields of an admitted response: `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch
+   * seconds) with `legacy`, `RateLimit` and `RateLimit-Policy` with `draft`, all five with `both`.
+   * `t` is the whole seconds until the bucket is full again.
    *
    * @param figures - the response's figures, already checked finite and >= 0
    * @param nowMs - the time of the response, epoch milliseconds
@@ -237,12 +221,52 @@ export class RateLimitPolicyFields {
     nowMs: number,
     standard: RateLimitHeaderStandard,
   ): Record<string, string> {
-    const remaining = String(Math.min(this.limit, Math.floor(figures.remaining)));
+    return this.#fields(figures, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND), standard);
+  }
+
+  /**
+   * The fields of a refused response: those of {@link RateLimitPolicyFields.admitted} (none with
+   * `'none'`) and `Retry-After`, whole seconds rounded up, at most 999,999,999,999; `t` is the
+   * `Retry-After` value, so that both name the same moment. Without a wait (`retryAfterMs` 0), as
+   * admitted.
+   *
+   * @param figures - the response's figures, already checked finite and >= 0
+   * @param nowMs - the time of the response, epoch milliseconds
+   * @param standard - which fields to write besides `Retry-After`
+   */
+  refused(
+    figures: RateLimitFigures,
+    nowMs: number,
+    standard: RateLimitHeaderStandard | 'none',
+  ): Record<string, string> {
+    const retrySeconds = Math.min(
+      Math.ceil(figures.retryAfterMs / MS_PER_SECOND),
+      MAX_RETRY_AFTER_SECONDS,
+    );
+    if (!(retrySeconds > 0))
+      return standard === 'none' ? {} : this.admitted(figures, nowMs, standard);
+    // In the seed's order: the legacy fields, `Retry-After`, the draft fields.
+    const legacy = standard === 'legacy' || standard === 'both';
+    const headers = legacy ? this.#fields(figures, retrySeconds, 'legacy') : {};
+    headers['Retry-After'] = String(retrySeconds);
+    if (standard === 'draft' || standard === 'both')
+      Object.assign(headers, this.#fields(figures, retrySeconds, 'draft'));
+    return headers;
+  }
+
+  /** The fields of `standard`, each set in one literal, with `t` = `seconds`. */
+  #fields(
+    figures: RateLimitFigures,
+    seconds: number,
+    standard: RateLimitHeaderStandard,
+  ): Record<string, string> {
+    const whole = Math.min(this.limit, Math.floor(figures.remaining));
     const draft =
       standard === 'legacy'
         ? ''
-        : `${this.quotedName};r=${remaining};t=${fieldInteger(Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND)))}`;
+        : `${this.quotedName};r=${fieldInteger(whole)};t=${fieldInteger(Math.max(0, seconds))}`;
     if (standard === 'draft') return { RateLimit: draft, 'RateLimit-Policy': this.policyField };
+    const remaining = String(whole);
     const reset = String(Math.ceil(figures.resetAtMs / MS_PER_SECOND));
     if (standard === 'legacy')
       return {
@@ -258,28 +282,6 @@ export class RateLimitPolicyFields {
       'RateLimit-Policy': this.policyField,
     };
   }
-
-  /**
-   * Writes `RateLimit` and `RateLimit-Policy`. `t` is the whole seconds until the bucket is full
-   * again, or on a limited response its `Retry-After`, so that both name the same moment.
-   *
-   * @param headers - the object to write into
-   * @param figures - the response's figures, already checked finite and >= 0
-   * @param nowMs - the time of the response, epoch milliseconds
-   */
-  writeDraft(headers: Record<string, string>, figures: RateLimitFigures, nowMs: number): void {
-    const retrySeconds = Math.min(
-      Math.ceil(figures.retryAfterMs / MS_PER_SECOND),
-      MAX_RETRY_AFTER_SECONDS,
-    );
-    const seconds =
-      retrySeconds > 0
-        ? retrySeconds
-        : Math.max(0, Math.ceil((figures.resetAtMs - nowMs) / MS_PER_SECOND));
-    const whole = Math.min(this.limit, Math.floor(figures.remaining));
-    headers.RateLimit = `${this.quotedName};r=${fieldInteger(whole)};t=${fieldInteger(seconds)}`;
-    headers['RateLimit-Policy'] = this.policyField;
-  }
 }
 
 /** The fixed figures of one rate-limit policy, as {@link RateLimitPolicyFields} takes them. */
@@ -290,18 +292,6 @@ export interface RateLimitHeaderPolicy {
   readonly windowSeconds?: number | undefined;
   /** Policy name in the draft fields; defaults to {@link DEFAULT_POLICY_NAME}. */
   readonly policy?: string | undefined;
-}
-
-/**
- * Writes `Retry-After` (whole seconds, rounded up) when `retryAfterMs` is > 0.
- *
- * @param headers - the object to write into
- * @param figures - the response's figures
- */
-export function writeRetryAfter(headers: Record<string, string>, figures: RateLimitFigures): void {
-  const retrySeconds = Math.ceil(figures.retryAfterMs / MS_PER_SECOND);
-  if (retrySeconds > 0)
-    headers['Retry-After'] = String(Math.min(retrySeconds, MAX_RETRY_AFTER_SECONDS));
 }
 
 /** Whole seconds to wait (rounded up), or 0 when the request was not limited. */

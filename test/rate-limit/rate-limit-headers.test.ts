@@ -4,7 +4,6 @@ import { EndpointRateLimiter } from '../../src/rate-limit/endpoint-rate-limiter.
 import {
   getRateLimitHeaders,
   RateLimitPolicyFields,
-  writeRetryAfter,
   type RateLimitFigures,
 } from '../../src/rate-limit/rate-limit-headers.js';
 import { RateLimiter } from '../../src/rate-limit/rate-limiter.js';
@@ -155,18 +154,16 @@ describe('getRateLimitHeaders', () => {
   });
 });
 
-/** The fields a guard writes with `standard`, in its order: legacy, Retry-After, draft. */
+/** The fields of a response with `figures`: refused when it carries a wait, else admitted. */
 function fieldsOf(
   fields: RateLimitPolicyFields,
   standard: 'legacy' | 'draft' | 'both',
   figures: RateLimitFigures,
   nowMs: number,
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (standard !== 'draft') fields.writeLegacy(headers, figures);
-  writeRetryAfter(headers, figures);
-  if (standard !== 'legacy') fields.writeDraft(headers, figures, nowMs);
-  return headers;
+  return figures.retryAfterMs > 0
+    ? fields.refused(figures, nowMs, standard)
+    : fields.admitted(figures, nowMs, standard);
 }
 
 describe('RateLimitPolicyFields', () => {
@@ -243,6 +240,24 @@ describe('RateLimitPolicyFields', () => {
     );
     expect(headers['Retry-After']).toBe('999999999999');
     expect(headers.RateLimit).toBe('"default";r=0;t=999999999999');
+  });
+
+  it('writes structured-field integers of at most 15 digits in r and t, admitted or refused', () => {
+    const fields = new RateLimitPolicyFields({ limit: 1e18 });
+    const figures = { remaining: 1e18, resetAtMs: NOW + 1e20, retryAfterMs: 0 };
+    expect(fields.admitted(figures, NOW, 'draft').RateLimit).toBe(
+      '"default";r=999999999999999;t=999999999999999',
+    );
+    expect(fields.admitted(figures, NOW, 'legacy')['X-RateLimit-Remaining']).toBe(String(1e18));
+  });
+
+  it("answers a refusal with Retry-After alone under 'none', and one without a wait as admitted", () => {
+    const fields = new RateLimitPolicyFields({ limit: 5, windowSeconds: 60 });
+    const waiting = { remaining: 0, resetAtMs: NOW + 60_000, retryAfterMs: 12_001 };
+    expect(fields.refused(waiting, NOW, 'none')).toEqual({ 'Retry-After': '13' });
+    const noWait = { remaining: 0, resetAtMs: NOW + 60_000, retryAfterMs: 0 };
+    expect(fields.refused(noWait, NOW, 'both')).toEqual(fields.admitted(noWait, NOW, 'both'));
+    expect(fields.refused(noWait, NOW, 'none')).toEqual({});
   });
 
   it('checks its policy at construction, naming the option and the value', () => {
