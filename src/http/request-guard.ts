@@ -68,12 +68,16 @@ class Ticket<Req> implements GuardTicket {
   energy: RequestEnergyHandle | undefined;
   clientKey = UNKNOWN_CLIENT;
   #done = false;
+  // Set in the constructor, so `declare`d: bundles then carry no field declarations for them.
+  declare readonly guard: RequestGuardCore<Req>;
+  declare readonly request: Req;
+  declare readonly path: string;
 
-  constructor(
-    readonly guard: RequestGuardCore<Req>,
-    readonly request: Req,
-    readonly path: string,
-  ) {}
+  constructor(guard: RequestGuardCore<Req>, request: Req, path: string) {
+    this.guard = guard;
+    this.request = request;
+    this.path = path;
+  }
 
   finish(status: number, route?: string): void {
     if (this.#done) return;

@@ -116,22 +116,22 @@ interface RuleBuckets {
 
 /** One rule as the limiter keeps it: its match, buckets and counts. */
 class Entry {
+  // Set in the constructor, so `declare`d: bundles then carry no field declarations for them.
+  /** The rule as callers see it. */
+  declare readonly match: EndpointRuleMatch;
+  /** Where and how the rule's buckets are kept; undefined for an unlimited rule. */
+  declare readonly buckets: RuleBuckets | undefined;
   /** The decision of every check on an unlimited rule. */
-  readonly unlimited: EndpointDecision;
+  declare readonly unlimited: EndpointDecision;
   /** For wildcard patterns: the path before `/*`. */
-  readonly pathPrefix: string;
+  declare readonly pathPrefix: string;
   allowed = 0;
   limited = 0;
   refunded = 0;
 
-  /**
-   * @param match - the rule as callers see it
-   * @param buckets - where and how the rule's buckets are kept; undefined for an unlimited rule
-   */
-  constructor(
-    readonly match: EndpointRuleMatch,
-    readonly buckets: RuleBuckets | undefined,
-  ) {
+  constructor(match: EndpointRuleMatch, buckets: RuleBuckets | undefined) {
+    this.match = match;
+    this.buckets = buckets;
     this.unlimited = unlimitedDecision(match);
     this.pathPrefix = canonicalPath(match.pattern.slice(0, -2));
   }

@@ -180,14 +180,15 @@ export interface RateLimitFigures {
  * ```
  */
 export class RateLimitPolicyFields {
+  // Set in the constructor, so `declare`d: bundles then carry no field declarations for them.
   /** The quota written, a whole number. */
-  readonly limit: number;
+  declare readonly limit: number;
   /** The quota as written in `X-RateLimit-Limit`. */
-  readonly limitText: string;
+  declare readonly limitText: string;
   /** The policy name as an RFC 9651 string, quotes included. */
-  readonly quotedName: string;
+  declare readonly quotedName: string;
   /** The whole `RateLimit-Policy` value (`"embed";q=60;w=60`). */
-  readonly policyField: string;
+  declare readonly policyField: string;
 
   /**
    * @param policy - the quota, window and policy name
