@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import {
   clockOption,
   clockReading,
+  fail,
   nonNegativeNumber,
   numberInRange,
   positiveNumber,
@@ -213,7 +214,7 @@ export class EnergyMonitor {
    */
   constructor(options: EnergyMonitorOptions) {
     if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${OWNER}: \`options\` must be an object with a \`powerSource\`.`);
+      fail(TypeError, OWNER, 'options', 'an object with a `powerSource`', options);
     rejectUnknownKeys(OWNER, options, KNOWN_OPTIONS, OPTION_HINTS);
     this.powerSource = powerSourceOption(OWNER, options.powerSource);
     const clock = clockOption(OWNER, options.clock ?? systemClock);
@@ -358,9 +359,7 @@ export class EnergyMonitor {
     fn: () => T | Promise<T>,
   ): TrackedRequestEnergy<T> | Promise<TrackedRequestEnergy<T>> {
     if (typeof fn !== 'function')
-      throw new TypeError(
-        `EnergyMonitor.trackRequestEnergy: \`fn\` must be a function, got ${typeof fn}.`,
-      );
+      fail(TypeError, `${OWNER}.trackRequestEnergy`, 'fn', 'a function', fn);
     const handle = this.beginRequest();
     let result: T | Promise<T>;
     try {
@@ -582,8 +581,7 @@ export class EnergyMonitor {
 }
 
 function subscribe<L>(listeners: Set<L>, listener: L): () => void {
-  if (typeof listener !== 'function')
-    throw new TypeError(`EnergyMonitor: \`listener\` must be a function, got ${typeof listener}.`);
+  if (typeof listener !== 'function') fail(TypeError, OWNER, 'listener', 'a function', listener);
   listeners.add(listener);
   return () => {
     listeners.delete(listener);

@@ -1,4 +1,4 @@
-import { describeValue, nonNegativeNumber } from '../core/validate.js';
+import { describeValue, fail, nonNegativeNumber } from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH } from './carbon.js';
 
 /**
@@ -85,8 +85,12 @@ export class IntensityFeed {
       return;
     }
     if (!isCarbonIntensityProvider(value)) {
-      throw new TypeError(
-        `${owner}: \`${name}\` must be a finite number >= 0 or a CarbonIntensityProvider (an object with a name and an intensityGPerKWh(nowMs) method), got ${describeValue(value)}.`,
+      fail(
+        TypeError,
+        owner,
+        name,
+        'a finite number >= 0 or a CarbonIntensityProvider (an object with a name and an intensityGPerKWh(nowMs) method)',
+        value,
       );
     }
     this.provider = value;

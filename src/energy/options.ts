@@ -3,12 +3,7 @@
  *
  * Internal module: its names are not part of the public API unless an entry exports them.
  */
-import {
-  checkNumber,
-  describeValue,
-  rejectUnknownKeys,
-  type OptionHints,
-} from '../core/validate.js';
+import { checkNumber, fail, rejectUnknownKeys, type OptionHints } from '../core/validate.js';
 import type { PowerSource } from './power-source.js';
 
 /** A finite number >= `min`. */
@@ -29,7 +24,7 @@ export function knownOptions<T extends object>(
 ): T {
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${owner}: \`options\` must be an object, got ${describeValue(options)}.`);
+    fail(TypeError, owner, 'options', 'an object', options);
   }
   rejectUnknownKeys(owner, options, known, hints);
   return options;
@@ -37,8 +32,7 @@ export function knownOptions<T extends object>(
 
 /** A boolean. */
 export function booleanOption(owner: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw new TypeError(`${owner}: \`${name}\` must be a boolean, got ${describeValue(value)}.`);
+  if (typeof value !== 'boolean') fail(TypeError, owner, name, 'a boolean', value);
   return value;
 }
 
@@ -50,7 +44,7 @@ export function optionalObject<T extends object>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${owner}: \`${name}\` must be an object, got ${describeValue(value)}.`);
+    fail(TypeError, owner, name, 'an object', value);
   }
   return value;
 }
@@ -64,8 +58,12 @@ export function powerSourceOption(owner: string, value: unknown): PowerSource {
     typeof candidate.readJoules !== 'function' ||
     typeof candidate.name !== 'string'
   ) {
-    throw new TypeError(
-      `${owner}: \`powerSource\` must be an object with a name and a readJoules(nowMs) method, got ${describeValue(value)}.`,
+    fail(
+      TypeError,
+      owner,
+      'powerSource',
+      'an object with a name and a readJoules(nowMs) method',
+      value,
     );
   }
   return candidate as PowerSource;

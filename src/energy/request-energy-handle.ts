@@ -1,4 +1,4 @@
-import { clockReading, MAX_CLOCK_MS } from '../core/validate.js';
+import { clockReading, fail, MAX_CLOCK_MS } from '../core/validate.js';
 import type { LedgerInterval } from './attribution-ledger.js';
 import type { TrackingSession } from './tracking-session.js';
 import type { RequestEnergy } from './types.js';
@@ -16,9 +16,12 @@ export function requestTime(
 ): number {
   if (nowMs === undefined) return clockReading(owner, clock.nowMs());
   if (typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_CLOCK_MS) return nowMs;
-  const Kind = typeof nowMs === 'number' ? RangeError : TypeError;
-  throw new Kind(
-    `${owner}: \`nowMs\` must be a finite number from 0 to ${MAX_CLOCK_MS}, got ${String(nowMs)}.`,
+  return fail(
+    typeof nowMs === 'number' ? RangeError : TypeError,
+    owner,
+    'nowMs',
+    `a finite number from 0 to ${MAX_CLOCK_MS}`,
+    nowMs,
   );
 }
 

@@ -3,7 +3,7 @@
  * under each bound. The bounds include every objective's threshold, so the share of requests within
  * a latency objective is exact.
  */
-import { describeValue, positiveNumber } from '../core/validate.js';
+import { fail, positiveNumber } from '../core/validate.js';
 import type { SloObjectives } from './objectives.js';
 
 /**
@@ -55,9 +55,7 @@ export function histogramBounds(
   objectives: SloObjectives,
 ): Float64Array {
   if (!Array.isArray(boundsMs))
-    throw new TypeError(
-      `${owner}: \`latencyBucketsMs\` must be an array of finite numbers > 0, got ${describeValue(boundsMs)}.`,
-    );
+    fail(TypeError, owner, 'latencyBucketsMs', 'an array of finite numbers > 0', boundsMs);
   const all = new Set<number>();
   boundsMs.forEach((bound, i) => all.add(positiveNumber(owner, `latencyBucketsMs[${i}]`, bound)));
   for (const objective of Object.values(objectives)) {

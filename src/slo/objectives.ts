@@ -2,7 +2,7 @@
  * Service level objectives per endpoint: which latency percentiles and error rate an endpoint must
  * stay under, their validation, and their reading as good/total event ratios.
  */
-import { describeValue, numberInRange, positiveNumber } from '../core/validate.js';
+import { fail, numberInRange, positiveNumber } from '../core/validate.js';
 
 /**
  * The objectives of one endpoint. Each is optional; an endpoint with none is tracked but never judged.
@@ -91,9 +91,7 @@ export function resolveObjective(objective: SloObjective | undefined): ResolvedO
  */
 export function validateObjectives(owner: string, objectives: unknown): SloObjectives {
   if (!isPlainRecord(objectives))
-    throw new TypeError(
-      `${owner}: \`objectives\` must be an object keyed by endpoint, got ${describeValue(objectives)}.`,
-    );
+    fail(TypeError, owner, 'objectives', 'an object keyed by endpoint', objectives);
   const copy = Object.create(null) as Record<string, SloObjective>;
   for (const [endpoint, objective] of Object.entries(objectives)) {
     copy[endpoint] = validateObjective(owner, `objectives[${JSON.stringify(endpoint)}]`, objective);
@@ -103,9 +101,7 @@ export function validateObjectives(owner: string, objectives: unknown): SloObjec
 
 function validateObjective(owner: string, name: string, objective: unknown): SloObjective {
   if (!isPlainRecord(objective))
-    throw new TypeError(
-      `${owner}: \`${name}\` must be an object such as { p95Ms: 10 }, got ${describeValue(objective)}.`,
-    );
+    fail(TypeError, owner, name, 'an object such as { p95Ms: 10 }', objective);
   const unknownKey = Object.keys(objective).find((key) => !KNOWN_KEYS.includes(key));
   if (unknownKey !== undefined) {
     throw new TypeError(

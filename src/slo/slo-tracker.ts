@@ -7,6 +7,7 @@ import {
   clockOption,
   clockReading,
   describeValue,
+  fail,
   MAX_CLOCK_MS,
   integerAtLeast,
   nonEmptyString,
@@ -608,17 +609,13 @@ export class SLOTracker {
 /** Whether `record`'s options say the request failed; throws for anything but `{ error?, atMs? }`. */
 function recordError(options: RecordOptions): boolean {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(
-      `${OWNER}.record: \`options\` must be an object, got ${describeValue(options)}.`,
-    );
+    fail(TypeError, `${OWNER}.record`, 'options', 'an object', options);
   for (const key in options)
     if (key !== 'error' && key !== 'atMs')
       optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
   const error = options.error;
   if (error !== undefined && typeof error !== 'boolean')
-    throw new TypeError(
-      `${OWNER}.record: \`error\` must be a boolean, got ${describeValue(error)}.`,
-    );
+    fail(TypeError, `${OWNER}.record`, 'error', 'a boolean', error);
   return error === true;
 }
 

@@ -3,7 +3,13 @@
  * counts together: counts, histograms and time buckets add exactly, windows are interleaved, and
  * digests are merged (quantiles stay approximate).
  */
-import { checkNumber, describeValue, finiteNumber, integerAtLeast } from '../core/validate.js';
+import {
+  checkNumber,
+  fail,
+  finiteNumber,
+  integerAtLeast,
+  nonEmptyString,
+} from '../core/validate.js';
 import type { EndpointState } from './endpoint-state.js';
 import { MAX_LATENCY_MS } from './latency-histogram.js';
 import type { BucketRow } from './time-buckets.js';
@@ -136,11 +142,11 @@ export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
   const snapshot = record(owner, 'snapshot', value);
   if (snapshot.format !== SLO_SNAPSHOT_FORMAT) {
     fail(
+      typeof snapshot.format === 'string' ? RangeError : TypeError,
       owner,
       'snapshot.format',
       `"${SLO_SNAPSHOT_FORMAT}"`,
       snapshot.format,
-      typeof snapshot.format === 'string' ? RangeError : TypeError,
     );
   }
   const bounds = numbers(
@@ -160,12 +166,13 @@ export function validateSnapshot(owner: string, value: unknown): SloSnapshot {
     'integers from 0 to 32',
   );
   if (registers.length !== 0 && registers.length !== 1024)
-    fail(owner, 'snapshot.foldedNameRegisters', 'empty or 1024 long', registers.length);
+    fail(RangeError, owner, 'snapshot.foldedNameRegisters', 'empty or 1024 long', registers.length);
   const endpoints = array(owner, 'snapshot.endpoints', snapshot.endpoints);
   const names = new Set<string>();
   endpoints.forEach((endpoint, i) => {
     const name = validateEndpoint(owner, `snapshot.endpoints[${i}]`, endpoint, bounds.length + 1);
-    if (names.has(name)) fail(owner, `snapshot.endpoints[${i}].endpoint`, 'unique', name);
+    if (names.has(name))
+      fail(RangeError, owner, `snapshot.endpoints[${i}].endpoint`, 'unique', name);
     names.add(name);
   });
   return value as SloSnapshot;
@@ -178,11 +185,10 @@ function validateEndpoint(
   histogramLength: number,
 ): string {
   const endpoint = record(owner, name, value);
-  if (typeof endpoint.endpoint !== 'string' || endpoint.endpoint.length === 0)
-    fail(owner, `${name}.endpoint`, 'a non-empty string', endpoint.endpoint, TypeError);
+  const endpointName = nonEmptyString(owner, `${name}.endpoint`, endpoint.endpoint);
   const count = integerAtLeast(owner, `${name}.count`, endpoint.count, 1);
   if (integerAtLeast(owner, `${name}.errorCount`, endpoint.errorCount, 0) > count)
-    fail(owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
+    fail(RangeError, owner, `${name}.errorCount`, `at most count (${count})`, endpoint.errorCount);
   for (const key of ['minLatencyMs', 'maxLatencyMs'] as const)
     checkNumber(owner, `${name}.${key}`, endpoint[key], LATENCY_RULE, isLatency);
   checkNumber(
@@ -207,7 +213,7 @@ function validateEndpoint(
     '0 or 1',
   );
   if (flags.length !== window.length)
-    fail(owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
+    fail(RangeError, owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
   array(owner, `${name}.digestCentroids`, endpoint.digestCentroids).forEach((centroid, k) => {
     const pair = numbers(
       owner,
@@ -217,7 +223,13 @@ function validateEndpoint(
       'finite numbers >= 0',
     );
     if (pair.length !== 2 || pair[1] === 0)
-      fail(owner, `${name}.digestCentroids[${k}]`, 'a [mean, weight > 0] pair', centroid);
+      fail(
+        RangeError,
+        owner,
+        `${name}.digestCentroids[${k}]`,
+        'a [mean, weight > 0] pair',
+        centroid,
+      );
   });
   const histogram = numbers(
     owner,
@@ -227,7 +239,7 @@ function validateEndpoint(
     'integers >= 0',
   );
   if (histogram.length !== histogramLength)
-    fail(owner, `${name}.histogramCounts`, `${histogramLength} long`, histogram.length);
+    fail(RangeError, owner, `${name}.histogramCounts`, `${histogramLength} long`, histogram.length);
   const thresholds = numbers(
     owner,
     `${name}.thresholdsMs`,
@@ -237,17 +249,19 @@ function validateEndpoint(
   );
   for (const key of ['minuteBuckets', 'tenMinuteBuckets'] as const)
     validateRows(owner, `${name}.${key}`, endpoint[key], 5 + thresholds.length);
-  return endpoint.endpoint;
+  return endpointName;
 }
 
 function validateRows(owner: string, name: string, value: unknown, rowLength: number): void {
   array(owner, name, value).forEach((row, k) => {
     const cells = numbers(owner, `${name}[${k}]`, row, () => true, 'finite numbers');
-    if (cells.length !== rowLength) fail(owner, `${name}[${k}]`, `${rowLength} long`, cells.length);
+    if (cells.length !== rowLength)
+      fail(RangeError, owner, `${name}[${k}]`, `${rowLength} long`, cells.length);
     if (!Number.isSafeInteger(cells[0]) || !cells.slice(1).every((cell) => cell >= 0))
-      fail(owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
+      fail(RangeError, owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
     if (!(cells[3]! <= cells[1]! * MAX_LATENCY_MS && cells[4]! <= MAX_LATENCY_MS))
       fail(
+        RangeError,
         owner,
         `${name}[${k}]`,
         `a latency sum of at most count × ${MAX_LATENCY_MS} and a maximum of at most ${MAX_LATENCY_MS}`,
@@ -263,12 +277,12 @@ const isRegister = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <=
 
 function record(owner: string, name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(owner, name, 'an object', value, TypeError);
+    fail(TypeError, owner, name, 'an object', value);
   return value as Record<string, unknown>;
 }
 
 function array(owner: string, name: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) fail(owner, name, 'an array', value, TypeError);
+  if (!Array.isArray(value)) fail(TypeError, owner, name, 'an array', value);
   return value as unknown[];
 }
 
@@ -282,14 +296,4 @@ function numbers(
   const items = array(owner, name, value);
   items.forEach((item, i) => checkNumber(owner, `${name}[${i}]`, item, `one of ${rule}`, valid));
   return items as number[];
-}
-
-function fail(
-  owner: string,
-  name: string,
-  rule: string,
-  value: unknown,
-  Kind: typeof TypeError | typeof RangeError = RangeError,
-): never {
-  throw new Kind(`${owner}: \`${name}\` must be ${rule}, got ${describeValue(value)}.`);
 }

@@ -147,3 +147,27 @@ describe('energy options: unknown keys are refused', () => {
     );
   });
 });
+
+describe('energy arguments of the wrong type: the standard message shows the value received', () => {
+  it('EnergyMonitor without options, and a function argument that is not one', () => {
+    expect(() => new EnergyMonitor(null as never)).toThrow(
+      new TypeError('EnergyMonitor: `options` must be an object with a `powerSource`, got null.'),
+    );
+    const { monitor } = setup();
+    expect(() => monitor.trackRequestEnergy(5 as never)).toThrow(
+      new TypeError('EnergyMonitor.trackRequestEnergy: `fn` must be a function, got 5.'),
+    );
+    expect(() => monitor.onWarning('log' as never)).toThrow(
+      new TypeError('EnergyMonitor: `listener` must be a function, got "log".'),
+    );
+  });
+
+  it('a time given as a string is a TypeError that quotes it', () => {
+    const { monitor } = setup();
+    expect(() => monitor.beginRequest('5' as never)).toThrow(
+      new TypeError(
+        'EnergyMonitor.beginRequest: `nowMs` must be a finite number from 0 to 8640000000000000, got "5".',
+      ),
+    );
+  });
+});
