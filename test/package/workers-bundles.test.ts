@@ -28,6 +28,16 @@ const limits = new EndpointRateLimiter({ rules: { '/api/*': { rate: 60, perSecon
 const handler = () => new Response('ok');
 export default { fetch: guard(handler, { slo, energy, limits, clientKey: (request) => request.headers.get('CF-Connecting-IP') ?? 'unknown' }) };
 `,
+  // Hono itself is bundled too: what is checked is that greenslo/hono brings nothing of Node's.
+  hono: `
+import { Hono } from 'hono';
+import { EndpointRateLimiter, SLOTracker } from 'greenslo';
+import { clientKeys, guard } from 'greenslo/hono';
+const app = new Hono();
+app.use(guard({ slo: new SLOTracker(), limits: new EndpointRateLimiter(), clientKey: clientKeys.cloudflare }));
+app.get('/agents/plan', (c) => c.text('ok'));
+export default app;
+`,
 };
 
 /**
@@ -107,7 +117,7 @@ describe('neutral bundles for Workers, built from the packed package', () => {
     },
   );
 
-  it.each(Object.keys(applications) as (keyof typeof applications)[])(
+  it.each(Object.keys(LIMITS) as (keyof typeof LIMITS)[])(
     'keeps %s within its gzipped size limit',
     (name) => {
       expect(bundles[name]!.gzippedBytes).toBeLessThanOrEqual(LIMITS[name].hardBytes);
