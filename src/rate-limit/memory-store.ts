@@ -29,10 +29,11 @@ import type { BucketPolicy, RateLimitDecision } from './types.js';
 export const DEFAULT_MAX_KEYS = 100_000;
 
 const FIRST_SLOTS = 1024;
-/** How many soon-to-be-full buckets a sweep remembers, so that most reclaims need no sweep. */
-const CANDIDATES = 1024;
-/** How many least recently used buckets a scan remembers, so that most evictions need no scan. */
-const LEAST_RECENT = 1024;
+/**
+ * How many buckets a scan remembers: a sweep the ones that fill up soonest (so that most reclaims need
+ * no sweep), a scan of the stamps the least recently used ones (so that most evictions need no scan).
+ */
+const REMEMBERED = 1024;
 /** No slot. */
 const NONE = -1;
 
@@ -117,15 +118,10 @@ export class MemoryStore implements SyncRateLimitStore {
   #sweeps = 0;
   /** A lower bound of the full-again time of every bucket that is not a pending candidate. */
   #fullAtLowerBoundMs = Infinity;
-  #candidateSlots = new Int32Array(0);
-  #candidateFullAtMs = new Float64Array(0);
-  #candidateCount = 0;
-  #candidateCursor = 0;
+  /** The buckets that fill up soonest as of the last sweep, in order, with their full-again times. */
+  #candidates = new CandidateHeap(0);
   /** The least recently used slots as of the last scan, in order, with their stamps then. */
-  #leastRecentSlots = new Int32Array(0);
-  #leastRecentStamps = new Float64Array(0);
-  #leastRecentCount = 0;
-  #leastRecentCursor = 0;
+  #leastRecentSlots = new CandidateHeap(0);
   /**
    * The policy object of every call so far, while there has been only one (saves a lookup per write:
    * without it a hot key's `consume` takes 1.50x as long, 1.04x over 100k keys; medians of 9 paired rounds).
@@ -290,10 +286,8 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#freeHead = NONE;
     this.#lastSlot = NONE;
     this.#fullAtLowerBoundMs = Infinity;
-    this.#candidateCount = 0;
-    this.#candidateCursor = 0;
-    this.#leastRecentCount = 0;
-    this.#leastRecentCursor = 0;
+    this.#candidates.count = 0;
+    this.#leastRecentSlots.count = 0;
   }
 
   #consumeNewDecision(
@@ -396,43 +390,41 @@ export class MemoryStore implements SyncRateLimitStore {
       this.#sweep(nowMs);
       if (this.#freeHead !== NONE) return;
     }
+    // Nothing was dropped since leastRecent was found, so it is still the least recently used.
     this.#evictedActive += 1;
-    this.#drop(this.#leastRecent());
+    this.#drop(leastRecent);
   }
 
   /**
-   * The least recently used bucket. A scan remembers the {@link LEAST_RECENT} oldest stamps in order;
+   * The least recently used bucket. A scan remembers the {@link REMEMBERED} oldest stamps in order;
    * a remembered slot whose stamp is unchanged is the oldest of all, since every use since the scan
    * took a newer stamp than any the scan saw. A slot used, dropped or reused since then has another
    * stamp (or no key) and is passed over; when none is left, a new scan begins.
    */
   #leastRecent(): number {
     const state = this.#state;
-    while (this.#leastRecentCursor < this.#leastRecentCount) {
-      const slot = this.#leastRecentSlots[this.#leastRecentCursor]!;
+    const list = this.#leastRecentSlots;
+    for (; list.cursor < list.count; list.cursor++) {
+      const slot = list.slots[list.cursor]!;
       if (
         this.#keys[slot] !== undefined &&
-        state[STRIDE * slot + USED] === this.#leastRecentStamps[this.#leastRecentCursor]
+        state[STRIDE * slot + USED] === list.values[list.cursor]
       )
         return slot;
-      this.#leastRecentCursor += 1;
     }
-    const heap = new CandidateHeap(this.#leastRecentSlots, this.#leastRecentStamps);
+    list.count = 0;
     for (let slot = 0; slot < this.#usedSlots; slot++) {
-      if (this.#keys[slot] !== undefined) heap.offer(slot, state[STRIDE * slot + USED]!);
+      if (this.#keys[slot] !== undefined) list.offer(slot, state[STRIDE * slot + USED]!);
     }
-    this.#leastRecentCount = heap.sortAscending();
-    this.#leastRecentCursor = 0;
-    return this.#leastRecentSlots[0]!;
+    list.sort();
+    return list.slots[0]!;
   }
 
   /** The next remembered bucket that is full by now, or NONE; stale candidates tighten the bound. */
   #dueCandidate(nowMs: number): number {
-    while (
-      this.#candidateCursor < this.#candidateCount &&
-      this.#candidateFullAtMs[this.#candidateCursor]! <= nowMs
-    ) {
-      const slot = this.#candidateSlots[this.#candidateCursor++]!;
+    const list = this.#candidates;
+    while (list.cursor < list.count && list.values[list.cursor]! <= nowMs) {
+      const slot = list.slots[list.cursor++]!;
       if (this.#keys[slot] === undefined) continue;
       const fullAtMs = this.#fullAtMs(slot);
       if (fullAtMs <= nowMs) return slot;
@@ -444,7 +436,8 @@ export class MemoryStore implements SyncRateLimitStore {
   /** Drops every full bucket and remembers the buckets that will be full soonest. */
   #sweep(nowMs: number): void {
     this.#sweeps += 1;
-    const heap = new CandidateHeap(this.#candidateSlots, this.#candidateFullAtMs);
+    const list = this.#candidates;
+    list.count = 0;
     let survivors = 0;
     for (let slot = 0; slot < this.#usedSlots; slot++) {
       if (this.#keys[slot] === undefined) continue;
@@ -454,14 +447,10 @@ export class MemoryStore implements SyncRateLimitStore {
         continue;
       }
       survivors += 1;
-      heap.offer(slot, fullAtMs);
+      list.offer(slot, fullAtMs);
     }
-    this.#candidateCount = heap.sortAscending();
-    this.#candidateCursor = 0;
-    this.#fullAtLowerBoundMs =
-      survivors > this.#candidateCount
-        ? this.#candidateFullAtMs[this.#candidateCount - 1]!
-        : Infinity;
+    list.sort();
+    this.#fullAtLowerBoundMs = survivors > list.count ? list.values[list.count - 1]! : Infinity;
   }
 
   #dropFull(slot: number): void {
@@ -483,11 +472,9 @@ export class MemoryStore implements SyncRateLimitStore {
     this.#state = state;
     this.#keys.length = slotCount;
     this.#slotCount = slotCount;
-    if (this.#candidateSlots.length === 0 && slotCount === this.maxKeys) {
-      this.#candidateSlots = new Int32Array(Math.min(CANDIDATES, slotCount));
-      this.#candidateFullAtMs = new Float64Array(Math.min(CANDIDATES, slotCount));
-      this.#leastRecentSlots = new Int32Array(Math.min(LEAST_RECENT, slotCount));
-      this.#leastRecentStamps = new Float64Array(Math.min(LEAST_RECENT, slotCount));
+    if (slotCount === this.maxKeys) {
+      this.#candidates = new CandidateHeap(Math.min(REMEMBERED, slotCount));
+      this.#leastRecentSlots = new CandidateHeap(Math.min(REMEMBERED, slotCount));
     }
   }
 }
