@@ -146,12 +146,13 @@ export class RequestGuardCore<Req> {
     const ticket = new Ticket(this, request, path);
     ticket.startMs = this.#now();
     const limits = this.#options.limits;
-    if (limits === undefined || this.#skips(request)) return this.#admit(ticket);
+    if (limits === undefined || this.#ask(this.#options.skip, request, false) === true)
+      return this.#admit(ticket);
     let decision: EndpointDecision | Promise<EndpointDecision>;
     try {
       ticket.clientKey = this.#clientKey(request, address);
       decision = limits.check(path, ticket.clientKey, {
-        cost: this.#cost(request),
+        cost: this.#ask(this.#options.cost, request, 1),
         nowMs: ticket.startMs,
       });
     } catch (error) {
@@ -260,25 +261,14 @@ export class RequestGuardCore<Req> {
     }
   }
 
-  #skips(request: Req): boolean {
-    const skip = this.#options.skip;
-    if (skip === undefined) return false;
+  /** What a hook (`skip`, `cost`) answers for `request`; `fallback` without it or when it throws. */
+  #ask<T>(hook: ((request: Req) => T) | undefined, request: Req, fallback: T): T {
+    if (hook === undefined) return fallback;
     try {
-      return skip(request) === true;
+      return hook(request);
     } catch (error) {
       this.report(error, 'hook');
-      return false;
-    }
-  }
-
-  #cost(request: Req): number {
-    const cost = this.#options.cost;
-    if (cost === undefined) return 1;
-    try {
-      return cost(request);
-    } catch (error) {
-      this.report(error, 'hook');
-      return 1;
+      return fallback;
     }
   }
 
