@@ -39,6 +39,7 @@ export { MAX_LATENCY_MS } from './latency-histogram.js';
 import {
   DEFAULT_SLOS,
   resolveObjective,
+  type ResolvedObjective,
   validateObjectives,
   type SloObjective,
   type SloObjectiveKind,
@@ -62,7 +63,7 @@ import type {
   SloReport,
   SloViolation,
 } from './types.js';
-import { combinedWindowSummary, WindowQueries } from './window-queries.js';
+import { combinedWindowSummary, latencySummary, WindowQueries } from './window-queries.js';
 
 /**
  * How many latest requests per endpoint the exact windowed percentiles cover.
@@ -114,7 +115,6 @@ export interface RecordOptions {
 }
 
 const OWNER = 'SLOTracker';
-const CACHED_RATIOS = [0.5, 0.95, 0.99] as const;
 const KNOWN_OPTIONS = [
   'clock',
   'windowSize',
@@ -325,7 +325,7 @@ export class SLOTracker {
    */
   checkCompliance(endpoint: string): ComplianceResult {
     const state = this.#endpoints.get(endpoint);
-    const objectives = state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
+    const objectives = this.#objectivesOf(endpoint, state);
     const checks = objectives.map((objective): ComplianceCheck => {
       const actual =
         state === undefined
@@ -362,7 +362,7 @@ export class SLOTracker {
     const nowMs = this.#nowMs('report');
     const endpoints = [...this.#endpoints.values()].map((state): EndpointReport => ({
       ...this.#statsOf(state),
-      ...this.#complianceOf(state.name),
+      ...this.checkCompliance(state.name),
     }));
     const judged = endpoints.filter((endpoint) => endpoint.checks.length > 0);
     const folded = this.#foldedNames.estimate();
@@ -386,7 +386,7 @@ export class SLOTracker {
 
   #burnRatesAt(endpoint: string, nowMs: number): BurnRateReport {
     const state = this.#endpoints.get(endpoint);
-    const objectives = state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
+    const objectives = this.#objectivesOf(endpoint, state);
     const rates = objectives.map((objective, i) =>
       objectiveBurnRates(objective, state?.thresholdIndexes[i] ?? -1, (windowMs) =>
         state?.buckets.totals(nowMs, windowMs),
@@ -410,8 +410,8 @@ export class SLOTracker {
     const state = this.#endpoints.get(endpoint);
     const nowMs = this.#nowMs('errorBudget');
     const totals = state?.buckets.totals(nowMs, ERROR_BUDGET_PERIOD_MS);
-    const objectives = (state?.objectives ?? resolveObjective(this.#objectives[endpoint])).map(
-      (objective, i) => objectiveErrorBudget(objective, state?.thresholdIndexes[i] ?? -1, totals),
+    const objectives = this.#objectivesOf(endpoint, state).map((objective, i) =>
+      objectiveErrorBudget(objective, state?.thresholdIndexes[i] ?? -1, totals),
     );
     return { endpoint, periodMs: ERROR_BUDGET_PERIOD_MS, objectives };
   }
@@ -445,7 +445,7 @@ export class SLOTracker {
     const nowMs = this.#nowMs('timeSeries');
     const state = this.#endpoints.get(endpoint);
     if (state === undefined) return undefined;
-    const ring = resolution === 'minute' ? state.buckets.minute : state.buckets.tenMinutes;
+    const ring = state.buckets[resolution];
     return { endpoint, bucketMs: ring.widthMs, points: state.buckets.series(nowMs, resolution) };
   }
 
@@ -528,9 +528,9 @@ export class SLOTracker {
     return state;
   }
 
-  #complianceOf(endpoint: string): Pick<ComplianceResult, 'compliant' | 'checks'> {
-    const { compliant, checks } = this.checkCompliance(endpoint);
-    return { compliant, checks };
+  /** The endpoint's objectives: those it was created with, or those the options give its name. */
+  #objectivesOf(endpoint: string, state: EndpointState | undefined): readonly ResolvedObjective[] {
+    return state?.objectives ?? resolveObjective(this.#objectives[endpoint]);
   }
 
   #statsOf(state: EndpointState): EndpointStats {
@@ -543,7 +543,7 @@ export class SLOTracker {
       minLatencyMs: state.minLatencyMs,
       maxLatencyMs: state.maxLatencyMs,
       window: this.#windowQueries.summary(state),
-      allTime: allTimeSummary(state.count, (ratio) => state.allTimeQuantile(ratio)),
+      allTime: latencySummary(state.count, (p) => state.allTimeQuantile(p / 100)),
     };
   }
 
@@ -559,7 +559,7 @@ export class SLOTracker {
         state.flush();
         digest.addCentroids(state.digest.centroids());
       }
-      allTime = allTimeSummary(count, (ratio) => digest.quantile(ratio) ?? Number.NaN);
+      allTime = latencySummary(count, (p) => digest.quantile(p / 100) ?? Number.NaN);
     }
     return {
       endpointCount: states.length,
@@ -630,11 +630,6 @@ function failRecordTime(nowMs: unknown, isGiven: boolean): never {
 
 function percentOf(kind: SloObjectiveKind): number {
   return kind === 'p50' ? 50 : kind === 'p95' ? 95 : 99;
-}
-
-function allTimeSummary(count: number, quantile: (ratio: number) => number): LatencySummary {
-  const [p50Ms, p95Ms, p99Ms] = CACHED_RATIOS.map(quantile) as [number, number, number];
-  return { sampleCount: count, p50Ms, p95Ms, p99Ms };
 }
 
 function latencyThresholds(objective: SloObjective | undefined): number[] {

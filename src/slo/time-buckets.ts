@@ -77,7 +77,7 @@ export class EndpointTimeBuckets {
   }
 
   series(nowMs: number, resolution: TimeSeriesResolution): TimeSeriesPoint[] {
-    const ring = resolution === 'minute' ? this.minute : this.tenMinutes;
+    const ring = this[resolution];
     const points: TimeSeriesPoint[] = [];
     ring.forEachRow(nowMs, (rows, base) => {
       const count = rows[base + 1]!;
@@ -101,7 +101,7 @@ export class EndpointTimeBuckets {
     rows: readonly BucketRow[],
     goodIndexes: readonly number[],
   ): void {
-    const ring = resolution === 'minute' ? this.minute : this.tenMinutes;
+    const ring = this[resolution];
     // Oldest first, so that the ring's newest bucket moves forward as rows arrive.
     const ordered = [...rows].sort((a, b) => a[0]! - b[0]!);
     for (const row of ordered) {

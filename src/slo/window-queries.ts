@@ -43,23 +43,9 @@ export class WindowQueries {
   /** Percentiles, errors and extremes of the endpoint's window. */
   summary(state: EndpointState): WindowSummary {
     const window = state.window;
-    const [minLatencyMs, maxLatencyMs] = extremes(window.latenciesMs.subarray(0, window.size));
-    return {
-      ...this.#percentiles(state),
-      errorCount: window.errorCount,
-      errorRate: window.errorCount / window.size,
-      minLatencyMs,
-      maxLatencyMs,
-    };
-  }
-
-  #percentiles(state: EndpointState): LatencySummary {
-    return {
-      sampleCount: state.window.size,
-      p50Ms: this.percentile(state, 50),
-      p95Ms: this.percentile(state, 95),
-      p99Ms: this.percentile(state, 99),
-    };
+    return windowSummary(window.latenciesMs.subarray(0, window.size), window.errorCount, (p) =>
+      this.percentile(state, p),
+    );
   }
 
   #copyOf(state: EndpointState): Float64Array {
@@ -85,18 +71,33 @@ export function combinedWindowSummary(states: readonly EndpointState[]): WindowS
     offset += state.window.size;
     errorCount += state.window.errorCount;
   }
-  const [minLatencyMs, maxLatencyMs] = extremes(samples);
   const order = new PartialOrder();
-  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map((p) =>
-    order.percentile(samples, total, p),
-  ) as [number, number, number];
+  return windowSummary(samples, errorCount, (p) => order.percentile(samples, total, p));
+}
+
+/**
+ * P50, P95 and P99 of `sampleCount` samples, from `percentile` (0..100).
+ *
+ * @internal
+ */
+export function latencySummary(
+  sampleCount: number,
+  percentile: (p: number) => number,
+): LatencySummary {
+  const [p50Ms, p95Ms, p99Ms] = CACHED_PERCENTILES.map(percentile) as [number, number, number];
+  return { sampleCount, p50Ms, p95Ms, p99Ms };
+}
+
+function windowSummary(
+  samples: Float64Array,
+  errorCount: number,
+  percentile: (p: number) => number,
+): WindowSummary {
+  const [minLatencyMs, maxLatencyMs] = extremes(samples);
   return {
-    sampleCount: total,
-    p50Ms,
-    p95Ms,
-    p99Ms,
+    ...latencySummary(samples.length, percentile),
     errorCount,
-    errorRate: errorCount / total,
+    errorRate: errorCount / samples.length,
     minLatencyMs,
     maxLatencyMs,
   };
