@@ -9,6 +9,8 @@ import {
   rejectUnknownKeys,
 } from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_PUE } from './carbon.js';
+import { AttributionLedger } from './attribution-ledger.js';
+import { errorMessage } from './error-message.js';
 import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js';
 import { numberAtLeast, powerSourceOption } from './options.js';
 import { powerSourceParts, type PowerSource } from './power-source.js';
@@ -388,12 +390,12 @@ export class EnergyMonitor {
     const session = this.#session;
     if (session !== undefined && session.stoppedAtMs === undefined)
       session.refresh(clockReading('EnergyMonitor.metrics', this.clock.nowMs()));
-    const ledger = session?.ledger;
-    const durationMs =
-      session === undefined ? 0 : session.ledger.interval.startMs - session.startedAtMs;
-    const totalJ = ledger?.totalJ ?? 0;
-    const requestsTracked = ledger?.completedCount ?? 0;
-    const requestsJ = ledger?.completedJ ?? 0;
+    // Before the first session, an empty ledger gives every total: 0.
+    const ledger = session?.ledger ?? new AttributionLedger(0);
+    const durationMs = session === undefined ? 0 : ledger.interval.startMs - session.startedAtMs;
+    const totalJ = ledger.totalJ;
+    const requestsTracked = ledger.completedCount;
+    const requestsJ = ledger.completedJ;
     const totalEmissionsG = session?.emissionsG ?? 0;
     const energyPerRequestJ = requestsTracked > 0 ? requestsJ / requestsTracked : 0;
     return {
@@ -406,15 +408,15 @@ export class EnergyMonitor {
       averagePowerW: durationMs > 0 ? (totalJ / durationMs) * 1000 : 0,
       recentPowerW: this.recentPowerW,
       requestsTracked,
-      requestsInFlight: ledger?.inFlight ?? 0,
+      requestsInFlight: ledger.inFlight,
       requestsEnergyWh: requestsJ / JOULES_PER_WH,
       energyPerRequestWh: energyPerRequestJ / JOULES_PER_WH,
       emissionsPerRequestG: requestsTracked > 0 ? session!.requestsEmissionsG / requestsTracked : 0,
       requestsPerWh: totalJ > 0 ? (requestsTracked * JOULES_PER_WH) / totalJ : 0,
-      attributedWh: (ledger?.attributedJ ?? 0) / JOULES_PER_WH,
-      unattributedWh: (ledger?.unattributedJ ?? 0) / JOULES_PER_WH,
-      inFlightEnergyWh: (ledger?.inFlightJ() ?? 0) / JOULES_PER_WH,
-      estimateCorrectionWh: (ledger?.correctionJ ?? 0) / JOULES_PER_WH,
+      attributedWh: ledger.attributedJ / JOULES_PER_WH,
+      unattributedWh: ledger.unattributedJ / JOULES_PER_WH,
+      inFlightEnergyWh: ledger.inFlightJ() / JOULES_PER_WH,
+      estimateCorrectionWh: ledger.correctionJ / JOULES_PER_WH,
       powerSource: this.powerSource.name,
       powerSources: powerSourceParts(this.powerSource),
       ...this.#carbonFigures(totalJ, totalEmissionsG, durationMs, requestsTracked),
@@ -558,7 +560,7 @@ export class EnergyMonitor {
     } catch (error) {
       this.#fault(
         'listener_failed',
-        `an energy listener threw: ${error instanceof Error ? error.message : String(error)}`,
+        `an energy listener threw: ${errorMessage(error)}`,
         atMs,
         error,
       );

@@ -1,5 +1,6 @@
 import { describeValue, fail, nonNegativeNumber } from '../core/validate.js';
 import { DEFAULT_CARBON_INTENSITY_G_PER_KWH } from './carbon.js';
+import { errorMessage } from './error-message.js';
 
 /**
  * Where a live grid carbon intensity comes from (Electricity Maps, WattTime, the UK Carbon Intensity
@@ -126,42 +127,32 @@ export class IntensityFeed {
     try {
       answer = Promise.resolve(provider.intensityGPerKWh(nowMs));
     } catch (error) {
-      this.#pending = false;
-      this.#hooks.failed(
-        `carbon intensity provider "${provider.name}" threw: ${reason(error)}`,
-        nowMs,
-        error,
-      );
+      this.#failed(`threw: ${errorMessage(error)}`, nowMs, error);
       return;
     }
     answer.then(
       (value) => this.#received(value, nowMs),
-      (error: unknown) => {
-        this.#pending = false;
-        this.#hooks.failed(
-          `carbon intensity provider "${provider.name}" failed: ${reason(error)}`,
-          nowMs,
-          error,
-        );
-      },
+      (error: unknown) => this.#failed(`failed: ${errorMessage(error)}`, nowMs, error),
     );
   }
 
-  #received(value: unknown, askedAtMs: number): void {
+  /** Ends the pending ask with a failure: `what` completes `carbon intensity provider "name" ...`. */
+  #failed(what: string, atMs: number, cause?: unknown): void {
     this.#pending = false;
+    this.#hooks.failed(`carbon intensity provider "${this.provider!.name}" ${what}`, atMs, cause);
+  }
+
+  #received(value: unknown, askedAtMs: number): void {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      this.#hooks.failed(
-        `carbon intensity provider "${this.provider!.name}" answered ${describeValue(value)} instead of a finite number >= 0 of gCO2e/kWh; the figure ${this.latestGPerKWh} stays.`,
+      this.#failed(
+        `answered ${describeValue(value)} instead of a finite number >= 0 of gCO2e/kWh; the figure ${this.latestGPerKWh} stays.`,
         askedAtMs,
       );
       return;
     }
+    this.#pending = false;
     this.latestGPerKWh = value;
     this.received = true;
     this.#hooks.updated(value, askedAtMs);
   }
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { AttributionLedger } from './attribution-ledger.js';
+import { errorMessage } from './error-message.js';
 import type { PowerSource } from './power-source.js';
 import type { EnergyFaultCode } from './types.js';
 
@@ -131,10 +132,9 @@ export class TrackingSession {
     try {
       readingJ = this.#source.readJoules(atMs);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       this.#hooks.fault(
         'power_source_failed',
-        `power source "${this.#source.name}" could not be read: ${reason}`,
+        `power source "${this.#source.name}" could not be read: ${errorMessage(error)}`,
         atMs,
         error,
       );
