@@ -10,6 +10,7 @@ import type { BucketPolicy } from './types.js';
 export const MAX_POLICIES = 0x10000;
 
 export class PolicyRegistry {
+  /** The recorded numbers of each policy, by id: copies, which a caller's later changes cannot reach. */
   readonly #policies: BucketPolicy[] = [];
   readonly #idBySignature = new Map<string, number>();
   #lastPolicy: BucketPolicy | undefined;
@@ -18,27 +19,21 @@ export class PolicyRegistry {
   /** The id of `policy`, by value; the same object as last time costs one comparison. */
   idOf(policy: BucketPolicy): number {
     if (policy === this.#lastPolicy) return this.#lastId;
-    const signature = `${policy.capacity}/${policy.refillTokens}/${policy.refillIntervalMs}`;
+    const { capacity, refillTokens, refillIntervalMs } = policy;
+    const signature = `${capacity}/${refillTokens}/${refillIntervalMs}`;
     let id = this.#idBySignature.get(signature);
     if (id === undefined) {
-      if (this.#policies.length >= MAX_POLICIES) {
+      id = this.#policies.length;
+      if (id >= MAX_POLICIES) {
         throw new RangeError(
           `MemoryStore: at most ${MAX_POLICIES} distinct bucket policies may share one store, got one more: ${signature}.`,
         );
       }
-      id = this.#policies.length;
-      this.#policies.push(
-        Object.freeze({
-          capacity: policy.capacity,
-          refillTokens: policy.refillTokens,
-          refillIntervalMs: policy.refillIntervalMs,
-        }),
-      );
+      this.#policies.push({ capacity, refillTokens, refillIntervalMs });
       this.#idBySignature.set(signature, id);
     }
     this.#lastPolicy = policy;
-    this.#lastId = id;
-    return id;
+    return (this.#lastId = id);
   }
 
   /** How many distinct policies have been recorded. */
