@@ -40,11 +40,11 @@ interface Trim {
 /**
  * What greenslo never calls in the bundled packages: `tdigest`'s `Digest` (the discrete-mode
  * variant), its discrete mode, rank queries, random recompression (greenslo rebuilds the digest
- * itself, see src/slo/all-time-digest.ts) and array arguments; `bintrees`' index (which also loads
- * the unused `BinTree`: `tdigest` takes the red-black tree directly), and the tree's lookups,
- * reverse walk and removal. Dropping them takes about 0.9 kB gzipped off every bundle that tracks
- * SLOs; a name or passage that is no longer found fails the build rather than leaving the code in
- * silently.
+ * itself, see src/slo/all-time-digest.ts), reset counter, settings and array arguments; `bintrees`'
+ * index (which also loads the unused `BinTree`: `tdigest` takes the red-black tree directly), and
+ * the tree's lookups, reverse walk, removal and early stop of `each`. Dropping them takes about
+ * 1 kB gzipped off every bundle that tracks SLOs; a name or passage that is no longer found fails
+ * the build rather than leaving the code in silently.
  */
 const unusedBundledCode: Record<string, Trim> = {
   'tdigest/tdigest.js': {
@@ -55,6 +55,14 @@ const unusedBundledCode: Record<string, Trim> = {
       ["require('bintrees').RBTree", "require('bintrees/lib/rbtree')"],
       ['    this.discrete = (delta === false);\n', ''],
       ['    this.K = (K === undefined) ? 25 : K;\n', ''],
+      ['    this.nreset = 0;\n', ''],
+      ['    this.nreset += 1;\n', ''],
+      ['    this.CX = (CX === undefined) ? 1.1 : CX;\n', ''],
+      ['!exact && this.CX && this.CX > (this.n', '!exact && 1.1 > (this.n'],
+      [
+        '    n = n || 1;\n    x = Array.isArray(x) ? x : [x];\n    for (var i = 0 ; i < x.length ; i++) {\n        this._digest(x[i], n);\n    }\n',
+        '    this._digest(x, n);\n',
+      ],
       [
         '    if (everything) {\n        this._cumulate(true); // be sure cumns are exact\n        this.centroids.each(function(c) { result.push(c); });\n    } else {\n        this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });\n    }\n',
         '    this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });\n',
@@ -78,7 +86,10 @@ const unusedBundledCode: Record<string, Trim> = {
       ],
     ],
   },
-  'bintrees/lib/treebase.js': { methods: ['find', 'findIter', 'reach'] },
+  'bintrees/lib/treebase.js': {
+    methods: ['find', 'findIter', 'reach'],
+    edits: [['if(cb(data) === false) {\n            return;\n        }', 'cb(data);']],
+  },
   'bintrees/lib/rbtree.js': { methods: ['remove'] },
 };
 
@@ -107,15 +118,20 @@ function withoutUnused(file: string, code: string): string {
 /**
  * A CommonJS file of the bundled packages as an ES module whose default export is its
  * `module.exports`, computed in a call marked pure: bundles that do not use it drop it, and no
- * CommonJS interop helpers (`__commonJS`, `__toESM`) are needed (about 0.3 kB gzipped less).
+ * CommonJS interop helpers (`__commonJS`, `__toESM`) are needed (about 0.3 kB gzipped less). Each
+ * file assigns `module.exports` once, in its last statement, which becomes the function's result.
  */
-function asPureModule(code: string): string {
+function asPureModule(file: string, code: string): string {
   const imports: string[] = [];
   const body = code.replace(/require\('([^']+)'\)/g, (_call, specifier: string) => {
     imports.push(`import dependency${imports.length} from '${specifier}';`);
     return `dependency${imports.length - 1}`;
   });
-  return `${imports.join('\n')}\nexport default /* @__PURE__ */ (function () {\nvar module = { exports: {} };\n${body}\nreturn module.exports;\n})();\n`;
+  const exported = /\nmodule\.exports = ([^;]+);\s*$/.exec(body);
+  if (exported === null || body.indexOf('module.exports') < exported.index)
+    throw new Error(`${file}: no single, last \`module.exports = ...;\``);
+  const result = exported[1]!;
+  return `${imports.join('\n')}\nexport default /* @__PURE__ */ (function () {\n${body.slice(0, exported.index)}\nreturn ${result};\n})();\n`;
 }
 
 const bundledCodeTrimmed: EsbuildPlugin = {
@@ -129,7 +145,7 @@ const bundledCodeTrimmed: EsbuildPlugin = {
       (args) => {
         const file = args.path.replace(/\\/g, '/').split('node_modules/').pop()!;
         return {
-          contents: asPureModule(withoutUnused(file, readFileSync(args.path, 'utf8'))),
+          contents: asPureModule(file, withoutUnused(file, readFileSync(args.path, 'utf8'))),
           loader: 'js',
         };
       },
@@ -143,7 +159,7 @@ const bundledCodeTrimmed: EsbuildPlugin = {
  * greenslo name matches.
  */
 const INTERNAL_BUNDLED_PROPERTIES =
-  /^(_cumulate|_new_centroid|_addweight|_digest|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate|nreset)$/;
+  /^(_cumulate|_new_centroid|_addweight|_digest|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate)$/;
 
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
