@@ -41,7 +41,7 @@ export function isWholePolicy(policy: BucketPolicy): boolean {
  * @param policy - the bucket's parameters
  * @param scaledTokens - the level after the tokens were taken, `0..capacity × refillIntervalMs`
  * @param atMs - the check's effective time, epoch ms
- * @param isWhole - `true` only when `isWholePolicy(policy)` and `scaledTokens` is a whole number
+ * @param isWhole - `isWholePolicy(policy)`: the shortcut is taken when `scaledTokens` is whole too
  */
 export function admittedDecision(
   policy: BucketPolicy,
@@ -50,7 +50,8 @@ export function admittedDecision(
   isWhole: boolean,
 ): RateLimitDecision {
   // The general case is a call of its own, so that the common one stays small enough to be inlined.
-  if (!isWhole) return correctedAdmittedDecision(policy, scaledTokens, atMs);
+  if (!isWhole || scaledTokens !== Math.floor(scaledTokens))
+    return correctedAdmittedDecision(policy, scaledTokens, atMs);
   const interval = policy.refillIntervalMs;
   const capacity = policy.capacity * interval;
   const untilFullMs =

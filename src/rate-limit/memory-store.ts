@@ -214,12 +214,7 @@ export class MemoryStore implements SyncRateLimitStore {
     state[at + TOKENS] = after;
     state[at + UPDATED_AT] = atMs;
     if (policy !== this.#onlyPolicy) this.#notePolicy(slot, policy);
-    return admittedDecision(
-      policy,
-      after,
-      atMs,
-      this.#isWhole(policy) && after === Math.floor(after),
-    );
+    return admittedDecision(policy, after, atMs, this.#isWhole(policy));
   }
 
   /** {@inheritDoc RateLimitStore.remaining} */
@@ -300,12 +295,7 @@ export class MemoryStore implements SyncRateLimitStore {
     if (!this.#consumeNew(key, policy, needed, nowMs))
       return refusedDecision(policy, capacity, nowMs, nowMs, needed);
     const after = capacity - needed;
-    return admittedDecision(
-      policy,
-      after,
-      nowMs,
-      this.#isWhole(policy) && after === Math.floor(after),
-    );
+    return admittedDecision(policy, after, nowMs, this.#isWhole(policy));
   }
 
   /** Whether `policy` may take the whole-number shortcut, remembered for the last policy asked about. */
