@@ -506,7 +506,7 @@ export class EnergyMonitor {
       this.clock,
       startMs,
       this.sampleIntervalMs,
-      this.#gramsPerJoule(),
+      this.#gramsPerJoule(this.#intensity.latestGPerKWh),
       this.#hooks,
     );
     this.#session = session;
@@ -514,9 +514,9 @@ export class EnergyMonitor {
     return session;
   }
 
-  /** Grams of CO2e per joule at the intensity in force: `pue x intensity / 3.6e6`. */
-  #gramsPerJoule(): number {
-    return (this.pue * this.#intensity.latestGPerKWh) / (JOULES_PER_WH * 1000);
+  /** Grams of CO2e per joule at `intensityGPerKWh`: `pue x intensity / 3.6e6`. */
+  #gramsPerJoule(intensityGPerKWh: number): number {
+    return (this.pue * intensityGPerKWh) / (JOULES_PER_WH * 1000);
   }
 
   /** A provider's answer: it applies to the interval that opened when it was asked, if still open. */
@@ -528,12 +528,13 @@ export class EnergyMonitor {
       session.ledger.interval.startMs !== askedAtMs
     )
       return;
-    session.gramsPerJoule = (this.pue * intensityGPerKWh) / (JOULES_PER_WH * 1000);
+    session.gramsPerJoule = this.#gramsPerJoule(intensityGPerKWh);
   }
 
   #settled(atMs: number, durationMs: number, energyJ: number): void {
     const session = this.#session;
-    if (session !== undefined) session.gramsPerJoule = this.#gramsPerJoule();
+    if (session !== undefined)
+      session.gramsPerJoule = this.#gramsPerJoule(this.#intensity.latestGPerKWh);
     this.#intensity.refresh(atMs);
     const window = this.#windows.add(atMs, durationMs, energyJ);
     if (window === undefined) return;

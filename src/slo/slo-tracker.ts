@@ -115,6 +115,7 @@ export interface RecordOptions {
 }
 
 const OWNER = 'SLOTracker';
+const RECORD = `${OWNER}.record`;
 const KNOWN_OPTIONS = [
   'clock',
   'windowSize',
@@ -240,9 +241,9 @@ export class SLOTracker {
    */
   record(endpoint: string, latencyMs: number, options?: RecordOptions): void {
     if (typeof endpoint !== 'string' || endpoint.length === 0)
-      nonEmptyString(`${OWNER}.record`, 'endpoint', endpoint);
+      nonEmptyString(RECORD, 'endpoint', endpoint);
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= MAX_LATENCY_MS))
-      numberInRange(`${OWNER}.record`, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
+      numberInRange(RECORD, 'latencyMs', latencyMs, 0, MAX_LATENCY_MS);
     const error = options === undefined ? false : recordError(options);
     const atMs = options === undefined ? undefined : options.atMs;
     const nowMs = atMs === undefined ? this.#clock.nowMs() : atMs;
@@ -609,22 +610,21 @@ export class SLOTracker {
 /** Whether `record`'s options say the request failed; throws for anything but `{ error?, atMs? }`. */
 function recordError(options: RecordOptions): boolean {
   if (typeof options !== 'object' || options === null)
-    fail(TypeError, `${OWNER}.record`, 'options', 'an object', options);
+    fail(TypeError, RECORD, 'options', 'an object', options);
   for (const key in options)
-    if (key !== 'error' && key !== 'atMs')
-      optionsObject(`${OWNER}.record`, options, ['error', 'atMs']);
+    if (key !== 'error' && key !== 'atMs') optionsObject(RECORD, options, ['error', 'atMs']);
   const error = options.error;
   if (error !== undefined && typeof error !== 'boolean')
-    fail(TypeError, `${OWNER}.record`, 'error', 'a boolean', error);
+    fail(TypeError, RECORD, 'error', 'a boolean', error);
   return error === true;
 }
 
 /** Throws for a time `record` cannot use: a bad `atMs`, or a bad reading of the tracker's clock. */
 function failRecordTime(nowMs: unknown, isGiven: boolean): never {
-  if (isGiven) numberInRange(`${OWNER}.record`, 'atMs', nowMs, 0, MAX_CLOCK_MS);
-  clockReading(`${OWNER}.record`, nowMs as number);
+  if (isGiven) numberInRange(RECORD, 'atMs', nowMs, 0, MAX_CLOCK_MS);
+  clockReading(RECORD, nowMs as number);
   throw new RangeError(
-    `${OWNER}.record: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`,
+    `${RECORD}: \`clock.nowMs()\` must return a finite number from 0 to ${MAX_CLOCK_MS}, got ${describeValue(nowMs)}.`,
   );
 }
 
