@@ -40,11 +40,12 @@ interface Trim {
 /**
  * What greenslo never calls in the bundled packages: `tdigest`'s `Digest` (the discrete-mode
  * variant), its discrete mode, rank queries, random recompression (greenslo rebuilds the digest
- * itself, see src/slo/all-time-digest.ts), reset counter, settings and array arguments; `bintrees`'
- * index (which also loads the unused `BinTree`: `tdigest` takes the red-black tree directly), and
- * the tree's lookups, reverse walk, removal and early stop of `each`. Dropping them takes about
- * 1 kB gzipped off every bundle that tracks SLOs; a name or passage that is no longer found fails
- * the build rather than leaving the code in silently.
+ * itself, see src/slo/all-time-digest.ts), reset counter, settings, array arguments and the
+ * cumulative counts only the discrete mode read; `bintrees`' index (which also loads the unused
+ * `BinTree`: `tdigest` takes the red-black tree directly), and the tree's lookups, reverse walk,
+ * removal and early stop of `each`. Dropping them takes about 1 kB gzipped off every bundle that
+ * tracks SLOs; a name or passage that is no longer found fails the build rather than leaving the
+ * code in silently.
  */
 const unusedBundledCode: Record<string, Trim> = {
   'tdigest/tdigest.js': {
@@ -59,6 +60,12 @@ const unusedBundledCode: Record<string, Trim> = {
       ['    this.nreset += 1;\n', ''],
       ['    this.CX = (CX === undefined) ? 1.1 : CX;\n', ''],
       ['!exact && this.CX && this.CX > (this.n', '!exact && 1.1 > (this.n'],
+      ['        cumn = c.cumn = cumn + c.n;\n', '        cumn += c.n;\n'],
+      ['_new_centroid = function(x, n, cumn) {', '_new_centroid = function(x, n) {'],
+      ['    var c = {mean:x, n:n, cumn:cumn};\n', '    var c = {mean:x, n:n};\n'],
+      ['    nearest.cumn += n;\n', ''],
+      ['this._new_centroid(x, n, 0);', 'this._new_centroid(x, n);'],
+      ['this._new_centroid(x, n, this.n);', 'this._new_centroid(x, n);'],
       [
         '    n = n || 1;\n    x = Array.isArray(x) ? x : [x];\n    for (var i = 0 ; i < x.length ; i++) {\n        this._digest(x[i], n);\n    }\n',
         '    this._digest(x, n);\n',
@@ -84,6 +91,7 @@ const unusedBundledCode: Record<string, Trim> = {
         '    } else if (!this.discrete) {\n        return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);\n    } else if (h <= lower.cumn) {\n        return lower.mean;\n    } else {\n        return upper.mean;\n    }\n',
         '    }\n    return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);\n',
       ],
+      ['this._new_centroid(x, n, nearest.cumn);', 'this._new_centroid(x, n);'],
     ],
   },
   'bintrees/lib/treebase.js': {
@@ -159,7 +167,7 @@ const bundledCodeTrimmed: EsbuildPlugin = {
  * greenslo name matches.
  */
 const INTERNAL_BUNDLED_PROPERTIES =
-  /^(_cumulate|_new_centroid|_addweight|_digest|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|cumn|last_cumulate)$/;
+  /^(_cumulate|_new_centroid|_addweight|_digest|_root|_comparator|_ancestors|_cursor|_tree|_minNode|_maxNode|get_child|set_child|find_nearest|bound_mean_cumn|mean_cumn|last_cumulate)$/;
 
 /** Writes the licence notice of every bundled package next to the build. */
 function writeThirdPartyNotices(): void {
