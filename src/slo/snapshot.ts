@@ -205,15 +205,14 @@ function validateEndpoint(
     isLatency,
     `numbers from 0 to ${MAX_LATENCY_MS}`,
   );
-  const flags = numbers(
+  numbers(
     owner,
     `${name}.windowErrorFlags`,
     endpoint.windowErrorFlags,
     (n) => n === 0 || n === 1,
     '0 or 1',
+    window.length,
   );
-  if (flags.length !== window.length)
-    fail(RangeError, owner, `${name}.windowErrorFlags`, `${window.length} long`, flags.length);
   array(owner, `${name}.digestCentroids`, endpoint.digestCentroids).forEach((centroid, k) => {
     const pair = numbers(
       owner,
@@ -231,15 +230,14 @@ function validateEndpoint(
         centroid,
       );
   });
-  const histogram = numbers(
+  numbers(
     owner,
     `${name}.histogramCounts`,
     endpoint.histogramCounts,
     isCount,
     'integers >= 0',
+    histogramLength,
   );
-  if (histogram.length !== histogramLength)
-    fail(RangeError, owner, `${name}.histogramCounts`, `${histogramLength} long`, histogram.length);
   const thresholds = numbers(
     owner,
     `${name}.thresholdsMs`,
@@ -254,9 +252,7 @@ function validateEndpoint(
 
 function validateRows(owner: string, name: string, value: unknown, rowLength: number): void {
   array(owner, name, value).forEach((row, k) => {
-    const cells = numbers(owner, `${name}[${k}]`, row, () => true, 'finite numbers');
-    if (cells.length !== rowLength)
-      fail(RangeError, owner, `${name}[${k}]`, `${rowLength} long`, cells.length);
+    const cells = numbers(owner, `${name}[${k}]`, row, () => true, 'finite numbers', rowLength);
     if (!Number.isSafeInteger(cells[0]) || !cells.slice(1).every((cell) => cell >= 0))
       fail(RangeError, owner, `${name}[${k}]`, 'an integer bucket index and counts >= 0', row);
     if (!(cells[3]! <= cells[1]! * MAX_LATENCY_MS && cells[4]! <= MAX_LATENCY_MS))
@@ -286,14 +282,18 @@ function array(owner: string, name: string, value: unknown): unknown[] {
   return value as unknown[];
 }
 
+/** An array of finite numbers that `valid` accepts (`rule` says which), `length` long when given. */
 function numbers(
   owner: string,
   name: string,
   value: unknown,
   valid: (n: number) => boolean,
   rule: string,
+  length?: number,
 ): number[] {
   const items = array(owner, name, value);
   items.forEach((item, i) => checkNumber(owner, `${name}[${i}]`, item, `one of ${rule}`, valid));
+  if (length !== undefined && items.length !== length)
+    fail(RangeError, owner, name, `${length} long`, items.length);
   return items as number[];
 }
