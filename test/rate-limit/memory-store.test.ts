@@ -294,45 +294,60 @@ describe('MemoryStore bound, properties', () => {
  * The documented bound, modelled plainly on top of the exact unbounded model: when a new key finds
  * `maxKeys` keys held, a full bucket is forgotten if there is one (which one cannot change a decision:
  * a full bucket decides as a missing one), else the least recently used key, counted as a loss.
- * Recency is the insertion order of a Map, each use moving its key to the end.
+ * Recency is the insertion order of a Map, each use moving its key to the end. Given several limits,
+ * each check names the one it is made under (a key always under the same one).
  */
 class BoundedReference {
-  readonly #limiter: ReferenceLimiter;
+  readonly #limiters: ReferenceLimiter[];
   readonly #maxKeys: number;
   /** Held keys from least to most recently used. */
   readonly #recency = new Set<string>();
   readonly #fullAtMs = new Map<string, number>();
   evictedActive = 0;
 
-  constructor(limits: { rate: number; perSeconds: number; burst: number }, maxKeys: number) {
-    this.#limiter = new ReferenceLimiter(limits.rate, limits.perSeconds * 1000, limits.burst);
+  constructor(limits: Limits | readonly Limits[], maxKeys: number) {
+    this.#limiters = [limits]
+      .flat()
+      .map(({ rate, perSeconds, burst }) => new ReferenceLimiter(rate, perSeconds * 1000, burst));
     this.#maxKeys = maxKeys;
   }
 
-  check(key: string, cost: number, nowMs: number): ReturnType<ReferenceLimiter['check']> {
+  check(
+    key: string,
+    cost: number,
+    nowMs: number,
+    limits = 0,
+  ): ReturnType<ReferenceLimiter['check']> {
     if (!this.#recency.has(key) && this.#recency.size === this.#maxKeys) {
       const full = [...this.#fullAtMs].find(([, fullAtMs]) => fullAtMs <= nowMs);
       const [victim] = full ?? [...this.#recency];
       if (full === undefined) this.evictedActive += 1;
-      this.#recency.delete(victim);
-      this.#fullAtMs.delete(victim);
-      this.#limiter.forget(victim);
+      this.#forget(victim);
     }
     this.#recency.delete(key);
     this.#recency.add(key);
-    const decision = this.#limiter.check(key, cost, nowMs);
+    const decision = this.#limiters[limits]!.check(key, cost, nowMs);
     this.#fullAtMs.set(key, decision.resetAtMs);
     return decision;
   }
 
   /** Forgets `key`, or every key. */
   reset(key?: string): void {
-    for (const held of key === undefined ? [...this.#recency] : [key]) {
-      this.#recency.delete(held);
-      this.#fullAtMs.delete(held);
-      this.#limiter.forget(held);
-    }
+    for (const held of key === undefined ? [...this.#recency] : [key]) this.#forget(held);
   }
+
+  #forget(key: string): void {
+    this.#recency.delete(key);
+    this.#fullAtMs.delete(key);
+    for (const limiter of this.#limiters) limiter.forget(key);
+  }
+}
+
+/** A limiter's figures: `rate` tokens per `perSeconds`, at most `burst` at once. */
+interface Limits {
+  readonly rate: number;
+  readonly perSeconds: number;
+  readonly burst: number;
 }
 
 /** One step of a schedule: a check of `client` (the default), or a reset of it, or of every client. */
@@ -371,21 +386,33 @@ function compareWithBoundedReference(
   return store;
 }
 
+/** Limits with a rate and a period up to the given ones, and a burst of 1 to 5. */
+function limitsUpTo(rate: number, perSeconds: number): fc.Arbitrary<Limits> {
+  return fc.record({
+    rate: fc.integer({ min: 1, max: rate }),
+    perSeconds: fc.integer({ min: 1, max: perSeconds }),
+    burst: fc.integer({ min: 1, max: 5 }),
+  });
+}
+
+/** The fields of a check of one of 13 clients at a cost of 1 to 5, mostly `shortMs` or less after the one before. */
+function checkFields(shortMs: number, longMs: number) {
+  return {
+    advanceMs: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: shortMs }), weight: 9 },
+      { arbitrary: fc.integer({ min: 0, max: longMs }), weight: 1 },
+    ),
+    client: fc.integer({ min: 0, max: 12 }),
+    cost: fc.integer({ min: 1, max: 5 }),
+  };
+}
+
 describe('MemoryStore eviction, properties', () => {
   it('when full of buckets that carry information, evicts exactly the least recently used one, refused checks counting as uses, between resets', () => {
-    const limits = fc.record({
-      rate: fc.integer({ min: 1, max: 30 }),
-      perSeconds: fc.integer({ min: 1, max: 120 }),
-      burst: fc.integer({ min: 1, max: 5 }),
-    });
+    const limits = limitsUpTo(30, 120);
     const steps = fc.array(
       fc.record({
-        advanceMs: fc.oneof(
-          { arbitrary: fc.integer({ min: 0, max: 50 }), weight: 9 },
-          { arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 1 },
-        ),
-        client: fc.integer({ min: 0, max: 12 }),
-        cost: fc.integer({ min: 1, max: 5 }),
+        ...checkFields(50, 60_000),
         action: fc.oneof(
           { arbitrary: fc.constant('check' as const), weight: 30 },
           { arbitrary: fc.constant('reset' as const), weight: 2 },
@@ -424,5 +451,57 @@ describe('MemoryStore eviction, properties', () => {
       schedule,
     );
     expect(store.evictedActiveBuckets).toBeGreaterThan(5000);
+  });
+
+  it('with keys under several policies, judges each bucket full by its own and evicts exactly the least recently used one', () => {
+    // Buckets that fill up within seconds beside ones that take minutes, and one more of any kind.
+    const several = fc
+      .tuple(
+        limitsUpTo(30, 2),
+        limitsUpTo(3, 120),
+        fc.option(limitsUpTo(30, 120), { nil: undefined }),
+      )
+      .map((tuple) => tuple.filter((each) => each !== undefined));
+    const steps = fc.array(fc.record(checkFields(300, 5000)), { maxLength: 150 });
+    let evicted = 0;
+    let dropped = 0;
+    fc.assert(
+      fc.property(
+        several,
+        fc.integer({ min: 1, max: 6 }),
+        steps,
+        (allLimits, maxKeys, schedule) => {
+          const store = new MemoryStore({ maxKeys });
+          const reference = new BoundedReference(allLimits, maxKeys);
+          const policies = allLimits.map(({ rate, perSeconds, burst }) =>
+            Object.freeze({
+              capacity: burst,
+              refillTokens: rate,
+              refillIntervalMs: perSeconds * 1000,
+            }),
+          );
+          let nowMs = START_MS;
+          for (const [index, { advanceMs, client, cost }] of schedule.entries()) {
+            nowMs += advanceMs;
+            const which = client % allLimits.length;
+            const policy = policies[which]!;
+            const checked = Math.min(cost, policy.capacity);
+            const expected = reference.check(`client-${client}`, checked, nowMs, which);
+            if (index % 3 === 0)
+              expect(store.tryConsume(`client-${client}`, policy, checked, nowMs)).toBe(
+                expected.allowed,
+              );
+            else
+              expect(store.consume(`client-${client}`, policy, checked, nowMs)).toEqual(expected);
+            expect(store.evictedActiveBuckets).toBe(reference.evictedActive);
+          }
+          evicted += store.evictedActiveBuckets;
+          dropped += store.stats().droppedFullBuckets;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(evicted).toBeGreaterThan(800);
+    expect(dropped).toBeGreaterThan(400);
   });
 });
