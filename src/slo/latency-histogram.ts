@@ -4,7 +4,7 @@
  * a latency objective is exact.
  */
 import { fail, positiveNumber } from '../core/validate.js';
-import type { SloObjectives } from './objectives.js';
+import { latencyThresholds, type SloObjectives } from './objectives.js';
 
 /**
  * The largest latency `SLOTracker.record` accepts, in milliseconds: 2^31 − 1 (about 24.8 days), so
@@ -58,10 +58,8 @@ export function histogramBounds(
     fail(TypeError, owner, 'latencyBucketsMs', 'an array of finite numbers > 0', boundsMs);
   const all = new Set<number>();
   boundsMs.forEach((bound, i) => all.add(positiveNumber(owner, `latencyBucketsMs[${i}]`, bound)));
-  for (const objective of Object.values(objectives)) {
-    for (const threshold of [objective.p50Ms, objective.p95Ms, objective.p99Ms])
-      if (threshold !== undefined) all.add(threshold);
-  }
+  for (const objective of Object.values(objectives))
+    for (const threshold of latencyThresholds(objective)) all.add(threshold);
 
   return Float64Array.from(all).sort();
 }

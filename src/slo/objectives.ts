@@ -118,6 +118,18 @@ function validateObjective(owner: string, name: string, objective: unknown): Slo
   return Object.freeze(copy);
 }
 
+/**
+ * The latency thresholds of an objective (p50, p95, p99 in that order, those set), in milliseconds.
+ *
+ * @internal
+ */
+export function latencyThresholds(objective: SloObjective | undefined): number[] {
+  if (objective === undefined) return [];
+  return [objective.p50Ms, objective.p95Ms, objective.p99Ms].filter(
+    (threshold): threshold is number => threshold !== undefined,
+  );
+}
+
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -38,10 +38,10 @@ import {
 export { MAX_LATENCY_MS } from './latency-histogram.js';
 import {
   DEFAULT_SLOS,
+  latencyThresholds,
   resolveObjective,
   type ResolvedObjective,
   validateObjectives,
-  type SloObjective,
   type SloObjectiveKind,
   type SloObjectives,
 } from './objectives.js';
@@ -501,8 +501,7 @@ export class SLOTracker {
 
   /** Reads the clock once for `method`, refusing a reading no `Date` can hold. */
   #nowMs(method: string): number {
-    const nowMs = this.#clock.nowMs();
-    return nowMs >= 0 && nowMs <= MAX_CLOCK_MS ? nowMs : clockReading(`${OWNER}.${method}`, nowMs);
+    return clockReading(`${OWNER}.${method}`, this.#clock.nowMs());
   }
 
   #admit(endpoint: string): EndpointState {
@@ -630,11 +629,4 @@ function failRecordTime(nowMs: unknown, isGiven: boolean): never {
 
 function percentOf(kind: SloObjectiveKind): number {
   return kind === 'p50' ? 50 : kind === 'p95' ? 95 : 99;
-}
-
-function latencyThresholds(objective: SloObjective | undefined): number[] {
-  if (objective === undefined) return [];
-  return [objective.p50Ms, objective.p95Ms, objective.p99Ms].filter(
-    (threshold): threshold is number => threshold !== undefined,
-  );
 }
