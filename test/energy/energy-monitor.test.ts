@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   constantPower,
   EnergyMonitor,
@@ -217,6 +217,29 @@ describe('EnergyMonitor: tracking sessions', () => {
       emissionsG: 0,
       averagePowerW: 0,
     });
+  });
+
+  it('reports zero totals before it ever tracked, without reading the power source', () => {
+    const { monitor, source } = setup();
+    const readJoules = vi.spyOn(source, 'readJoules');
+    expect(monitor.metrics()).toMatchObject({
+      tracking: false,
+      startedAtMs: undefined,
+      durationMs: 0,
+      totalEnergyWh: 0,
+      totalEmissionsG: 0,
+      averagePowerW: 0,
+      requestsTracked: 0,
+      requestsInFlight: 0,
+      requestsEnergyWh: 0,
+      energyPerRequestWh: 0,
+      attributedWh: 0,
+      unattributedWh: 0,
+      inFlightEnergyWh: 0,
+      estimateCorrectionWh: 0,
+      sciGPerRequest: 0,
+    });
+    expect(readJoules).not.toHaveBeenCalled();
   });
 });
 
