@@ -17,8 +17,6 @@ declare module 'tdigest' {
     size(): number;
     /** Adds a value `n` times (default once). NaN is silently dropped: validate first. */
     push(x: number, n?: number): void;
-    /** Adds a centroid's weight at its mean. */
-    push_centroid(c: Centroid): void;
     /** The value at quantile `p` (0..1); undefined when empty. */
     percentile(p: number): number | undefined;
     /** Centroids ordered by mean. */
