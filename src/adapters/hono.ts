@@ -15,7 +15,7 @@ import type { HttpResult } from '../http/http-result.js';
 import { createMetricsEndpoint, type MetricsOptions } from '../http/metrics-endpoint.js';
 import {
   CLIENT_CLOSED_REQUEST,
-  RequestGuard,
+  RequestGuardCore,
   UNMATCHED_ENDPOINT,
   type GuardTicket,
 } from '../http/request-guard.js';
@@ -125,7 +125,7 @@ export function guard(options: HonoGuardOptions = {}): MiddlewareHandler {
       'greenslo/hono guard: `clientKey` must be a function when `limits` is given: take one of `clientKeys` (cloudflare, fly, node, bun, deno).',
     );
   }
-  const core = new RequestGuard<Context>('greenslo/hono guard', options);
+  const core = new RequestGuardCore<Context>('greenslo/hono guard', options);
   return async (c, next) => {
     const pending = core.begin(c, c.req.path);
     const start = pending instanceof Promise ? await pending : pending;
