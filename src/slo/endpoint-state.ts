@@ -7,7 +7,12 @@
 import { AllTimeDigest, type DigestScratch } from './all-time-digest.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { LatencyWindow } from './latency-window.js';
-import { resolveObjective, type ResolvedObjective, type SloObjective } from './objectives.js';
+import {
+  latencyThresholds,
+  resolveObjective,
+  type ResolvedObjective,
+  type SloObjective,
+} from './objectives.js';
 import { EndpointTimeBuckets } from './time-buckets.js';
 
 export class EndpointState {
@@ -45,9 +50,7 @@ export class EndpointState {
     this.window = new LatencyWindow(windowSize);
     this.histogram = new LatencyHistogram(histogramBoundsMs);
     this.objectives = resolveObjective(objective);
-    const thresholds = [
-      ...new Set(this.objectives.filter((o) => o.kind !== 'errorRate').map((o) => o.target)),
-    ];
+    const thresholds = [...new Set(latencyThresholds(objective))];
     this.thresholdIndexes = this.objectives.map((o) =>
       o.kind === 'errorRate' ? -1 : thresholds.indexOf(o.target),
     );
