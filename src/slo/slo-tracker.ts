@@ -59,7 +59,6 @@ import type {
   EndpointReport,
   EndpointStats,
   GlobalStats,
-  LatencySummary,
   SloReport,
   SloViolation,
 } from './types.js';
@@ -549,17 +548,16 @@ export class SLOTracker {
 
   #computeGlobalStats(): GlobalStats {
     const states = [...this.#endpoints.values()];
-    const count = states.reduce((sum, state) => sum + state.count, 0);
-    const errorCount = states.reduce((sum, state) => sum + state.errorCount, 0);
-    const sumMs = states.reduce((sum, state) => sum + state.histogram.sumMs, 0);
-    let allTime: LatencySummary | null = null;
-    if (count > 0) {
-      const digest = new AllTimeDigest();
-      for (const state of states) {
-        state.flush();
-        digest.addCentroids(state.digest.centroids());
-      }
-      allTime = latencySummary(count, (p) => digest.quantile(p / 100) ?? Number.NaN);
+    const digest = new AllTimeDigest();
+    let count = 0;
+    let errorCount = 0;
+    let sumMs = 0;
+    for (const state of states) {
+      count += state.count;
+      errorCount += state.errorCount;
+      sumMs += state.histogram.sumMs;
+      state.flush();
+      digest.addCentroids(state.digest.centroids());
     }
     return {
       endpointCount: states.length,
@@ -568,7 +566,8 @@ export class SLOTracker {
       errorRate: count === 0 ? 0 : errorCount / count,
       meanLatencyMs: count === 0 ? null : sumMs / count,
       window: combinedWindowSummary(states),
-      allTime,
+      allTime:
+        count === 0 ? null : latencySummary(count, (p) => digest.quantile(p / 100) ?? Number.NaN),
     };
   }
 
