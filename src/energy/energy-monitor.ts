@@ -15,7 +15,7 @@ import { IntensityFeed, type CarbonIntensityProvider } from './intensity-feed.js
 import { numberAtLeast, powerSourceOption } from './options.js';
 import { powerSourceParts, type PowerSource } from './power-source.js';
 import { PowerWindows } from './power-windows.js';
-import { requestTime, RequestEnergyHandle } from './request-energy-handle.js';
+import { JOULES_PER_WH, requestTime, RequestEnergyHandle } from './request-energy-handle.js';
 import { TrackingSession, type SessionHooks } from './tracking-session.js';
 import type {
   CarbonFigures,
@@ -62,7 +62,6 @@ export const POWER_HISTORY_SIZE = 60;
  */
 export const DEFAULT_CARBON_INTENSITY_REFRESH_MS = 60_000;
 
-const JOULES_PER_WH = 3600;
 const MS_PER_HOUR = 3_600_000;
 const OWNER = 'EnergyMonitor';
 const KNOWN_OPTIONS = [

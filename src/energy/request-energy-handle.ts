@@ -3,7 +3,8 @@ import type { LedgerInterval } from './attribution-ledger.js';
 import type { TrackingSession } from './tracking-session.js';
 import type { RequestEnergy } from './types.js';
 
-const JOULES_PER_WH = 3600;
+/** Joules in one watt-hour. @internal */
+export const JOULES_PER_WH = 3600;
 
 /**
  * The time of a begin or an end: `nowMs` when the caller passed it, else a reading of `clock`, each
