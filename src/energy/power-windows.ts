@@ -37,10 +37,8 @@ export class PowerWindows {
     return window;
   }
 
-  /** Completed windows, oldest first. */
+  /** Completed windows, oldest first: from the next slot to overwrite (the end, until the ring is full). */
   history(): PowerWindow[] {
-    const count = this.#history.length;
-    if (count < this.#capacity) return this.#history.slice();
     return [...this.#history.slice(this.#next), ...this.#history.slice(0, this.#next)];
   }
 
