@@ -62,13 +62,12 @@ export class TrackingSession {
     this.sample();
   }
 
-  /** Moves the session to `nowMs` and samples the source when a sample is due; returns the time used. */
-  at(nowMs: number): number {
+  /** Moves the session to `nowMs` and samples the source when a sample is due. */
+  at(nowMs: number): void {
     const ledger = this.ledger;
-    if (this.stoppedAtMs !== undefined) return ledger.lastMs;
+    if (this.stoppedAtMs !== undefined) return;
     ledger.advance(nowMs);
     if (ledger.lastMs >= this.#nextSampleMs) this.sample();
-    return ledger.lastMs;
   }
 
   /**
