@@ -40,16 +40,6 @@ export class DigestScratch {
 export class AllTimeDigest {
   readonly #digest = new tdigest.TDigest(DIGEST_DELTA, 0);
 
-  /** Total weight held. */
-  get count(): number {
-    return this.#digest.n;
-  }
-
-  /** Number of centroids held. */
-  get size(): number {
-    return this.#digest.size();
-  }
-
   /** Adds `count` samples already copied into `scratch.values` (they are sorted in place). */
   addBatch(scratch: DigestScratch, count: number): void {
     const sorted = scratch.values.subarray(0, count).sort();
