@@ -44,11 +44,6 @@ export class BucketRing {
     this.rows = new Float64Array(length * this.stride).fill(Number.NaN);
   }
 
-  /** Newest bucket index written, or -Infinity when none. */
-  get currentIndex(): number {
-    return this.#currentIndex;
-  }
-
   record(nowMs: number, latencyMs: number, isError: boolean): void {
     const index = Math.floor(nowMs / this.widthMs);
     const base = index === this.#currentIndex ? this.#currentBase : this.#moveTo(index);
