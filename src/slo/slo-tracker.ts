@@ -573,13 +573,12 @@ export class SLOTracker {
 
   /** Every latency threshold this tracker keeps for an endpoint must have good counts in the snapshot. */
   #checkCompatible(snapshot: SloSnapshot): void {
-    const bounds = Array.from(this.#histogramBoundsMs);
-    if (
-      snapshot.latencyBucketsMs.length !== bounds.length ||
-      snapshot.latencyBucketsMs.some((bound, i) => bound !== bounds[i])
-    ) {
+    // Bounds are numbers > 0, whose shortest decimal forms differ exactly when the numbers do.
+    const own = this.#histogramBoundsMs.join(', ');
+    const theirs = snapshot.latencyBucketsMs.join(', ');
+    if (theirs !== own) {
       throw new RangeError(
-        `${OWNER}.merge: \`snapshot.latencyBucketsMs\` must equal this tracker's [${bounds.join(', ')}], got [${snapshot.latencyBucketsMs.join(', ')}].`,
+        `${OWNER}.merge: \`snapshot.latencyBucketsMs\` must equal this tracker's [${own}], got [${theirs}].`,
       );
     }
     let others = this.#otherEndpointCount;
