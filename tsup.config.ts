@@ -49,7 +49,7 @@ interface Trim {
  */
 const unusedBundledCode: Record<string, Trim> = {
   'tdigest/tdigest.js': {
-    methods: ['summary', 'bound_mean', 'p_rank', '_p_rank', 'percentile'],
+    methods: ['summary', 'bound_mean', 'p_rank', '_p_rank', 'percentile', 'push_centroid'],
     cutFrom: 'function pop_random(choices)',
     exports: 'module.exports = { TDigest: TDigest };\n',
     edits: [

@@ -52,8 +52,8 @@ const LIMITS = {
   sloEnergyLimits: { hardBytes: 22 * 1024, goalBytes: 18 * 1024 },
 };
 
-// Property names survive minification: `push_centroid` is tdigest's, `lowerBound` the red-black tree's.
-const DIGEST_MARKERS = ['push_centroid', 'lowerBound'];
+// Property names survive minification: `lowerBound` and `upperBound` are the red-black tree's, which tdigest calls.
+const DIGEST_MARKERS = ['lowerBound', 'upperBound'];
 
 interface Bundle {
   readonly code: string;
