@@ -30,7 +30,12 @@ export const systemClock: Clock = {
   nowMs: readSystemClock,
 };
 
-function readSystemClock(): number {
+/**
+ * `systemClock`'s reading, for callers that read it on every request without looking up `nowMs`.
+ *
+ * @internal
+ */
+export function readSystemClock(): number {
   return TIME_ORIGIN_MS + PERFORMANCE.now();
 }
 
