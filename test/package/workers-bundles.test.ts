@@ -42,13 +42,16 @@ export default app;
 
 /**
  * Gzipped size limits in bytes: the promise (never exceeded) and the goal the README reports against.
- * The limits-only Fetch guard does not meet its promised 8,192 B yet (9,354 B when this was written;
- * what is left is mostly error messages, option hints and the default rules): its limit here is a
- * ceiling just above today's size, so that it can only shrink, and the README says so.
+ * The limits-only Fetch guard does not meet its promised 8,192 B (8,894 B when this was written).
+ * What each part adds to it: the bounded store (exact least-recently-used eviction, full buckets
+ * first) 1.9 kB, the limiter's rules and their checks 1.6 kB, the guard's lifecycle and hooks 1.1 kB,
+ * the shared option checks and hints 0.8 kB, the Fetch adapter 0.6 kB; without any message text at
+ * all it would still be 8.0 kB. Its limit here is a ceiling just above today's size, so that it can
+ * only shrink, and the README says so.
  */
 const LIMITS = {
   tokenBucket: { hardBytes: 8 * 1024, goalBytes: 6 * 1024 },
-  limitsOnly: { hardBytes: 9.25 * 1024, goalBytes: 6 * 1024 },
+  limitsOnly: { hardBytes: 8.75 * 1024, goalBytes: 6 * 1024 },
   sloEnergyLimits: { hardBytes: 22 * 1024, goalBytes: 18 * 1024 },
 };
 
