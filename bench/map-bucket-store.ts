@@ -275,10 +275,5 @@ export class MapBucketStore implements SyncRateLimitStore {
 
 /** The decision of an admitted check, with the whole-number shortcut where it is exact (as `MemoryStore` does). */
 function admitted(policy: BucketPolicy, tokens: number, atMs: number): RateLimitDecision {
-  return admittedDecision(
-    policy,
-    tokens,
-    atMs,
-    tokens === Math.floor(tokens) && isWholeCached(policy),
-  );
+  return admittedDecision(policy, tokens, atMs, isWholeCached(policy));
 }
